@@ -1,0 +1,1 @@
+"""Annotations over stored article text: spans, labels, history, matching. No Textual here."""

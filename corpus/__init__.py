@@ -1,0 +1,1 @@
+"""Articles: import, normalisation, storage and full-text search. No Textual here."""

@@ -1,0 +1,60 @@
+"""The lower layers must run without a screen: they never import Textual or Rich."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOWER = ("corpus", "annotations")
+FORBIDDEN = ("textual", "rich", "tui")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_lower_layers_do_not_import_textual_in_source() -> None:
+    offenders = []
+    for package in LOWER:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            bad = _imports(path) & set(FORBIDDEN)
+            if bad:
+                offenders.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
+    assert offenders == []
+
+
+def test_corpus_does_not_import_annotations() -> None:
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in sorted((ROOT / "corpus").rglob("*.py"))
+        if "annotations" in _imports(p)
+    ]
+    assert offenders == []
+
+
+def test_importing_every_lower_module_loads_no_textual() -> None:
+    modules = [
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for package in LOWER
+        for p in sorted((ROOT / package).rglob("*.py"))
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,160 @@
+"""The store: settings on every connection, migrations, FTS kept in sync, safe search."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corpus.articles import NewArticle, add_article, delete_article
+from corpus.db import connect, resolve_db_path, write
+from corpus.errors import StoreError
+from corpus.migrations import FTS_TRIGGERS, LATEST_VERSION, ensure_fts, fts_triggers
+from corpus.search import fts_query, search_articles
+
+
+def test_connection_settings(db: sqlite_utils.Database) -> None:
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    versions = [r[0] for r in db.execute("SELECT version FROM migrations ORDER BY version")]
+    assert versions == list(range(1, LATEST_VERSION + 1))
+
+
+def test_schema_reads_well_in_datasette(db: sqlite_utils.Database) -> None:
+    cols = db["articles"].columns_dict
+    for name in (
+        "id",
+        "title",
+        "outlet",
+        "url",
+        "published",
+        "path",
+        "text",
+        "sha256",
+        "encoding",
+        "imported_at",
+    ):
+        assert name in cols
+    assert db["articles"].pks == ["id"]
+    fks = {(fk.column, fk.other_table) for fk in db["annotations"].foreign_keys}
+    assert ("article_id", "articles") in fks
+
+
+def test_fts_triggers_exist_after_every_migration(db_path: Path) -> None:
+    from corpus.migrations import MIGRATIONS, migrate
+
+    raw = sqlite_utils.Database(db_path)
+    for migration in MIGRATIONS:
+        migrate(raw, target=migration.version)
+        assert set(FTS_TRIGGERS) <= fts_triggers(raw), migration.name
+
+
+def test_transform_dropping_triggers_is_repaired(db: sqlite_utils.Database) -> None:
+    add_article(db, NewArticle(title="Before", text="The river turned brown."))
+    db["articles"].transform(types={"encoding": str})
+    assert not set(FTS_TRIGGERS) <= fts_triggers(db)  # what sqlite-utils does
+    ensure_fts(db)
+    assert set(FTS_TRIGGERS) <= fts_triggers(db)
+    add_article(db, NewArticle(title="After", text="The resin plant denied it."))
+    assert [h.title for h in search_articles(db, "resin")] == ["After"]
+    assert [h.title for h in search_articles(db, "brown")] == ["Before"]
+
+
+def test_fts_follows_updates_and_deletes(db: sqlite_utils.Database) -> None:
+    aid, _ = add_article(db, NewArticle(title="T", text="alpha beta"))
+    with write(db):
+        db.execute("UPDATE articles SET text = 'gamma delta' WHERE id = ?", [aid])
+    assert search_articles(db, "alpha") == []
+    assert [h.id for h in search_articles(db, "gamma")] == [aid]
+    delete_article(db, aid)
+    assert search_articles(db, "gamma") == []
+    assert db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"no',
+        'say "hi',
+        "U.S.",
+        "3.5%",
+        "O'Brien",
+        "AND",
+        "OR NOT",
+        "-foo",
+        "   ",
+        "",
+        "a*b",
+        "NEAR(x y)",
+        "title:x",
+        "^start",
+        "(",
+        ")",
+        "{col}",
+        "\u0000",
+    ],
+)
+def test_hostile_search_never_raises(db: sqlite_utils.Database, query: str) -> None:
+    add_article(db, NewArticle(title="U.S. figures", text="O'Brien said 3.5% AND more."))
+    search_articles(db, query)
+
+
+def test_search_finds_punctuated_words(db: sqlite_utils.Database) -> None:
+    aid, _ = add_article(db, NewArticle(title="U.S. figures", text="O'Brien said 3.5% and more."))
+    for query in ("U.S.", "3.5%", "O'Brien", "o'bri", "AND"):
+        assert [h.id for h in search_articles(db, query)] == [aid], query
+    assert fts_query("   ") is None
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_any_query_is_safe(db: sqlite_utils.Database, query: str) -> None:
+    search_articles(db, query)
+
+
+def _open(path: str) -> int:
+    db = connect(path)
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def test_many_processes_open_a_new_file_at_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "race.db")
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(6) as pool:
+        versions = pool.map(_open, [path] * 12)
+    assert versions == [LATEST_VERSION] * 12
+    db = connect(path)
+    assert db.execute("SELECT count(*) FROM migrations").fetchone()[0] == LATEST_VERSION
+
+
+def test_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
+    f = tmp_path / "notes.txt"
+    f.write_text("my precious notes")
+    with pytest.raises(StoreError, match="not a Newsmark database"):
+        connect(f)
+    assert f.read_text() == "my precious notes"
+    with pytest.raises(StoreError, match="is a folder"):
+        connect(tmp_path)
+
+
+def test_db_path_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSMARK_DB", str(tmp_path / "env.db"))
+    assert resolve_db_path(None) == tmp_path / "env.db"
+    assert resolve_db_path(str(tmp_path / "flag.db")) == tmp_path / "flag.db"
+    monkeypatch.delenv("NEWSMARK_DB")
+    assert resolve_db_path(None).name == "newsmark.db"
+    assert "newsmark" in str(resolve_db_path(None))
+
+
+def test_write_rolls_back_everything_on_error(db: sqlite_utils.Database) -> None:
+    with pytest.raises(RuntimeError), write(db):
+        add_article(db, NewArticle(title="A", text="one"))
+        add_article(db, NewArticle(title="B", text="two"))
+        raise RuntimeError("midway")
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0

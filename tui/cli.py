@@ -1,0 +1,199 @@
+"""The ``newsmark`` command: the TUI when run bare, and the commands that need no screen."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, TypeVar
+
+import click
+import sqlite_utils
+
+from corpus.articles import list_articles
+from corpus.db import connect, resolve_db_path
+from corpus.errors import NewsmarkError
+from corpus.importer import DEFAULT_MAX_BYTES, Source, find_sources, import_paths
+from corpus.samples import import_sample
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _version() -> str:
+    try:
+        return version("newsmark")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"
+
+
+class Context:
+    """What the global options chose; the database is opened only by commands that need it."""
+
+    def __init__(self, db_path: str | None) -> None:
+        self.db_path = resolve_db_path(db_path)
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self._db = connect(self.db_path)
+        return self._db
+
+
+def user_errors(func: F) -> F:
+    """Turn a :class:`NewsmarkError` into one line on stderr and exit status 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewsmarkError as exc:
+            click.echo(f"newsmark: error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    metavar="PATH",
+    envvar="NEWSMARK_DB",
+    help="Database file (default: in your user data folder; env NEWSMARK_DB).",
+)
+@click.version_option(_version(), "--version", "-V", prog_name="newsmark")
+@click.pass_context
+@user_errors
+def main(ctx: click.Context, db_path: str | None) -> None:
+    """Read news articles, tag what they say, and follow the same words across outlets.
+
+    With no command, opens the reader on the database (importing the bundled sample
+    articles first if the database is empty).
+    """
+    ctx.obj = Context(db_path)
+    if ctx.invoked_subcommand is None:
+        from tui.app import run_app
+
+        run_app(ctx.obj.db_path)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.option("--sample", is_flag=True, help="Import the bundled sample articles.")
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Read every file in this encoding instead of detecting it (e.g. cp1251).",
+)
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    metavar="BYTES",
+    help="Refuse files larger than this.",
+)
+@click.pass_obj
+@user_errors
+def import_command(
+    obj: Context, paths: tuple[str, ...], sample: bool, encoding: str | None, max_size: int
+) -> None:
+    """Import articles from files, folders (recursively) and glob patterns.
+
+    Reads .txt, .md (optionally with a front-matter block) and .jsonl (one article per
+    line). Articles already stored (same text) are skipped. Exit status is 1 if any input
+    was rejected; the good ones are imported all the same.
+    """
+    if not paths and not sample:
+        raise click.UsageError("name at least one PATH, or use --sample")
+    db = obj.db
+    rejected = 0
+    if sample:
+        report = import_sample(db)
+        click.echo(f"sample corpus: {report.summary()}", err=True)
+    if paths:
+        sources = list(find_sources(paths))
+        show_bar = sys.stderr.isatty() and len(sources) > 20
+        with click.progressbar(
+            length=len(sources), label="Importing", file=sys.stderr, hidden=not show_bar
+        ) as bar:
+
+            def advance(_source: Source) -> None:
+                bar.update(1)
+
+            report = import_paths(
+                db,
+                paths,
+                encoding=encoding,
+                max_bytes=max_size,
+                on_source=advance,
+                sources=sources,
+            )
+        for location, reason in report.rejected:
+            click.echo(f"{location}: {reason}", err=True)
+        click.echo(report.summary(), err=True)
+        rejected = len(report.rejected)
+    sys.exit(1 if rejected else 0)
+
+
+@main.command("articles")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+@click.pass_obj
+@user_errors
+def articles_command(obj: Context, as_json: bool) -> None:
+    """List the stored articles: id, title, outlet, length and annotation count."""
+    db = obj.db
+    counts = dict(
+        db.execute("SELECT article_id, count(*) FROM annotations GROUP BY article_id").fetchall()
+    )
+    rows = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "outlet": a.outlet,
+            "url": a.url,
+            "published": a.published,
+            "chars": a.chars,
+            "annotations": counts.get(a.id, 0),
+        }
+        for a in list_articles(db)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(
+            "No articles yet. Import some with: newsmark import PATH (or --sample)", err=True
+        )
+        return
+    click.echo(_table(rows))
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    headers = ["id", "title", "outlet", "chars", "annotations"]
+    cells = [
+        [
+            str(r["id"]),
+            _clip(r["title"], 60),
+            _clip(r["outlet"] or "", 24),
+            str(r["chars"]),
+            str(r["annotations"]),
+        ]
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    right = {0, 3, 4}
+
+    def fmt(values: list[str]) -> str:
+        return "  ".join(
+            v.rjust(widths[i]) if i in right else v.ljust(widths[i]) for i, v in enumerate(values)
+        ).rstrip()
+
+    return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *map(fmt, cells)])
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
