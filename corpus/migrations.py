@@ -119,6 +119,32 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+_QUOTE_MISMATCH = """
+    (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM articles
+     WHERE id = NEW.article_id) IS NOT NEW.quote
+    OR NEW."end" > (SELECT length(text) FROM articles WHERE id = NEW.article_id)
+"""
+
+MIGRATIONS += (
+    Migration(
+        3,
+        "text[start:end] == quote enforced by triggers",
+        (
+            f"""
+            CREATE TRIGGER annotations_quote_ins BEFORE INSERT ON annotations
+            WHEN {_QUOTE_MISMATCH}
+            BEGIN SELECT RAISE(ABORT, 'annotation quote does not match the article text'); END
+            """,
+            f"""
+            CREATE TRIGGER annotations_quote_upd
+            BEFORE UPDATE OF article_id, start, "end", quote ON annotations
+            WHEN {_QUOTE_MISMATCH}
+            BEGIN SELECT RAISE(ABORT, 'annotation quote does not match the article text'); END
+            """,
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 import click
 import sqlite_utils
 
+from annotations.config import Config, load_config, resolve_config_path
+from annotations.store import counts_by_article
 from corpus.articles import list_articles
 from corpus.db import connect, resolve_db_path
 from corpus.errors import NewsmarkError
@@ -31,9 +33,15 @@ def _version() -> str:
 class Context:
     """What the global options chose; the database is opened only by commands that need it."""
 
-    def __init__(self, db_path: str | None) -> None:
+    def __init__(self, db_path: str | None, config_path: str | None) -> None:
         self.db_path = resolve_db_path(db_path)
+        self.config_path = resolve_config_path(config_path)
+        self.config_given = config_path is not None
         self._db: sqlite_utils.Database | None = None
+
+    @property
+    def config(self) -> Config:
+        return load_config(self.config_path, required=self.config_given)
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -64,20 +72,29 @@ def user_errors(func: F) -> F:
     envvar="NEWSMARK_DB",
     help="Database file (default: in your user data folder; env NEWSMARK_DB).",
 )
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    envvar="NEWSMARK_CONFIG",
+    help="Config file (default: config.toml in your user config folder; env NEWSMARK_CONFIG).",
+)
 @click.version_option(_version(), "--version", "-V", prog_name="newsmark")
 @click.pass_context
 @user_errors
-def main(ctx: click.Context, db_path: str | None) -> None:
+def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> None:
     """Read news articles, tag what they say, and follow the same words across outlets.
 
     With no command, opens the reader on the database (importing the bundled sample
     articles first if the database is empty).
     """
-    ctx.obj = Context(db_path)
+    ctx.obj = Context(db_path, config_path)
     if ctx.invoked_subcommand is None:
         from tui.app import run_app
 
-        run_app(ctx.obj.db_path)
+        config = ctx.obj.config
+        connect(ctx.obj.db_path).close()  # a bad path is reported here, before the screen
+        run_app(ctx.obj.db_path, config)
 
 
 @main.command("import")
@@ -146,9 +163,7 @@ def import_command(
 def articles_command(obj: Context, as_json: bool) -> None:
     """List the stored articles: id, title, outlet, length and annotation count."""
     db = obj.db
-    counts = dict(
-        db.execute("SELECT article_id, count(*) FROM annotations GROUP BY article_id").fetchall()
-    )
+    counts = counts_by_article(db)
     rows = [
         {
             "id": a.id,

@@ -1,0 +1,22 @@
+"""Small app state kept in the database (last article, cursor), so reopening resumes."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from corpus.db import write
+
+
+def get_state(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM app_state WHERE key = ?", [key]).fetchone()
+    return str(row[0]) if row else None
+
+
+def set_state(db: sqlite_utils.Database, values: dict[str, str]) -> None:
+    with write(db):
+        for key, value in values.items():
+            db.execute(
+                "INSERT INTO app_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )

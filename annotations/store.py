@@ -1,0 +1,300 @@
+"""Creating and changing annotations, each change one committed transaction with history.
+
+Every change writes the annotation row and a ``history`` row (state before and after) in the
+same ``BEGIN IMMEDIATE`` transaction, so undo and redo survive a restart and a crash can
+never leave an annotation without its history. Undo/redo is per article: the newest
+not-undone change is undone first; a new change discards what was undone (the redo stack).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+from dataclasses import dataclass, replace
+
+import sqlite_utils
+
+from annotations.model import Annotation, context
+from corpus.articles import get_article
+from corpus.db import write
+from corpus.errors import NewsmarkError
+from corpus.migrations import now_iso
+
+_COLUMNS = (
+    'id, uuid, article_id, start, "end", quote, prefix, suffix, label, note, annotator,'
+    " created, updated"
+)
+
+
+class AnnotationError(NewsmarkError):
+    """A change that cannot be made (a span outside the text, an unknown annotation...)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an undo or redo did, so the reader can show it and move the cursor there."""
+
+    action: str
+    annotation: Annotation
+    undone: bool
+
+
+def _from_row(row: tuple[object, ...]) -> Annotation:
+    (
+        id_,
+        uuid,
+        article_id,
+        start,
+        end,
+        quote,
+        prefix,
+        suffix,
+        label,
+        note,
+        annotator,
+        created,
+        updated,
+    ) = row
+    return Annotation(
+        uuid=str(uuid),
+        article_id=int(article_id),
+        start=int(start),
+        end=int(end),  # type: ignore[arg-type]
+        quote=str(quote),
+        prefix=str(prefix),
+        suffix=str(suffix),
+        label=str(label),
+        note=str(note),
+        annotator=str(annotator),
+        created=str(created),
+        updated=str(updated),
+        id=int(id_),  # type: ignore[arg-type]
+    )
+
+
+def list_annotations(db: sqlite_utils.Database, article_id: int) -> list[Annotation]:
+    """The article's annotations in text order (longer first where they start together)."""
+    rows = db.execute(
+        f'SELECT {_COLUMNS} FROM annotations WHERE article_id = ? ORDER BY start, "end" DESC, id',
+        [article_id],
+    ).fetchall()
+    return [_from_row(r) for r in rows]
+
+
+def get_annotation(db: sqlite_utils.Database, uuid: str) -> Annotation | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM annotations WHERE uuid = ?", [uuid]).fetchone()
+    return _from_row(row) if row else None
+
+
+def counts_by_article(db: sqlite_utils.Database) -> dict[int, int]:
+    return dict(
+        db.execute("SELECT article_id, count(*) FROM annotations GROUP BY article_id").fetchall()
+    )
+
+
+def _article_text(db: sqlite_utils.Database, article_id: int) -> str:
+    article = get_article(db, article_id)
+    if article is None:
+        raise AnnotationError(f"article {article_id} does not exist")
+    return article.text
+
+
+def _check_span(text: str, start: int, end: int) -> None:
+    if not (0 <= start < end <= len(text)):
+        raise AnnotationError(
+            f"span [{start}, {end}) is outside the article text (0-{len(text)}) or empty"
+        )
+
+
+def _record(
+    db: sqlite_utils.Database,
+    action: str,
+    before: Annotation | None,
+    after: Annotation | None,
+) -> None:
+    ann = after or before
+    assert ann is not None
+    db.execute("DELETE FROM history WHERE article_id = ? AND undone = 1", [ann.article_id])
+    db.execute(
+        "INSERT INTO history (article_id, action, annotation_uuid, before, after, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            ann.article_id,
+            action,
+            ann.uuid,
+            json.dumps(before.as_row()) if before else None,
+            json.dumps(after.as_row()) if after else None,
+            now_iso(),
+        ],
+    )
+
+
+def _insert(db: sqlite_utils.Database, ann: Annotation) -> Annotation:
+    row = ann.as_row()
+    cursor = db.execute(
+        'INSERT INTO annotations (uuid, article_id, start, "end", quote, prefix, suffix, label,'
+        " note, annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            row[k]
+            for k in (
+                "uuid",
+                "article_id",
+                "start",
+                "end",
+                "quote",
+                "prefix",
+                "suffix",
+                "label",
+                "note",
+                "annotator",
+                "created",
+                "updated",
+            )
+        ],
+    )
+    return replace(ann, id=cursor.lastrowid)
+
+
+def _update(db: sqlite_utils.Database, ann: Annotation) -> None:
+    db.execute(
+        'UPDATE annotations SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,'
+        " label = ?, note = ?, updated = ? WHERE uuid = ?",
+        [
+            ann.start,
+            ann.end,
+            ann.quote,
+            ann.prefix,
+            ann.suffix,
+            ann.label,
+            ann.note,
+            ann.updated,
+            ann.uuid,
+        ],
+    )
+
+
+def create_annotation(
+    db: sqlite_utils.Database,
+    article_id: int,
+    start: int,
+    end: int,
+    label: str,
+    annotator: str,
+    note: str = "",
+) -> Annotation:
+    """Tag ``[start, end)`` of the stored text with ``label``."""
+    with write(db):
+        text = _article_text(db, article_id)
+        _check_span(text, start, end)
+        quote, prefix, suffix = context(text, start, end)
+        stamp = now_iso()
+        ann = Annotation(
+            uuid=str(uuidlib.uuid4()),
+            article_id=article_id,
+            start=start,
+            end=end,
+            quote=quote,
+            prefix=prefix,
+            suffix=suffix,
+            label=label,
+            note=note,
+            annotator=annotator,
+            created=stamp,
+            updated=stamp,
+        )
+        ann = _insert(db, ann)
+        _record(db, "create", None, ann)
+    return ann
+
+
+def _modify(db: sqlite_utils.Database, uuid: str, action: str, **changes: object) -> Annotation:
+    with write(db):
+        before = get_annotation(db, uuid)
+        if before is None:
+            raise AnnotationError(f"annotation {uuid} does not exist")
+        after = replace(before, **changes, updated=now_iso())  # type: ignore[arg-type]
+        if "start" in changes or "end" in changes:
+            text = _article_text(db, before.article_id)
+            _check_span(text, after.start, after.end)
+            quote, prefix, suffix = context(text, after.start, after.end)
+            after = replace(after, quote=quote, prefix=prefix, suffix=suffix)
+        if after == replace(before, updated=after.updated):
+            return before
+        _update(db, after)
+        _record(db, action, before, after)
+    return after
+
+
+def relabel(db: sqlite_utils.Database, uuid: str, label: str) -> Annotation:
+    return _modify(db, uuid, "relabel", label=label)
+
+
+def set_note(db: sqlite_utils.Database, uuid: str, note: str) -> Annotation:
+    return _modify(db, uuid, "note", note=note)
+
+
+def resize(db: sqlite_utils.Database, uuid: str, start: int, end: int) -> Annotation:
+    return _modify(db, uuid, "resize", start=start, end=end)
+
+
+def delete_annotation(db: sqlite_utils.Database, uuid: str) -> Annotation:
+    with write(db):
+        before = get_annotation(db, uuid)
+        if before is None:
+            raise AnnotationError(f"annotation {uuid} does not exist")
+        db.execute("DELETE FROM annotations WHERE uuid = ?", [uuid])
+        _record(db, "delete", before, None)
+    return before
+
+
+def _restore(db: sqlite_utils.Database, uuid: str, state: str | None) -> Annotation | None:
+    """Make the annotation ``uuid`` look like ``state`` (a JSON row, or None for absent)."""
+    current = get_annotation(db, uuid)
+    if state is None:
+        if current is not None:
+            db.execute("DELETE FROM annotations WHERE uuid = ?", [uuid])
+        return current
+    target = Annotation(**json.loads(state))
+    if current is None:
+        return _insert(db, target)
+    _update(db, target)
+    return replace(target, id=current.id)
+
+
+def undo(db: sqlite_utils.Database, article_id: int) -> Change | None:
+    """Undo the newest change to the article's annotations; ``None`` if there is none."""
+    with write(db):
+        row = db.execute(
+            "SELECT id, action, annotation_uuid, before, after FROM history"
+            " WHERE article_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1",
+            [article_id],
+        ).fetchone()
+        if row is None:
+            return None
+        hid, action, uuid, before, after = row
+        ann = _restore(db, uuid, before)
+        db.execute("UPDATE history SET undone = 1 WHERE id = ?", [hid])
+    shown = ann or Annotation(**json.loads(after or before))
+    return Change(action, shown, undone=True)
+
+
+def redo(db: sqlite_utils.Database, article_id: int) -> Change | None:
+    """Redo the oldest undone change; ``None`` if nothing was undone."""
+    with write(db):
+        row = db.execute(
+            "SELECT id, action, annotation_uuid, before, after FROM history"
+            " WHERE article_id = ? AND undone = 1 ORDER BY id LIMIT 1",
+            [article_id],
+        ).fetchone()
+        if row is None:
+            return None
+        hid, action, uuid, before, after = row
+        ann = _restore(db, uuid, after)
+        db.execute("UPDATE history SET undone = 0 WHERE id = ?", [hid])
+    shown = ann or Annotation(**json.loads(before or after))
+    return Change(action, shown, undone=False)
+
+
+def annotations_at(annotations: list[Annotation], offset: int) -> list[Annotation]:
+    """Those covering ``offset``, innermost (shortest) first: the natural "current" one."""
+    return sorted((a for a in annotations if a.covers(offset)), key=lambda a: (a.length, a.start))

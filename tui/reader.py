@@ -1,0 +1,365 @@
+"""The reader: a read-only, soft-wrapped TextArea that paints annotations as coloured spans.
+
+Labels are applied in :meth:`Reader.get_line` from a per-line table built once whenever the
+annotations change, so a repaint costs a dictionary lookup per visible line. Article text is
+only ever placed in ``rich.text.Text`` objects, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.widgets import TextArea
+from textual.widgets.text_area import Selection
+
+from annotations import textnav
+from annotations.labels import UNKNOWN_LABEL_COLOUR, Label
+from annotations.model import Annotation
+from corpus.normalise import neutralise
+
+SEARCH_STYLE = Style(color="#111111", bgcolor="#facc15", bold=True)
+LABEL_TEXT_COLOUR = "#f8fafc"
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+    style: Style
+
+
+class Reader(TextArea):
+    """Movement and selection live here; changes to annotations are app actions."""
+
+    DEFAULT_CSS = """
+    Reader { border: none; padding: 0 1; }
+    Reader:focus { border: none; }
+    """
+
+    BINDINGS = [
+        Binding("h", "cursor_left", "Left", show=False, id="reader.left"),
+        Binding("j", "cursor_down", "Down", show=False, id="reader.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="reader.up"),
+        Binding("l", "cursor_right", "Right", show=False, id="reader.right"),
+        Binding("w", "word_forward", "Next word", show=False, id="reader.word_forward"),
+        Binding("b", "word_back", "Previous word", show=False, id="reader.word_back"),
+        Binding("e", "word_end", "End of word", show=False, id="reader.word_end"),
+        Binding(
+            "right_parenthesis",
+            "sentence_forward",
+            "Next sentence",
+            show=False,
+            id="reader.sentence_forward",
+        ),
+        Binding(
+            "left_parenthesis",
+            "sentence_back",
+            "Previous sentence",
+            show=False,
+            id="reader.sentence_back",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "paragraph_forward",
+            "Next paragraph",
+            show=False,
+            id="reader.paragraph_forward",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "paragraph_back",
+            "Previous paragraph",
+            show=False,
+            id="reader.paragraph_back",
+        ),
+        Binding("g", "top", "Top", show=False, id="reader.top"),
+        Binding("G", "bottom", "Bottom", show=False, id="reader.bottom"),
+        Binding(
+            "shift+pageup",
+            "page_up_select",
+            "Select page up",
+            show=False,
+            id="reader.select_page_up",
+        ),
+        Binding(
+            "shift+pagedown",
+            "page_down_select",
+            "Select page down",
+            show=False,
+            id="reader.select_page_down",
+        ),
+        Binding("v", "toggle_visual", "Visual", id="reader.visual"),
+        Binding("escape", "clear_selection", "Clear selection", show=False, id="reader.clear"),
+        Binding("x", "app.delete_annotation", "Delete", id="reader.delete"),
+        Binding("space", "app.cycle_annotation", "Cycle", show=False, id="reader.cycle"),
+        Binding("enter,i", "app.edit_note", "Note", id="reader.note"),
+        Binding(
+            "greater_than_sign",
+            "app.resize('end', 1)",
+            "End \u2192",
+            show=False,
+            id="reader.end_right",
+        ),
+        Binding(
+            "less_than_sign",
+            "app.resize('end', -1)",
+            "End \u2190",
+            show=False,
+            id="reader.end_left",
+        ),
+        Binding(
+            "alt+greater_than_sign",
+            "app.resize('start', 1)",
+            "Start \u2192",
+            show=False,
+            id="reader.start_right",
+        ),
+        Binding(
+            "alt+less_than_sign",
+            "app.resize('start', -1)",
+            "Start \u2190",
+            show=False,
+            id="reader.start_left",
+        ),
+        Binding("u", "app.undo", "Undo", id="reader.undo"),
+        Binding("ctrl+r", "app.redo", "Redo", show=False, id="reader.redo"),
+        Binding(
+            "right_square_bracket",
+            "app.next_annotation(1)",
+            "Next annotation",
+            show=False,
+            id="reader.next_annotation",
+        ),
+        Binding(
+            "left_square_bracket",
+            "app.next_annotation(-1)",
+            "Previous annotation",
+            show=False,
+            id="reader.prev_annotation",
+        ),
+        Binding("slash", "app.search", "Search", id="reader.search"),
+        Binding("n", "app.search_next(1)", "Next match", show=False, id="reader.search_next"),
+        Binding("N", "app.search_next(-1)", "Previous match", show=False, id="reader.search_prev"),
+    ]
+
+    visual: reactive[bool] = reactive(False)
+
+    def __init__(self, labels: Iterable[Label], **kwargs: object) -> None:
+        super().__init__(
+            "",
+            read_only=True,
+            soft_wrap=True,
+            show_cursor=True,
+            tab_behavior="focus",
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self.highlight_cursor_line = False
+        self.match_cursor_bracket = False
+        self.cursor_blink = False
+        self.labels = {label.name: label for label in labels}
+        self.index = textnav.LineIndex("")
+        self.annotations: list[Annotation] = []
+        self.current_uuid: str | None = None
+        self.search_hits: list[tuple[int, int]] = []
+        self._line_pieces: dict[int, list[Piece]] = {}
+        for label in self.labels.values():
+            for binding in Binding.make_bindings(
+                [
+                    Binding(
+                        label.key,
+                        f"app.tag({label.name!r})",
+                        f"Tag {label.name}",
+                        show=False,
+                        id=f"label.{label.name}",
+                    )
+                ]
+            ):
+                self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+
+    # --- content -------------------------------------------------------------------------
+
+    def show_text(self, text: str) -> None:
+        """Load an article's stored text (neutralised again, defensively: same length)."""
+        safe = neutralise(text)
+        self.index = textnav.LineIndex(safe)
+        self.visual = False
+        self.search_hits = []
+        self.load_text(safe)
+
+    def set_annotations(self, annotations: list[Annotation], current: str | None) -> None:
+        self.annotations = annotations
+        self.current_uuid = current
+        self._rebuild_pieces()
+
+    def set_current(self, uuid: str | None) -> None:
+        if uuid != self.current_uuid:
+            self.current_uuid = uuid
+            self._rebuild_pieces()
+
+    def set_search_hits(self, hits: list[tuple[int, int]]) -> None:
+        self.search_hits = hits
+        self._rebuild_pieces()
+
+    def _label_style(self, label: str, nested: bool, current: bool) -> Style:
+        colour = self.labels[label].colour if label in self.labels else UNKNOWN_LABEL_COLOUR
+        return Style(
+            bgcolor=colour, color=LABEL_TEXT_COLOUR, underline=nested, bold=current or None
+        )
+
+    def _rebuild_pieces(self) -> None:
+        """Per-line style pieces: outer spans first so inner ones paint over them."""
+        pieces: dict[int, list[Piece]] = {}
+        ordered = sorted(self.annotations, key=lambda a: (-a.length, a.start))
+        nested = _nested_uuids(self.annotations)
+        for ann in ordered:
+            style = self._label_style(ann.label, ann.uuid in nested, ann.uuid == self.current_uuid)
+            for row, c0, c1 in self.index.line_spans(ann.start, ann.end):
+                pieces.setdefault(row, []).append(Piece(c0, c1, style))
+        for start, end in self.search_hits:
+            for row, c0, c1 in self.index.line_spans(start, end):
+                pieces.setdefault(row, []).append(Piece(c0, c1, SEARCH_STYLE))
+        self._line_pieces = pieces
+        self.notify_style_update()
+        self.refresh()
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        for piece in self._line_pieces.get(line_index, ()):
+            line.stylize(piece.style, piece.start, piece.end)
+        return line
+
+    # --- offsets -------------------------------------------------------------------------
+
+    @property
+    def cursor_offset(self) -> int:
+        return self.index.offset(self.cursor_location)
+
+    @property
+    def selection_offsets(self) -> tuple[int, int]:
+        start, end = self.selection
+        a, b = self.index.offset(start), self.index.offset(end)
+        return (a, b) if a <= b else (b, a)
+
+    def move_to_offset(self, offset: int, select: bool = False, center: bool = False) -> None:
+        self.move_cursor(self.index.location(offset), select=select, center=center)
+
+    def select_offsets(self, start: int, end: int) -> None:
+        self.selection = Selection(self.index.location(start), self.index.location(end))
+        self.scroll_cursor_visible()
+
+    # --- movement (visual mode turns every movement into a selection) ---------------------
+
+    def _jump(self, offset: int) -> None:
+        self.move_to_offset(offset, select=self.visual)
+
+    def action_cursor_left(self, select: bool = False) -> None:
+        super().action_cursor_left(select or self.visual)
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        super().action_cursor_right(select or self.visual)
+
+    def action_cursor_up(self, select: bool = False) -> None:
+        super().action_cursor_up(select or self.visual)
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        super().action_cursor_down(select or self.visual)
+
+    def action_cursor_line_start(self, select: bool = False) -> None:
+        super().action_cursor_line_start(select or self.visual)
+
+    def action_cursor_line_end(self, select: bool = False) -> None:
+        super().action_cursor_line_end(select or self.visual)
+
+    def action_cursor_word_left(self, select: bool = False) -> None:
+        self.move_to_offset(
+            textnav.prev_word_start(self.text, self.cursor_offset), select or self.visual
+        )
+
+    def action_cursor_word_right(self, select: bool = False) -> None:
+        self.move_to_offset(
+            textnav.next_word_start(self.text, self.cursor_offset), select or self.visual
+        )
+
+    def _page(self, direction: int, select: bool) -> None:
+        height = self.content_size.height
+        target = self.navigator.get_location_at_y_offset(self.selection.end, direction * height)
+        self.scroll_relative(y=direction * height, animate=False)
+        self.move_cursor(target, select=select or self.visual)
+
+    def action_cursor_page_up(self) -> None:
+        self._page(-1, False)
+
+    def action_cursor_page_down(self) -> None:
+        self._page(1, False)
+
+    def action_page_up_select(self) -> None:
+        self._page(-1, True)
+
+    def action_page_down_select(self) -> None:
+        self._page(1, True)
+
+    def action_word_forward(self) -> None:
+        self._jump(textnav.next_word_start(self.text, self.cursor_offset))
+
+    def action_word_back(self) -> None:
+        self._jump(textnav.prev_word_start(self.text, self.cursor_offset))
+
+    def action_word_end(self) -> None:
+        self._jump(textnav.word_end(self.text, self.cursor_offset))
+
+    def action_sentence_forward(self) -> None:
+        self._jump(textnav.next_sentence_start(self.text, self.cursor_offset))
+
+    def action_sentence_back(self) -> None:
+        self._jump(textnav.prev_sentence_start(self.text, self.cursor_offset))
+
+    def action_paragraph_forward(self) -> None:
+        self._jump(textnav.next_paragraph_start(self.text, self.cursor_offset))
+
+    def action_paragraph_back(self) -> None:
+        self._jump(textnav.prev_paragraph_start(self.text, self.cursor_offset))
+
+    def action_top(self) -> None:
+        self._jump(0)
+
+    def action_bottom(self) -> None:
+        self._jump(len(self.text))
+
+    def action_toggle_visual(self) -> None:
+        self.visual = not self.visual
+        if not self.visual:
+            self.move_cursor(self.cursor_location)
+
+    def action_clear_selection(self) -> None:
+        self.visual = False
+        self.move_cursor(self.cursor_location)
+
+    async def _on_click(self, event: events.Click) -> None:
+        """Double-click selects the word under the pointer."""
+        if event.chain == 2:
+            offset = self.index.offset(self.get_target_document_location(event))
+            word = textnav.word_at(self.text, offset)
+            if word:
+                self.select_offsets(*word)
+                event.stop()
+
+
+def _nested_uuids(annotations: list[Annotation]) -> set[str]:
+    """Annotations lying inside a longer one: drawn underlined so both stay visible."""
+    nested: set[str] = set()
+    by_start = sorted(annotations, key=lambda a: (a.start, -a.end))
+    open_ends: list[int] = []
+    for ann in by_start:
+        open_ends = [e for e in open_ends if e > ann.start]
+        if any(e >= ann.end for e in open_ends):
+            nested.add(ann.uuid)
+        elif open_ends:
+            nested.add(ann.uuid)  # overlapping the tail of another: also marked
+        open_ends.append(ann.end)
+    return nested

@@ -1,0 +1,113 @@
+"""Modal screens: the note editor, the help screen, and the in-article search prompt."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from corpus.normalise import neutralise
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """Edit the note of one annotation: Enter saves, Escape leaves it unchanged."""
+
+    DEFAULT_CSS = """
+    NoteScreen { align: center middle; }
+    NoteScreen > Vertical {
+        width: 80; max-width: 95%; height: auto; border: thick $primary;
+        background: $surface; padding: 1 2;
+    }
+    NoteScreen #quote { color: $text-muted; margin-bottom: 1; }
+    NoteScreen #hint { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
+
+    def __init__(self, label: str, quote: str, note: str) -> None:
+        super().__init__()
+        self.label = label
+        self.quote = quote
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(f"Note on {self.label}", style="bold"))
+            quote = " ".join(neutralise(self.quote).split())
+            if len(quote) > 300:
+                quote = quote[:299] + "\u2026"
+            yield Static(Text(f"\u201c{quote}\u201d"), id="quote")
+            yield Input(value=self.note, placeholder="Type a note", id="note")
+            yield Static(
+                Text("enter: save   escape: cancel   (an empty note removes it)"), id="hint"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SearchScreen(ModalScreen[str | None]):
+    """The ``/`` prompt: plain text (never a regex), case-insensitive."""
+
+    DEFAULT_CSS = """
+    SearchScreen { align: center bottom; background: transparent; }
+    SearchScreen > Input { width: 100%; margin: 0 0 2 0; border: tall $accent; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="search.cancel")]
+
+    def __init__(self, previous: str) -> None:
+        super().__init__()
+        self.previous = previous
+
+    def compose(self) -> ComposeResult:
+        yield Input(value=self.previous, placeholder="Search this article", id="search")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every binding with the key it has now (remapped keys included)."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 96; max-width: 98%; height: 90%; border: thick $primary;
+        background: $surface; padding: 0 2;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("Newsmark keys\n", style="bold underline")
+        for title, rows in self.sections:
+            text.append(f"\n{title}\n", style="bold")
+            for keys, description in rows:
+                text.append(f"  {keys:<30}", style="bold cyan")
+                text.append(f" {description}\n")
+        text.append("\nescape, q, ? or f1 closes this screen.", style="dim")
+        with VerticalScroll():
+            yield Static(text)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)
