@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import sqlite_utils
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -27,6 +28,7 @@ from annotations.state import get_state, set_state
 from corpus.articles import Article, count_articles, get_article, list_articles
 from corpus.db import connect
 from corpus.errors import NewsmarkError
+from corpus.normalise import neutralise
 from corpus.samples import import_sample
 from tui.panels import AnnotationsPanel, ArticleList, ArticleRow, StatusLine
 from tui.reader import Reader
@@ -192,7 +194,13 @@ class NewsmarkApp(App[None]):
         self.article_list.mark_current(article.id)
         outlet = article.outlet or "unknown outlet"
         self.sub_title = f"{article.title} \u2014 {outlet}"
-        self.panel.border_title = "Annotations"
+        reader.border_title = Text(
+            " \u00b7 ".join(
+                neutralise(" ".join(part.split()))
+                for part in (article.title, outlet, article.published or "")
+                if part
+            )
+        )  # type: ignore[assignment]
         self.update_status()
         self._save_state()
 

@@ -134,6 +134,13 @@ class AnnotationsPanel(OptionList):
 
     def show(self, annotations: list[Annotation], current: str | None) -> None:
         options = [Option(self._render(a), id=a.uuid) for a in annotations]
+        if not options:
+            hint = Text(
+                "No annotations yet.\nSelect text (v, shift+arrows or the mouse) and "
+                "press a label key; ? lists them.",
+                style="dim",
+            )
+            options = [Option(hint, disabled=True)]
         self.uuids = [a.uuid for a in annotations]
         self.clear_options()
         self.add_options(options)

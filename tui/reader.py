@@ -38,8 +38,8 @@ class Reader(TextArea):
     """Movement and selection live here; changes to annotations are app actions."""
 
     DEFAULT_CSS = """
-    Reader { border: none; padding: 0 1; }
-    Reader:focus { border: none; }
+    Reader { border: round $primary-background; padding: 0 1; }
+    Reader:focus { border: round $accent; }
     """
 
     BINDINGS = [

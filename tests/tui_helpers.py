@@ -1,0 +1,42 @@
+"""Building a Newsmark app over a real database file for Pilot and snapshot tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotations.config import Config
+from corpus.articles import NewArticle, add_article
+from corpus.db import connect
+from tui.app import NewsmarkApp
+
+TEXT = (
+    "Mayor Ilse Varga said the water is safe.\n"
+    "\n"
+    "The plant denied it. Markup stays text: [bold]not bold[/] and [@click=app.quit]x[/].\n"
+    "\n"
+    "Fourteen people were treated, the water authority said. The water was tested."
+)
+SECOND = "A second article about a chess title.\n\nAda Lindqvist, 14, won on tie-break."
+SIZE = (120, 36)
+
+
+def seed(db_path: Path, texts: list[tuple[str, str, str]] | None = None) -> list[int]:
+    db = connect(db_path)
+    ids = []
+    for day, (title, outlet, text) in enumerate(
+        texts
+        or [("Test article", "The Test Post", TEXT), ("Second article", "Chess Weekly", SECOND)],
+        start=1,
+    ):
+        aid, _ = add_article(
+            db, NewArticle(title=title, outlet=outlet, text=text, published=f"2026-03-{day:02d}")
+        )
+        ids.append(aid)
+    db.close()
+    return ids
+
+
+def make_app(db_path: Path, config: Config | None = None, seed_db: bool = True) -> NewsmarkApp:
+    if seed_db:
+        seed(db_path)
+    return NewsmarkApp(db_path, config or Config(annotator="tester"))
