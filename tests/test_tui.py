@@ -57,7 +57,7 @@ async def test_tag_counts_are_shown_in_article_list(db_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("v", "e", "1")
         await pilot.pause()
-        assert app.article_list.rows[0].annotations == 1
+        assert app.article_list.counts[1] == 1
         assert "1" in str(app.panel.border_subtitle)
 
 
@@ -267,10 +267,10 @@ async def test_article_list_filter(db_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("shift+tab", *"chess")
-        assert app.article_list.option_count == 1
+        assert app.article_list.count == 1
         assert "chess" in str(app.article_list.border_title)
         await pilot.press("escape")
-        assert app.article_list.option_count == 2
+        assert app.article_list.count == 2
         await pilot.press(*"weekly", "enter")
         assert app.article.title == "Second article"
         assert isinstance(app.focused, Reader)

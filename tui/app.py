@@ -182,14 +182,15 @@ class NewsmarkApp(App[None]):
         self.search_hits = []
         reader = self.reader
         reader.show_text(article.text)
-        self.annotations = store.list_annotations(self.db, article.id)
         self.current_uuid = None
+        reader.set_annotations(store.list_annotations(self.db, article.id), None)
+        self.annotations = reader.annotations
         if cursor is None:
             saved = get_state(self.db, f"cursor:{article.id}")
             cursor = int(saved) if saved and saved.isdigit() else 0
         reader.move_to_offset(min(cursor, len(article.text)), center=True)
         self._sync_current()
-        reader.set_annotations(self.annotations, self.current_uuid)
+        reader.set_current(self.current_uuid)
         self.panel.show(self.annotations, self.current_uuid)
         self.article_list.mark_current(article.id)
         outlet = article.outlet or "unknown outlet"
@@ -210,24 +211,32 @@ class NewsmarkApp(App[None]):
 
     # --- keeping the screen in line with the database --------------------------------------
 
-    def _reload_annotations(self, current: str | None = None) -> None:
+    def _reload_annotations(self, current: str | None = None, changed: str | None = None) -> None:
+        """Bring the screen in line with the database after a change.
+
+        With ``changed`` only that annotation's row is read again (the common case, one
+        keypress, one row); without it the article's annotations are all read.
+        """
         assert self.article is not None
-        self.annotations = store.list_annotations(self.db, self.article.id)
+        if changed is None:
+            annotations = store.list_annotations(self.db, self.article.id)
+        else:
+            fresh = store.get_annotation(self.db, changed)
+            annotations = [a for a in self.annotations if a.uuid != changed]
+            if fresh is not None and fresh.article_id == self.article.id:
+                annotations.append(fresh)
         if current is not None:
             self.current_uuid = current
+        self.reader.set_annotations(annotations, self.current_uuid)
+        self.annotations = self.reader.annotations
         self._sync_current()
-        self.reader.set_annotations(self.annotations, self.current_uuid)
+        self.reader.set_current(self.current_uuid)
         self.panel.show(self.annotations, self.current_uuid)
         self.article_list.update_count(self.article.id, len(self.annotations))
-        for i, row in enumerate(self.article_rows):
-            if row.id == self.article.id:
-                self.article_rows[i] = ArticleRow(
-                    row.id, row.title, row.outlet, len(self.annotations)
-                )
         self.update_status()
 
     def _under_cursor(self) -> list[Annotation]:
-        return store.annotations_at(self.annotations, self.reader.cursor_offset)
+        return self.reader.spans.covering(self.reader.cursor_offset)
 
     def _sync_current(self) -> None:
         """Keep the current annotation if it is still under the cursor, else the innermost."""
@@ -338,7 +347,7 @@ class NewsmarkApp(App[None]):
             if isinstance(ann, Annotation):
                 reader.visual = False
                 reader.move_to_offset(ann.start)
-                self._reload_annotations(current=ann.uuid)
+                self._reload_annotations(current=ann.uuid, changed=ann.uuid)
             return
         current = self._current()
         if current is None:
@@ -348,7 +357,7 @@ class NewsmarkApp(App[None]):
             return
         if current.label != label:
             self._guard(lambda: store.relabel(self.db, current.uuid, label))
-            self._reload_annotations(current=current.uuid)
+            self._reload_annotations(current=current.uuid, changed=current.uuid)
 
     def action_delete_annotation(self) -> None:
         current = self._current()
@@ -357,7 +366,7 @@ class NewsmarkApp(App[None]):
             return
         if self._guard(lambda: store.delete_annotation(self.db, current.uuid)) is not None:
             self.current_uuid = None
-            self._reload_annotations()
+            self._reload_annotations(changed=current.uuid)
             self.notify(f"Deleted {current.label}. Press u to undo.", timeout=3)
 
     def action_cycle_annotation(self) -> None:
@@ -381,7 +390,7 @@ class NewsmarkApp(App[None]):
             if note is None or note == current.note:
                 return
             if self._guard(lambda: store.set_note(self.db, current.uuid, note.strip())):
-                self._reload_annotations(current=current.uuid)
+                self._reload_annotations(current=current.uuid, changed=current.uuid)
 
         self.push_screen(NoteScreen(current.label, current.quote, current.note), save)
 
@@ -409,7 +418,7 @@ class NewsmarkApp(App[None]):
             offset = self.reader.cursor_offset
             if not start <= offset < end:
                 self.reader.move_to_offset(start if edge == "start" else end - 1)
-            self._reload_annotations(current=current.uuid)
+            self._reload_annotations(current=current.uuid, changed=current.uuid)
 
     def action_undo(self) -> None:
         self._history(store.undo, "Undid", "Nothing to undo.")
@@ -432,8 +441,8 @@ class NewsmarkApp(App[None]):
             return
         ann = change.annotation
         self.reader.move_to_offset(ann.start, center=True)
-        present = any(a.uuid == ann.uuid for a in store.list_annotations(self.db, article_id))
-        self._reload_annotations(current=ann.uuid if present else None)
+        present = store.get_annotation(self.db, ann.uuid) is not None
+        self._reload_annotations(current=ann.uuid if present else None, changed=ann.uuid)
         self.notify(f"{verb} {change.action} of {ann.label}.", timeout=2)
 
     # --- navigation ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ only ever placed in ``rich.text.Text`` objects, never parsed as markup.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,8 +22,10 @@ from textual.widgets.text_area import Selection
 from annotations import textnav
 from annotations.labels import UNKNOWN_LABEL_COLOUR, Label
 from annotations.model import Annotation
+from annotations.spans import SpanIndex, nested_among
 from corpus.normalise import neutralise
 
+CURRENT_STYLE = Style(bold=True)
 SEARCH_STYLE = Style(color="#111111", bgcolor="#facc15", bold=True)
 LABEL_TEXT_COLOUR = "#f8fafc"
 
@@ -167,7 +170,9 @@ class Reader(TextArea):
         self.annotations: list[Annotation] = []
         self.current_uuid: str | None = None
         self.search_hits: list[tuple[int, int]] = []
-        self._line_pieces: dict[int, list[Piece]] = {}
+        self.spans = SpanIndex()
+        self._row_cache: dict[int, list[Piece]] = {}
+        self._style_cache: dict[tuple[str, bool], Style] = {}
         for label in self.labels.values():
             for binding in Binding.make_bindings(
                 [
@@ -190,49 +195,86 @@ class Reader(TextArea):
         self.index = textnav.LineIndex(safe)
         self.visual = False
         self.search_hits = []
+        self._row_cache.clear()
         self.load_text(safe)
 
     def set_annotations(self, annotations: list[Annotation], current: str | None) -> None:
-        self.annotations = annotations
+        self.spans = SpanIndex(annotations)
+        self.annotations = self.spans.items
         self.current_uuid = current
-        self._rebuild_pieces()
+        self._restyle()
 
     def set_current(self, uuid: str | None) -> None:
         if uuid != self.current_uuid:
             self.current_uuid = uuid
-            self._rebuild_pieces()
+            self.notify_style_update()
+            self.refresh()
 
     def set_search_hits(self, hits: list[tuple[int, int]]) -> None:
-        self.search_hits = hits
-        self._rebuild_pieces()
+        self.search_hits = sorted(hits)
+        self._restyle()
 
-    def _label_style(self, label: str, nested: bool, current: bool) -> Style:
-        colour = self.labels[label].colour if label in self.labels else UNKNOWN_LABEL_COLOUR
-        return Style(
-            bgcolor=colour, color=LABEL_TEXT_COLOUR, underline=nested, bold=current or None
-        )
-
-    def _rebuild_pieces(self) -> None:
-        """Per-line style pieces: outer spans first so inner ones paint over them."""
-        pieces: dict[int, list[Piece]] = {}
-        ordered = sorted(self.annotations, key=lambda a: (-a.length, a.start))
-        nested = _nested_uuids(self.annotations)
-        for ann in ordered:
-            style = self._label_style(ann.label, ann.uuid in nested, ann.uuid == self.current_uuid)
-            for row, c0, c1 in self.index.line_spans(ann.start, ann.end):
-                pieces.setdefault(row, []).append(Piece(c0, c1, style))
-        for start, end in self.search_hits:
-            for row, c0, c1 in self.index.line_spans(start, end):
-                pieces.setdefault(row, []).append(Piece(c0, c1, SEARCH_STYLE))
-        self._line_pieces = pieces
+    def _restyle(self) -> None:
+        self._row_cache.clear()
         self.notify_style_update()
         self.refresh()
 
+    def _label_style(self, label: str, nested: bool) -> Style:
+        key = (label, nested)
+        style = self._style_cache.get(key)
+        if style is None:
+            label_def = self.labels.get(label)
+            colour = label_def.colour if label_def else UNKNOWN_LABEL_COLOUR
+            style = Style(bgcolor=colour, color=LABEL_TEXT_COLOUR, underline=nested)
+            self._style_cache[key] = style
+        return style
+
+    def _row_pieces(self, row: int) -> list[Piece]:
+        """Style pieces for one line, outer spans first so inner ones paint over them."""
+        lo, hi = self.index.line_start(row), self.index.line_end(row)
+        touching = self.spans.overlapping(lo, max(hi, lo + 1))
+        nested = nested_among(touching) if len(touching) > 1 else set()
+        pieces = [
+            Piece(
+                max(a.start, lo) - lo,
+                min(a.end, hi) - lo,
+                self._label_style(a.label, a.uuid in nested),
+            )
+            for a in sorted(touching, key=lambda a: (-a.length, a.start))
+        ]
+        if self.search_hits:
+            i = bisect_left(self.search_hits, (lo - 10_000, 0))
+            for start, end in self.search_hits[i:]:
+                if start >= hi:
+                    break
+                if end > lo:
+                    pieces.append(Piece(max(start, lo) - lo, min(end, hi) - lo, SEARCH_STYLE))
+        return pieces
+
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
-        for piece in self._line_pieces.get(line_index, ()):
+        pieces = self._row_cache.get(line_index)
+        if pieces is None:
+            pieces = self._row_cache[line_index] = self._row_pieces(line_index)
+        for piece in pieces:
             line.stylize(piece.style, piece.start, piece.end)
+        if self.current_uuid is not None:
+            current = self.current()
+            if current is not None:
+                lo, hi = self.index.line_start(line_index), self.index.line_end(line_index)
+                if current.start < hi and current.end > lo:
+                    line.stylize(
+                        CURRENT_STYLE, max(current.start, lo) - lo, min(current.end, hi) - lo
+                    )
         return line
+
+    def current(self) -> Annotation | None:
+        if self.current_uuid is None:
+            return None
+        for ann in self.spans.covering(self.cursor_offset):
+            if ann.uuid == self.current_uuid:
+                return ann
+        return next((a for a in self.annotations if a.uuid == self.current_uuid), None)
 
     # --- offsets -------------------------------------------------------------------------
 
@@ -348,18 +390,3 @@ class Reader(TextArea):
             if word:
                 self.select_offsets(*word)
                 event.stop()
-
-
-def _nested_uuids(annotations: list[Annotation]) -> set[str]:
-    """Annotations lying inside a longer one: drawn underlined so both stay visible."""
-    nested: set[str] = set()
-    by_start = sorted(annotations, key=lambda a: (a.start, -a.end))
-    open_ends: list[int] = []
-    for ann in by_start:
-        open_ends = [e for e in open_ends if e > ann.start]
-        if any(e >= ann.end for e in open_ends):
-            nested.add(ann.uuid)
-        elif open_ends:
-            nested.add(ann.uuid)  # overlapping the tail of another: also marked
-        open_ends.append(ann.end)
-    return nested

@@ -1,0 +1,131 @@
+"""A focusable list that renders only the rows on screen, so it stays fast at any size.
+
+Textual's ``OptionList`` measures every option when options change, which costs hundreds
+of milliseconds for a few thousand two-line entries; this list asks its subclass for the
+two lines of an item only when that item is visible.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+ITEM_HEIGHT = 2
+
+
+class VirtualList(ScrollView, can_focus=True):
+    """Items of two lines each; a highlighted cursor item; Enter or click selects."""
+
+    COMPONENT_CLASSES = {"virtual-list--cursor"}
+    DEFAULT_CSS = """
+    VirtualList { background: $surface; }
+    VirtualList > .virtual-list--cursor { background: $block-cursor-blurred-background; }
+    VirtualList:focus > .virtual-list--cursor { background: $block-cursor-background; }
+    """
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    class Selected(Message):
+        def __init__(self, widget: VirtualList, index: int) -> None:
+            super().__init__()
+            self.widget = widget
+            self.index = index
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.count = 0
+        self.cursor = 0
+        self.empty_text = Text("")
+
+    # --- what subclasses provide -------------------------------------------------------
+
+    def item_lines(self, index: int) -> tuple[Text, Text]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    # --- state ---------------------------------------------------------------------------
+
+    def set_count(self, count: int, cursor: int | None = None) -> None:
+        self.count = count
+        if cursor is not None:
+            self.cursor = cursor
+        self.cursor = max(0, min(self.cursor, count - 1))
+        self.virtual_size = Size(self.size.width, max(1, count) * ITEM_HEIGHT)
+        self.refresh()
+        self.scroll_to_cursor()
+
+    def move_to(self, index: int) -> None:
+        if not self.count:
+            return
+        self.cursor = max(0, min(index, self.count - 1))
+        self.refresh()
+        self.scroll_to_cursor()
+
+    def scroll_to_cursor(self) -> None:
+        if self.count and self.is_mounted:
+            region = Region(0, self.cursor * ITEM_HEIGHT, max(1, self.size.width), ITEM_HEIGHT)
+            self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        _, scroll_y = self.scroll_offset
+        width = self.size.width
+        base = self.rich_style
+        index, sub = divmod(scroll_y + y, ITEM_HEIGHT)
+        if not self.count:
+            lines = self.empty_text.split("\n")
+            text = lines[scroll_y + y] if scroll_y + y < len(lines) else Text("")
+            return self._strip(text, width, base)
+        if index >= self.count:
+            return Strip.blank(width, base)
+        text = self.item_lines(index)[sub].copy()
+        text.truncate(width, overflow="ellipsis", pad=True)
+        if index == self.cursor:
+            cursor_style = self.get_component_rich_style("virtual-list--cursor")
+            text.stylize_before(cursor_style, 0, len(text))
+        return self._strip(text, width, base)
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = list(text.render(self.app.console, end=""))
+        return Strip(segments, width).apply_style(base)
+
+    # --- input ---------------------------------------------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * max(1, self.size.height // ITEM_HEIGHT))
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(self.count - 1)
+
+    def action_select(self) -> None:
+        if self.count:
+            self.post_message(self.Selected(self, self.cursor))
+
+    async def _on_click(self, event: events.Click) -> None:
+        index = (event.y + self.scroll_offset.y) // ITEM_HEIGHT
+        if 0 <= index < self.count:
+            self.move_to(index)
+            self.post_message(self.Selected(self, index))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, max(1, self.count) * ITEM_HEIGHT)
