@@ -24,7 +24,7 @@ class VirtualList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"virtual-list--cursor"}
     DEFAULT_CSS = """
-    VirtualList { background: $surface; }
+    VirtualList { background: $surface; padding: 0 1; }
     VirtualList > .virtual-list--cursor { background: $block-cursor-blurred-background; }
     VirtualList:focus > .virtual-list--cursor { background: $block-cursor-background; }
     """
