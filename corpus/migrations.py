@@ -145,6 +145,60 @@ MIGRATIONS += (
     ),
 )
 
+_LINK_MISMATCH = """
+    (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM articles
+     WHERE id = NEW.target_article_id) IS NOT NEW.text
+"""
+
+MIGRATIONS += (
+    Migration(
+        4,
+        "word n-gram index and cross-article links",
+        (
+            """
+            CREATE TABLE ngrams (
+                hash INTEGER NOT NULL,
+                article_id INTEGER NOT NULL,
+                PRIMARY KEY (hash, article_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE ngram_articles (
+                article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+                shingles INTEGER NOT NULL,
+                indexed_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE links (
+                id INTEGER PRIMARY KEY,
+                annotation_uuid TEXT NOT NULL
+                    REFERENCES annotations(uuid) ON DELETE CASCADE,
+                target_article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                start INTEGER NOT NULL CHECK (start >= 0),
+                "end" INTEGER NOT NULL CHECK ("end" > start),
+                text TEXT NOT NULL,
+                score REAL NOT NULL,
+                status TEXT NOT NULL DEFAULT 'suggested'
+                    CHECK (status IN ('suggested', 'accepted', 'rejected')),
+                target_annotation_uuid TEXT
+                    REFERENCES annotations(uuid) ON DELETE SET NULL,
+                created TEXT NOT NULL,
+                decided_at TEXT,
+                UNIQUE (annotation_uuid, target_article_id, start, "end")
+            )
+            """,
+            "CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row')",
+            "CREATE INDEX links_target ON links(target_article_id)",
+            "CREATE INDEX links_target_annotation ON links(target_annotation_uuid)",
+            f"""
+            CREATE TRIGGER links_text_ins BEFORE INSERT ON links WHEN {_LINK_MISMATCH}
+            BEGIN SELECT RAISE(ABORT, 'link text does not match the article text'); END
+            """,
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

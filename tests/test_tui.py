@@ -295,13 +295,13 @@ async def test_panes_hide_and_resize(db_path: Path) -> None:
         await pilot.press("f4", "f2")
         await pilot.pause()
         assert not app.article_list.display or app.article_list.has_class("hidden")
-        width = app.panel.size.width
+        width = app.side.size.width
         await pilot.press("alt+right")
         await pilot.pause()
-        assert app.panel.size.width > width
+        assert app.side.size.width > width
         await pilot.press("f2", "f3")
         await pilot.pause()
-        assert app.panel.has_class("hidden") and not app.article_list.has_class("hidden")
+        assert app.side.has_class("hidden") and not app.article_list.has_class("hidden")
 
 
 async def test_help_lists_every_binding(db_path: Path) -> None:

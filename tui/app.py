@@ -17,12 +17,16 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, TextArea
 
 from annotations import store, textnav
 from annotations.config import Config
+from annotations.links import accept as accept_link
+from annotations.links import clusters, link_all, link_counts, links_for, suggest
+from annotations.links import reject as reject_link
+from annotations.matching import Matcher, index_pending
 from annotations.model import Annotation
 from annotations.state import get_state, set_state
 from corpus.articles import Article, count_articles, get_article, list_articles
@@ -30,6 +34,7 @@ from corpus.db import connect
 from corpus.errors import NewsmarkError
 from corpus.normalise import neutralise
 from corpus.samples import import_sample
+from tui.linking import ClaimsScreen, CompareScreen, CorpusSearchScreen, MatchesPanel, MatchRow
 from tui.panels import AnnotationsPanel, ArticleList, ArticleRow, StatusLine
 from tui.reader import Reader
 from tui.screens import HelpScreen, NoteScreen, SearchScreen
@@ -66,8 +71,10 @@ class NewsmarkApp(App[None]):
     Screen { layout: vertical; }
     #panes { height: 1fr; }
     #articles { width: 32; height: 1fr; border: round $primary-background; }
-    #annotations { width: 36; height: 1fr; border: round $primary-background; }
-    #articles:focus, #annotations:focus { border: round $accent; }
+    #side { width: 40; height: 1fr; }
+    #annotations { height: 1fr; border: round $primary-background; }
+    #matches { height: 1fr; border: round $primary-background; }
+    #articles:focus, #annotations:focus, #matches:focus { border: round $accent; }
     #reader { width: 1fr; }
     .hidden { display: none; }
     """
@@ -78,12 +85,14 @@ class NewsmarkApp(App[None]):
         Binding("f2", "toggle_pane('articles')", "Articles", show=False, id="app.toggle_articles"),
         Binding(
             "f3",
-            "toggle_pane('annotations')",
+            "toggle_pane('side')",
             "Annotations",
             show=False,
             id="app.toggle_annotations",
         ),
         Binding("f4", "full_width", "Full width", show=False, id="app.full_width"),
+        Binding("ctrl+f", "corpus_search", "Search all", id="app.corpus_search"),
+        Binding("f5", "claims", "Claims", show=False, id="app.claims"),
         Binding(
             "alt+left", "resize_panes(-4)", "Panes narrower", show=False, id="app.panes_narrower"
         ),
@@ -103,6 +112,9 @@ class NewsmarkApp(App[None]):
         self.search_hits: list[int] = []
         self.side_width = 32
         self._save_timer: object | None = None
+        self.link_counts: dict[str, int] = {}
+        self.match_rows: list[MatchRow] = []
+        self._matches_for: str | None = None
         if self.config.keys:
             self.set_keymap(self.config.keys)
 
@@ -112,7 +124,11 @@ class NewsmarkApp(App[None]):
         with Horizontal(id="panes"):
             yield ArticleList(id="articles")
             yield Reader(self.config.labels, id="reader")
-            yield AnnotationsPanel({lab.name: lab for lab in self.config.labels}, id="annotations")
+            with Vertical(id="side"):
+                yield AnnotationsPanel(
+                    {lab.name: lab for lab in self.config.labels}, id="annotations"
+                )
+                yield MatchesPanel(id="matches")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -127,6 +143,14 @@ class NewsmarkApp(App[None]):
     @property
     def panel(self) -> AnnotationsPanel:
         return self.query_one("#annotations", AnnotationsPanel)
+
+    @property
+    def matches(self) -> MatchesPanel:
+        return self.query_one("#matches", MatchesPanel)
+
+    @property
+    def side(self) -> Vertical:
+        return self.query_one("#side", Vertical)
 
     def on_mount(self) -> None:
         if count_articles(self.db) == 0:
@@ -155,6 +179,9 @@ class NewsmarkApp(App[None]):
         """Titles and counts for the whole corpus, read on a worker's own connection."""
         db = connect(self.db_path)
         try:
+            new = index_pending(db)  # articles imported since the index was last updated
+            if new and db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone():
+                link_all(db, Matcher(db), restrict=set(new))
             counts = store.counts_by_article(db)
             rows = [
                 ArticleRow(a.id, a.title, a.outlet, counts.get(a.id, 0)) for a in list_articles(db)
@@ -191,7 +218,10 @@ class NewsmarkApp(App[None]):
         reader.move_to_offset(min(cursor, len(article.text)), center=True)
         self._sync_current()
         reader.set_current(self.current_uuid)
+        self.link_counts = link_counts(self.db, article.id)
+        self.panel.link_counts = self.link_counts
         self.panel.show(self.annotations, self.current_uuid)
+        self._show_matches(force=True)
         self.article_list.mark_current(article.id)
         outlet = article.outlet or "unknown outlet"
         self.sub_title = f"{article.title} \u2014 {outlet}"
@@ -233,7 +263,10 @@ class NewsmarkApp(App[None]):
         self.reader.set_current(self.current_uuid)
         self.panel.show(self.annotations, self.current_uuid)
         self.article_list.update_count(self.article.id, len(self.annotations))
+        self._show_matches(force=True)
         self.update_status()
+        if changed is not None:
+            self.compute_links([changed])
 
     def _under_cursor(self) -> list[Annotation]:
         return self.reader.spans.covering(self.reader.cursor_offset)
@@ -273,6 +306,7 @@ class NewsmarkApp(App[None]):
         if self.current_uuid != before:
             self.reader.set_current(self.current_uuid)
             self.panel.mark(self.current_uuid)
+            self._show_matches()
         self.update_status()
         self._schedule_save()
 
@@ -287,7 +321,111 @@ class NewsmarkApp(App[None]):
         self.reader.move_to_offset(ann.start, center=True)
         self.reader.set_current(ann.uuid)
         self.panel.mark(ann.uuid)
+        self._show_matches()
         self.update_status()
+
+    # --- links ----------------------------------------------------------------------------
+
+    def current_annotation(self) -> Annotation | None:
+        return self._current()
+
+    def article_text(self, article_id: int) -> str:
+        row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+        return str(row[0]) if row else ""
+
+    @work(thread=True, group="links")
+    def compute_links(self, uuids: list[str]) -> None:
+        """Suggestions for changed annotations, off the UI thread, on its own connection."""
+        db = connect(self.db_path)
+        try:
+            matcher = Matcher(db)
+            for uuid in uuids:
+                ann = store.get_annotation(db, uuid)
+                if ann is not None:
+                    suggest(db, matcher, ann)
+        finally:
+            db.close()
+        self.call_from_thread(self._links_updated)
+
+    def _links_updated(self) -> None:
+        if self.article is None:
+            return
+        self.link_counts = link_counts(self.db, self.article.id)
+        self.panel.link_counts = self.link_counts
+        self.panel.refresh()
+        self._show_matches(force=True)
+        self.update_status()
+
+    def _show_matches(self, force: bool = False) -> None:
+        ann = self._current()
+        uuid = ann.uuid if ann else None
+        if uuid == self._matches_for and not force:
+            return
+        self._matches_for = uuid
+        if ann is None:
+            self.match_rows = []
+            self.matches.show("", [], "No annotation under the cursor.")
+            return
+        rows = []
+        for link in links_for(self.db, ann.uuid):
+            found = self.db.execute(
+                "SELECT title, outlet FROM articles WHERE id = ?", [link.target_article_id]
+            ).fetchone()
+            if found:
+                rows.append(MatchRow(link, found[0], found[1]))
+        self.match_rows = rows
+        if Matcher(self.db).linkable(ann.quote):
+            empty = "No other article carries these words (yet)."
+        else:
+            empty = "Too short to look for in other articles."
+        self.matches.show(ann.quote, rows, empty)
+
+    def on_matches_panel_compare(self, message: MatchesPanel.Compare) -> None:
+        self.push_screen(CompareScreen(self, message.index))
+
+    def action_compare(self) -> None:
+        if not self.match_rows:
+            self.notify("No matches for the annotation under the cursor.", timeout=2)
+            return
+        self.push_screen(CompareScreen(self, self.matches.cursor))
+
+    def decide(self, index: int, accept: bool) -> None:
+        """Accept (tag it there too) or reject the match at ``index``."""
+        if not 0 <= index < len(self.match_rows):
+            return
+        link = self.match_rows[index].link
+        if accept:
+            created = self._guard(lambda: accept_link(self.db, link.id, self.config.annotator))
+            if isinstance(created, Annotation):
+                self.notify("Accepted: tagged in the other article too.", timeout=2)
+                self.compute_links([created.uuid])
+        else:
+            try:
+                reject_link(self.db, link.id)
+                self.notify("Rejected: it will not be suggested again.", timeout=2)
+            except (NewsmarkError, sqlite3.Error) as exc:
+                self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+        self._links_updated()
+
+    def action_corpus_search(self) -> None:
+        def opened(result: tuple[int, int, int] | None) -> None:
+            if result:
+                self._open_at(*result)
+
+        self.push_screen(CorpusSearchScreen(self.db_path), opened)
+
+    def action_claims(self) -> None:
+        def opened(result: tuple[int, int, int] | None) -> None:
+            if result:
+                self._open_at(*result)
+
+        self.push_screen(ClaimsScreen(clusters(self.db)), opened)
+
+    def _open_at(self, article_id: int, start: int, end: int) -> None:
+        if self.article is None or self.article.id != article_id:
+            self.open_article(article_id, cursor=start)
+        self.reader.select_offsets(start, end)
+        self.reader.focus()
 
     # --- state that survives a restart -----------------------------------------------------
 
@@ -504,7 +642,7 @@ class NewsmarkApp(App[None]):
             self.reader.focus()
 
     def action_full_width(self) -> None:
-        sides = [self.article_list, self.panel]
+        sides = [self.article_list, self.side]
         hide = not all(w.has_class("hidden") for w in sides)
         for widget in sides:
             widget.set_class(hide, "hidden")
@@ -513,7 +651,7 @@ class NewsmarkApp(App[None]):
     def action_resize_panes(self, delta: int) -> None:
         self.side_width = max(MIN_SIDE, min(MAX_SIDE, self.side_width + delta))
         self.article_list.styles.width = self.side_width
-        self.panel.styles.width = self.side_width + 4
+        self.side.styles.width = self.side_width + 8
 
     # --- help and palette ------------------------------------------------------------------
 
@@ -611,7 +749,7 @@ class NewsmarkApp(App[None]):
         yield SystemCommand(
             "Toggle annotations panel",
             "Show or hide the annotations panel",
-            partial(self.action_toggle_pane, "annotations"),
+            partial(self.action_toggle_pane, "side"),
         )
         yield SystemCommand(
             "Reader full width", "Hide both side panes (again to show)", self.action_full_width

@@ -13,11 +13,14 @@ import click
 import sqlite_utils
 
 from annotations.config import Config, load_config, resolve_config_path
+from annotations.links import link_all
+from annotations.matching import Matcher, index_pending, rebuild_index, search_corpus
 from annotations.store import counts_by_article
-from corpus.articles import list_articles
+from corpus.articles import count_articles, list_articles
 from corpus.db import connect, resolve_db_path
 from corpus.errors import NewsmarkError
 from corpus.importer import DEFAULT_MAX_BYTES, Source, find_sources, import_paths
+from corpus.normalise import neutralise
 from corpus.samples import import_sample
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -153,7 +156,17 @@ def import_command(
             click.echo(f"{location}: {reason}", err=True)
         click.echo(report.summary(), err=True)
         rejected = len(report.rejected)
+    _index_and_link_new(db)
     sys.exit(1 if rejected else 0)
+
+
+def _index_and_link_new(db: sqlite_utils.Database) -> None:
+    """New articles join the match index, and existing annotations are matched against them."""
+    new_ids = index_pending(db)
+    if new_ids and db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone():
+        added = link_all(db, Matcher(db), restrict=set(new_ids))
+        if added:
+            click.echo(f"{added} new link suggestion{'s' if added != 1 else ''}", err=True)
 
 
 @main.command("articles")
@@ -185,6 +198,107 @@ def articles_command(obj: Context, as_json: bool) -> None:
         )
         return
     click.echo(_table(rows))
+
+
+@main.command("search")
+@click.argument("query")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most this many results.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    default=60.0,
+    show_default=True,
+    help="Leave out matches scoring below this (0-100).",
+)
+@click.option(
+    "--exclude-article",
+    "exclude",
+    type=int,
+    multiple=True,
+    metavar="ID",
+    help="Leave out this article (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+@user_errors
+def search_command(
+    obj: Context,
+    query: str,
+    limit: int,
+    min_score: float,
+    exclude: tuple[int, ...],
+    as_json: bool,
+) -> None:
+    """Search every article for QUERY, fuzzily: best matching passages first.
+
+    Case, punctuation, quotes and spacing do not matter, and small wording differences and
+    typos still match. Each result is the passage exactly as stored, with its offsets.
+    """
+    db = obj.db
+    index_pending(db)
+    matches = search_corpus(db, query, limit=limit, min_score=min_score, exclude=set(exclude))
+    titles = {a.id: a for a in list_articles(db)}
+    rows = [
+        {
+            "article_id": m.article_id,
+            "title": titles[m.article_id].title,
+            "outlet": titles[m.article_id].outlet,
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            "score": m.score,
+        }
+        for m in matches
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No matches.", err=True)
+        return
+    for r in rows:
+        passage = " ".join(neutralise(r["text"]).split())
+        click.echo(
+            f"{r['score']:5.1f}  [{r['article_id']}] {_clip(neutralise(r['title']), 60)}"
+            f" ({r['start']}-{r['end']})"
+        )
+        click.echo(f"       {_clip(passage, 100)}")
+
+
+@main.command("link")
+@click.option("--rebuild", is_flag=True, help="Rebuild the match index from the stored articles.")
+@click.pass_obj
+@user_errors
+def link_command(obj: Context, rebuild: bool) -> None:
+    """Compute link suggestions for every annotation: the same words in other articles."""
+    db = obj.db
+    show = sys.stderr.isatty()
+    if rebuild:
+        total = count_articles(db)
+        with click.progressbar(
+            length=total, label="Indexing", file=sys.stderr, hidden=not show
+        ) as bar:
+            done = rebuild_index(db, progress=bar.update)
+        click.echo(f"index rebuilt: {done} articles", err=True)
+    else:
+        index_pending(db)
+    annotations = db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+    with click.progressbar(
+        length=annotations, label="Linking", file=sys.stderr, hidden=not show
+    ) as bar:
+        link_all(db, Matcher(db), progress=bar.update)
+    counts = dict(db.execute("SELECT status, count(*) FROM links GROUP BY status").fetchall())
+    click.echo(
+        f"{annotations} annotations, {counts.get('suggested', 0)} link suggestions"
+        f" ({counts.get('accepted', 0)} accepted, {counts.get('rejected', 0)} rejected)",
+        err=True,
+    )
 
 
 def _table(rows: list[dict[str, Any]]) -> str:

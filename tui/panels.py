@@ -141,6 +141,7 @@ class AnnotationsPanel(VirtualList):
         self.border_title = "Annotations"
         self.items: list[Annotation] = []
         self.uuids: list[str] = []
+        self.link_counts: dict[str, int] = {}
         self.empty_text = Text(
             "No annotations yet.\nSelect text (v, shift+arrows\nor the mouse) and press a\n"
             "label key; ? lists them.",
@@ -165,6 +166,9 @@ class AnnotationsPanel(VirtualList):
         head = Text()
         head.append("  ", style=f"on {colour}")
         head.append(f" {ann.label}", style="bold")
+        carried = self.link_counts.get(ann.uuid, 0)
+        if carried:
+            head.append(f" \u21c4{carried}", style="bold cyan")
         if ann.note:
             head.append(f" {NOTE_MARK} ", style="bold")
             head.append(one_line(ann.note), style="italic")

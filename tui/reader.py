@@ -147,6 +147,8 @@ class Reader(TextArea):
             id="reader.prev_annotation",
         ),
         Binding("slash", "app.search", "Search", id="reader.search"),
+        Binding("m", "app.compare", "Compare", id="reader.compare"),
+        Binding("s", "app.corpus_search", "Search all", show=False, id="reader.corpus_search"),
         Binding("n", "app.search_next(1)", "Next match", show=False, id="reader.search_next"),
         Binding("N", "app.search_next(-1)", "Previous match", show=False, id="reader.search_prev"),
     ]

@@ -1,0 +1,275 @@
+"""Stored links between an annotation and the same words in other articles.
+
+A link is *suggested* by the matcher, then *accepted* (the same-label annotation is created
+in the other article and linked) or *rejected* (never offered again for that place).
+Recomputing suggestions replaces only the suggested ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from annotations import store
+from annotations.matching import Match, Matcher
+from annotations.model import Annotation
+from corpus.db import write
+from corpus.errors import NewsmarkError
+from corpus.migrations import now_iso
+
+_COLUMNS = (
+    'id, annotation_uuid, target_article_id, start, "end", text, score, status,'
+    " target_annotation_uuid, created, decided_at"
+)
+
+
+class LinkError(NewsmarkError):
+    """A link that cannot be accepted or rejected (gone, already decided...)."""
+
+
+@dataclass(frozen=True)
+class Link:
+    id: int
+    annotation_uuid: str
+    target_article_id: int
+    start: int
+    end: int
+    text: str
+    score: float
+    status: str
+    target_annotation_uuid: str | None
+    created: str
+    decided_at: str | None
+
+
+def _rows(db: sqlite_utils.Database, where: str, params: Iterable[object]) -> list[Link]:
+    rows = db.execute(f"SELECT {_COLUMNS} FROM links WHERE {where}", list(params)).fetchall()
+    return [Link(*r) for r in rows]
+
+
+def get_link(db: sqlite_utils.Database, link_id: int) -> Link | None:
+    found = _rows(db, "id = ?", [link_id])
+    return found[0] if found else None
+
+
+def links_for(db: sqlite_utils.Database, uuid: str, include_rejected: bool = False) -> list[Link]:
+    """An annotation's links, best first; a decision does not move a link in the order."""
+    where = "annotation_uuid = ?" + ("" if include_rejected else " AND status != 'rejected'")
+    links = _rows(db, where, [uuid])
+    return sorted(links, key=lambda k: (-k.score, k.target_article_id, k.start))
+
+
+def link_counts(db: sqlite_utils.Database, article_id: int) -> dict[str, int]:
+    """For each annotation of the article: how many other articles carry it."""
+    rows = db.execute(
+        "SELECT l.annotation_uuid, count(DISTINCT l.target_article_id) FROM links l"
+        " JOIN annotations a ON a.uuid = l.annotation_uuid"
+        " WHERE a.article_id = ? AND l.status != 'rejected' GROUP BY l.annotation_uuid",
+        [article_id],
+    ).fetchall()
+    return {str(u): int(n) for u, n in rows}
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def suggest(
+    db: sqlite_utils.Database,
+    matcher: Matcher,
+    ann: Annotation,
+    restrict: set[int] | None = None,
+) -> list[Link]:
+    """Recompute the suggested links of one annotation (one transaction)."""
+    matches: list[Match] = []
+    if matcher.linkable(ann.quote):
+        matches = matcher.find(ann.quote, exclude={ann.article_id}, restrict=restrict)
+    with write(db):
+        if store.get_annotation(db, ann.uuid) is None:
+            return []  # deleted meanwhile (e.g. by an undo while a worker ran)
+        decided = _rows(db, "annotation_uuid = ? AND status != 'suggested'", [ann.uuid])
+        if restrict is None:
+            db.execute(
+                "DELETE FROM links WHERE annotation_uuid = ? AND status = 'suggested'",
+                [ann.uuid],
+            )
+        stamp = now_iso()
+        for m in matches:
+            if any(
+                d.target_article_id == m.article_id and _overlaps(d.start, d.end, m.start, m.end)
+                for d in decided
+            ):
+                continue
+            db.execute(
+                'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end",'
+                " text, score, status, created) VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?)",
+                [ann.uuid, m.article_id, m.start, m.end, m.text, m.score, stamp],
+            )
+    return links_for(db, ann.uuid)
+
+
+def accept(db: sqlite_utils.Database, link_id: int, annotator: str) -> Annotation:
+    """Create the same-label annotation in the other article and link it, atomically."""
+    with write(db):
+        link = get_link(db, link_id)
+        if link is None:
+            raise LinkError(f"link {link_id} no longer exists")
+        if link.status == "accepted" and link.target_annotation_uuid:
+            existing = store.get_annotation(db, link.target_annotation_uuid)
+            if existing:
+                return existing
+        source = store.get_annotation(db, link.annotation_uuid)
+        if source is None:
+            raise LinkError("the annotation of this link no longer exists")
+        target = store.create_annotation(
+            db, link.target_article_id, link.start, link.end, source.label, annotator
+        )
+        db.execute(
+            "UPDATE links SET status = 'accepted', target_annotation_uuid = ?, decided_at = ?"
+            " WHERE id = ?",
+            [target.uuid, now_iso(), link_id],
+        )
+    return target
+
+
+def reject(db: sqlite_utils.Database, link_id: int) -> None:
+    with write(db):
+        if get_link(db, link_id) is None:
+            raise LinkError(f"link {link_id} no longer exists")
+        db.execute(
+            "UPDATE links SET status = 'rejected', decided_at = ? WHERE id = ?",
+            [now_iso(), link_id],
+        )
+
+
+def all_annotations(db: sqlite_utils.Database) -> list[Annotation]:
+    ids = [r[0] for r in db.execute("SELECT DISTINCT article_id FROM annotations")]
+    return [a for article_id in ids for a in store.list_annotations(db, article_id)]
+
+
+def link_all(
+    db: sqlite_utils.Database,
+    matcher: Matcher,
+    progress: Callable[[int], None] | None = None,
+    restrict: set[int] | None = None,
+) -> int:
+    """Suggestions for every annotation (only against ``restrict`` articles, if given).
+
+    Returns how many suggestions are new.
+    """
+
+    def suggested() -> int:
+        return int(
+            db.execute("SELECT count(*) FROM links WHERE status = 'suggested'").fetchone()[0]
+        )
+
+    before = suggested()
+    for ann in all_annotations(db):
+        suggest(db, matcher, ann, restrict)
+        if progress:
+            progress(1)
+    return max(0, suggested() - before)
+
+
+@dataclass(frozen=True)
+class ClusterMember:
+    article_id: int
+    title: str
+    outlet: str | None
+    published: str | None
+    start: int
+    end: int
+    text: str
+    status: str  # "annotated", "accepted" or "suggested"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    quote: str
+    label: str
+    members: list[ClusterMember]
+
+    @property
+    def articles(self) -> int:
+        return len({m.article_id for m in self.members})
+
+    @property
+    def first(self) -> ClusterMember:
+        """The earliest-published article carrying it (unknown dates last)."""
+        return min(
+            self.members, key=lambda m: (m.published is None, m.published or "", m.article_id)
+        )
+
+
+def clusters(db: sqlite_utils.Database) -> list[Cluster]:
+    """Annotations with links, grouped through accepted links: how one claim spread."""
+    links = _rows(db, "status != 'rejected'", [])
+    if not links:
+        return []
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for link in links:
+        find(link.annotation_uuid)
+        if link.status == "accepted" and link.target_annotation_uuid:
+            parent[find(link.target_annotation_uuid)] = find(link.annotation_uuid)
+    articles = {
+        r[0]: r[1:]
+        for r in db.execute("SELECT id, title, outlet, published FROM articles").fetchall()
+    }
+    groups: dict[str, dict[tuple[int, int, int], ClusterMember]] = {}
+    heads: dict[str, Annotation] = {}
+    for uuid in list(parent):
+        ann = store.get_annotation(db, uuid)
+        if ann is None:
+            continue
+        root = find(uuid)
+        title, outlet, published = articles[ann.article_id]
+        member = ClusterMember(
+            ann.article_id, title, outlet, published, ann.start, ann.end, ann.quote, "annotated"
+        )
+        groups.setdefault(root, {})[(ann.article_id, ann.start, ann.end)] = member
+        head = heads.get(root)
+        if head is None or (ann.created, ann.id or 0) < (head.created, head.id or 0):
+            heads[root] = ann
+    for link in links:
+        if link.status == "accepted":
+            continue
+        root = find(link.annotation_uuid)
+        if root not in groups:
+            continue
+        title, outlet, published = articles[link.target_article_id]
+        key = (link.target_article_id, link.start, link.end)
+        groups[root].setdefault(
+            key,
+            ClusterMember(
+                link.target_article_id,
+                title,
+                outlet,
+                published,
+                link.start,
+                link.end,
+                link.text,
+                "suggested",
+            ),
+        )
+    out = [
+        Cluster(
+            heads[root].quote,
+            heads[root].label,
+            sorted(
+                members.values(),
+                key=lambda m: (m.published is None, m.published or "", m.article_id),
+            ),
+        )
+        for root, members in groups.items()
+        if root in heads
+    ]
+    return sorted(out, key=lambda c: (-c.articles, c.quote))

@@ -1,0 +1,359 @@
+"""Finding the same words in other articles without scanning the corpus.
+
+1. **Index**: every article's word 3-grams (after :mod:`annotations.normtext`) are hashed and
+   stored as ``(hash, article_id)`` postings in the ``ngrams`` table, which SQLite keeps in a
+   B-tree on disk: opening the app reads nothing, and memory does not grow with the corpus.
+2. **Candidates**: a span's 3-gram hashes are looked up; hashes found in more than
+   ``df_cap`` articles carry no signal and are skipped; articles sharing the most hashes
+   are the candidates (top ``candidates``).
+3. **Alignment**: rapidfuzz's ``partial_ratio_alignment`` places the span in each candidate
+   (long spans are aligned in chunks), the window is re-fitted to word boundaries (rapidfuzz
+   never returns a window longer than the query, so insertions would cut it short), and the
+   final score is the plain ratio between the span and the passage actually linked.
+
+Short typed queries (a few words, maybe a typo) share too few 3-grams, so
+:func:`search_corpus` adds FTS5 candidates and re-ranks them the same way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sqlite_utils
+from rapidfuzz import fuzz
+
+from annotations.normtext import NormText, normalise, shingle_hashes
+from corpus.db import write
+from corpus.migrations import now_iso
+
+CHUNK_WORDS = 10  # partial_ratio slows steeply past ~64 characters of query
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a passage counts as the same words; configurable, with defaults tuned on tests."""
+
+    near: float = 90.0  # at or above: near-verbatim
+    floor: float = 75.0  # below: not a match at all
+    min_words: int = 4  # spans shorter than this are not linked
+    min_chars: int = 15
+    df_cap: int = 500  # a 3-gram in more articles than this is too common to seed on
+    candidates: int = 10
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Match:
+    article_id: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+    def kind(self, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+        return "near-verbatim" if self.score >= thresholds.near else "similar"
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+def index_article(db: sqlite_utils.Database, article_id: int, text: str) -> int:
+    """Add one article's postings (replacing any it had). Returns the number of 3-grams."""
+    hashes = shingle_hashes(normalise(text).words)
+    with write(db):
+        _remove_postings(db, article_id, text, only_if_indexed=True)
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO ngrams (hash, article_id) VALUES (?, ?)",
+            ((h, article_id) for h in sorted(hashes)),
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO ngram_articles (article_id, shingles, indexed_at)"
+            " VALUES (?, ?, ?)",
+            [article_id, len(hashes), now_iso()],
+        )
+    return len(hashes)
+
+
+def _remove_postings(
+    db: sqlite_utils.Database, article_id: int, text: str, only_if_indexed: bool
+) -> None:
+    if (
+        only_if_indexed
+        and not db.execute(
+            "SELECT 1 FROM ngram_articles WHERE article_id = ?", [article_id]
+        ).fetchone()
+    ):
+        return
+    db.conn.executemany(
+        "DELETE FROM ngrams WHERE hash = ? AND article_id = ?",
+        ((h, article_id) for h in shingle_hashes(normalise(text).words)),
+    )
+
+
+def remove_article(db: sqlite_utils.Database, article_id: int) -> bool:
+    """Delete an article and its postings (links and annotations go with the foreign keys)."""
+    with write(db):
+        row = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            return False
+        _remove_postings(db, article_id, row[0], only_if_indexed=False)
+        db.execute("DELETE FROM articles WHERE id = ?", [article_id])
+    return True
+
+
+def unindexed_articles(db: sqlite_utils.Database) -> list[int]:
+    rows = db.execute(
+        "SELECT a.id FROM articles a LEFT JOIN ngram_articles n ON n.article_id = a.id"
+        " WHERE n.article_id IS NULL ORDER BY a.id"
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def index_pending(
+    db: sqlite_utils.Database,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 500,
+) -> list[int]:
+    """Index every article not yet in the index; returns their ids (new articles)."""
+    pending = unindexed_articles(db)
+    for i in range(0, len(pending), batch):
+        ids = pending[i : i + batch]
+        _index_batch(db, ids)
+        if progress:
+            progress(len(ids))
+    return pending
+
+
+def _index_batch(db: sqlite_utils.Database, ids: list[int]) -> None:
+    """Many articles in one transaction, postings inserted in hash order (B-tree friendly)."""
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", ids).fetchall()
+    postings: list[tuple[int, int]] = []
+    counts: list[tuple[int, int, str]] = []
+    stamp = now_iso()
+    for article_id, text in rows:
+        hashes = shingle_hashes(normalise(text).words)
+        postings.extend((h, article_id) for h in hashes)
+        counts.append((article_id, len(hashes), stamp))
+    postings.sort()
+    with write(db):
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO ngrams (hash, article_id) VALUES (?, ?)", postings
+        )
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO ngram_articles (article_id, shingles, indexed_at)"
+            " VALUES (?, ?, ?)",
+            counts,
+        )
+
+
+def rebuild_index(db: sqlite_utils.Database, progress: Callable[[int], None] | None = None) -> int:
+    """Drop and rebuild the whole index from the stored articles."""
+    with write(db):
+        db.execute("DELETE FROM ngrams")
+        db.execute("DELETE FROM ngram_articles")
+    return len(index_pending(db, progress))
+
+
+# --- candidates and alignment ---------------------------------------------------------------
+
+
+def candidate_articles(
+    db: sqlite_utils.Database,
+    hashes: Iterable[int],
+    exclude: set[int] | None = None,
+    restrict: set[int] | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[tuple[int, int]]:
+    """(article_id, shared 3-grams), most shared first; common 3-grams are ignored."""
+    shared: Counter[int] = Counter()
+    cap = thresholds.df_cap
+    cursor = db.conn.cursor()
+    for h in hashes:
+        rows = cursor.execute(
+            "SELECT article_id FROM ngrams WHERE hash = ? LIMIT ?", (h, cap + 1)
+        ).fetchall()
+        if len(rows) > cap:
+            continue
+        for (article_id,) in rows:
+            shared[article_id] += 1
+    for article_id in exclude or ():
+        shared.pop(article_id, None)
+    if restrict is not None:
+        shared = Counter({k: v for k, v in shared.items() if k in restrict})
+    return sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: thresholds.candidates]
+
+
+def _refit(query: NormText, doc: NormText, first: int, last: int) -> tuple[float, int, int]:
+    """Widen or narrow the window a few words each way to the best plain ratio."""
+    slack = min(12, max(2, len(query.words) // 3))
+    best = (fuzz.ratio(query.norm, doc.join(first, last)), first, last)
+    for i in range(max(0, first - slack), min(first + slack, last) + 1):
+        for j in range(max(i, last - slack), min(len(doc.words) - 1, last + slack) + 1):
+            score = fuzz.ratio(query.norm, doc.join(i, j))
+            if score > best[0]:
+                best = (score, i, j)
+    return best
+
+
+def _chunks(query: NormText) -> list[str]:
+    words = query.words
+    if len(words) <= CHUNK_WORDS + CHUNK_WORDS // 2:
+        return [query.norm]
+    return [" ".join(words[i : i + CHUNK_WORDS]) for i in range(0, len(words), CHUNK_WORDS)]
+
+
+def align(query: NormText, doc: NormText, floor: float) -> tuple[float, int, int] | None:
+    """Best (score, first word, last word) of ``query`` inside ``doc``, or ``None``."""
+    if not query.words or not doc.words:
+        return None
+    ranges: list[tuple[int, int]] = []
+    chunk_floor = max(0.0, floor - 10)
+    for chunk in _chunks(query):
+        found = fuzz.partial_ratio_alignment(chunk, doc.norm, score_cutoff=chunk_floor)
+        if found is not None and found.dest_end > found.dest_start:
+            ranges.append(doc.norm_range_to_words(found.dest_start, found.dest_end))
+    if not ranges:
+        return None
+    first, last = _cluster(ranges, len(query.words))
+    score, first, last = _refit(query, doc, first, last)
+    return (score, first, last) if score >= floor else None
+
+
+def _cluster(ranges: list[tuple[int, int]], span_words: int) -> tuple[int, int]:
+    """The largest run of chunk matches that sit close together, as one word range."""
+    ranges.sort()
+    best: list[tuple[int, int]] = []
+    group: list[tuple[int, int]] = []
+    for r in ranges:
+        if group and r[0] - group[-1][1] > span_words:
+            group = []
+        group.append(r)
+        if len(group) > len(best):
+            best = list(group)
+    return best[0][0], max(r[1] for r in best)
+
+
+class Matcher:
+    """Finds matches for spans; caches normalised documents for batch work."""
+
+    def __init__(self, db: sqlite_utils.Database, thresholds: Thresholds = DEFAULT_THRESHOLDS):
+        self.db = db
+        self.thresholds = thresholds
+        self._docs: dict[int, tuple[str, NormText]] = {}
+
+    def document(self, article_id: int) -> tuple[str, NormText] | None:
+        cached = self._docs.get(article_id)
+        if cached is None:
+            row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+            if row is None:
+                return None
+            if len(self._docs) > 256:
+                self._docs.clear()
+            cached = self._docs[article_id] = (row[0], normalise(row[0]))
+        return cached
+
+    def linkable(self, span: str) -> bool:
+        t = self.thresholds
+        return len(span.strip()) >= t.min_chars and len(normalise(span).words) >= t.min_words
+
+    def find(
+        self,
+        span: str,
+        exclude: set[int] | None = None,
+        restrict: set[int] | None = None,
+        min_score: float | None = None,
+        extra_candidates: Iterable[int] = (),
+    ) -> list[Match]:
+        query = normalise(span)
+        floor = self.thresholds.floor if min_score is None else min_score
+        hashes = shingle_hashes(query.words)
+        ids = [
+            a for a, _ in candidate_articles(self.db, hashes, exclude, restrict, self.thresholds)
+        ]
+        for extra in extra_candidates:
+            if extra not in ids and extra not in (exclude or set()):
+                ids.append(extra)
+        matches = []
+        for article_id in ids:
+            found = self.document(article_id)
+            if found is None:
+                continue
+            text, doc = found
+            aligned = align(query, doc, floor)
+            if aligned is None:
+                continue
+            score, first, last = aligned
+            start, end = doc.original_span(first, last)
+            matches.append(Match(article_id, start, end, text[start:end], round(score, 1)))
+        matches.sort(key=lambda m: (-m.score, m.article_id, m.start))
+        return matches
+
+
+def search_corpus(
+    db: sqlite_utils.Database,
+    query: str,
+    limit: int = 20,
+    min_score: float = 60.0,
+    exclude: set[int] | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[Match]:
+    """Ranked fuzzy matches of a typed phrase across the corpus (best per article)."""
+    words = normalise(query).words
+    if not words:
+        return []
+    extra: list[int] = []
+    terms = words[:32] + _close_terms(db, words[:32])
+    match = " OR ".join(f'"{w}"*' for w in terms)  # \w+ words: nothing to escape
+    if match:
+        try:
+            rows = db.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                [match, max(50, limit * 3)],
+            ).fetchall()
+            extra = [int(r[0]) for r in rows]
+        except sqlite3.OperationalError:
+            extra = []
+    wide = Thresholds(
+        thresholds.near, min_score, 1, 1, thresholds.df_cap, max(thresholds.candidates, limit)
+    )
+    matches = Matcher(db, wide).find(
+        " ".join(words), exclude=exclude, min_score=min_score, extra_candidates=extra
+    )
+    return matches[:limit]
+
+
+_vocab_cache: dict[tuple[str, int], tuple[set[str], list[str]]] = {}
+
+
+def _vocabulary(db: sqlite_utils.Database) -> tuple[set[str], list[str]]:
+    """The FTS vocabulary, cached until the number of indexed rows changes."""
+    path = str(db.execute("PRAGMA database_list").fetchone()[2])
+    size = int(db.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0)
+    key = (path, size)
+    if key not in _vocab_cache:
+        _vocab_cache.clear()
+        terms = [r[0] for r in db.execute("SELECT term FROM articles_fts_vocab")]
+        _vocab_cache[key] = (set(terms), terms)
+    return _vocab_cache[key]
+
+
+def _close_terms(db: sqlite_utils.Database, words: list[str]) -> list[str]:
+    """Indexed words close to a typed word that is not itself indexed (typo tolerance)."""
+    from rapidfuzz import process
+
+    known, terms = _vocabulary(db)
+    found: list[str] = []
+    for word in words:
+        if len(word) < 4 or word in known:
+            continue
+        for term, _score, _ in process.extract(
+            word, terms, scorer=fuzz.ratio, limit=3, score_cutoff=75
+        ):
+            found.append(term)
+    return found

@@ -1,0 +1,156 @@
+"""Stored links: suggest, accept (atomically), reject for good, clusters, CLI search/link."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from annotations import links, store
+from annotations.matching import Matcher, index_pending
+from corpus.articles import NewArticle, add_article
+from corpus.db import connect
+from tui.cli import main
+
+QUOTE = "At no point did any material leave our site, the spokesman said"
+A = f"Plant denies leak. {QUOTE} on Tuesday."
+B = "Other paper. \u201cAt no point did any material leave our site,\u201d the spokesman said."
+C = "Third paper. At no point did ANY material leave the site, the spokesman said today."
+D = "Unrelated: the chess final ended in a draw after six hours of play."
+
+
+@pytest.fixture
+def seeded(db: sqlite_utils.Database) -> tuple[sqlite_utils.Database, list[int]]:
+    ids = [
+        add_article(db, NewArticle(title=t, outlet=o, text=x, published=p))[0]
+        for t, o, x, p in (
+            ("A", "Courier", A, "2026-03-04"),
+            ("B", "Herald", B, "2026-03-03"),
+            ("C", "Wire", C, None),
+            ("D", "Chess", D, "2026-03-01"),
+        )
+    ]
+    index_pending(db)
+    return db, ids
+
+
+def _annotate(db: sqlite_utils.Database, article_id: int, text: str, quote: str):
+    start = text.index(quote)
+    return store.create_annotation(db, article_id, start, start + len(quote), "denial", "me")
+
+
+def test_suggest_accept_reject(seeded) -> None:
+    db, (a, b, c, _d) = seeded
+    ann = _annotate(db, a, A, QUOTE)
+    found = links.suggest(db, Matcher(db), ann)
+    assert {k.target_article_id for k in found} == {b, c}
+    assert all(k.status == "suggested" for k in found)
+    for k in found:
+        text = db.execute("SELECT text FROM articles WHERE id = ?", [k.target_article_id])
+        assert text.fetchone()[0][k.start : k.end] == k.text
+    assert links.link_counts(db, a) == {ann.uuid: 2}
+
+    to_b = next(k for k in found if k.target_article_id == b)
+    created = links.accept(db, to_b.id, "me")
+    assert (created.article_id, created.label, created.quote) == (b, "denial", to_b.text)
+    assert links.get_link(db, to_b.id).status == "accepted"
+    assert links.get_link(db, to_b.id).target_annotation_uuid == created.uuid
+
+    to_c = next(k for k in found if k.target_article_id == c)
+    links.reject(db, to_c.id)
+    again = links.suggest(db, Matcher(db), ann)  # recompute: rejected is not offered again
+    assert [(k.target_article_id, k.status) for k in again] == [(b, "accepted")]
+    assert links.link_counts(db, a) == {ann.uuid: 1}
+
+
+def test_short_annotation_gets_no_links(seeded) -> None:
+    db, (a, *_rest) = seeded
+    ann = _annotate(db, a, A, "our site")
+    assert links.suggest(db, Matcher(db), ann) == []
+
+
+def test_accept_is_atomic(seeded) -> None:
+    db, (a, b, _c, _d) = seeded
+    ann = _annotate(db, a, A, QUOTE)
+    link = next(k for k in links.suggest(db, Matcher(db), ann) if k.target_article_id == b)
+    db.execute(
+        "CREATE TRIGGER no_accept BEFORE UPDATE OF status ON links"
+        " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="disk on fire"):
+        links.accept(db, link.id, "me")
+    assert store.list_annotations(db, b) == []
+    assert links.get_link(db, link.id).status == "suggested"
+
+
+def test_clusters_show_spread_and_first_published(seeded) -> None:
+    db, (a, b, c, _d) = seeded
+    ann = _annotate(db, a, A, QUOTE)
+    found = links.suggest(db, Matcher(db), ann)
+    links.accept(db, next(k.id for k in found if k.target_article_id == b), "me")
+    (cluster,) = links.clusters(db)
+    assert cluster.articles == 3
+    assert cluster.first.article_id == b  # published 2026-03-03, before A
+    assert {m.status for m in cluster.members} == {"annotated", "suggested"}
+    assert c in {m.article_id for m in cluster.members}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_search_json(tmp_path: Path) -> None:
+    db_path = str(tmp_path / "n.db")
+    run("--db", db_path, "import", "--sample")
+    code, out, _ = run(
+        "--db", db_path, "search", "Nobody from the helth authority", "--json", "--limit", "3"
+    )
+    assert code == 0
+    rows = json.loads(out)
+    assert 1 <= len(rows) <= 3
+    db = connect(db_path)
+    for row in rows:
+        assert {"article_id", "title", "start", "end", "text", "score"} <= set(row)
+        text = db.execute("SELECT text FROM articles WHERE id = ?", [row["article_id"]])
+        assert text.fetchone()[0][row["start"] : row["end"]] == row["text"]
+        assert 0 <= row["score"] <= 100
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    first = rows[0]["article_id"]
+    code, out, _ = run(
+        "--db",
+        db_path,
+        "search",
+        "Nobody from the health authority",
+        "--json",
+        "--exclude-article",
+        str(first),
+        "--min-score",
+        "90",
+    )
+    assert first not in {r["article_id"] for r in json.loads(out)}
+    code, out, _ = run("--db", db_path, "search", '" AND OR (', "--json")
+    assert code == 0 and isinstance(json.loads(out), list)
+
+
+def test_cli_link_and_import_add_suggestions(tmp_path: Path) -> None:
+    db_path = str(tmp_path / "n.db")
+    run("--db", db_path, "import", "--sample")
+    db = connect(db_path)
+    text = db.execute("SELECT text FROM articles WHERE id = 1").fetchone()[0]
+    quote = "At no point did any material leave our site"
+    _annotate(db, 1, text, quote)
+    code, _, err = run("--db", db_path, "link", "--rebuild")
+    assert code == 0 and "index rebuilt: 10 articles" in err
+    before = db.execute("SELECT count(*) FROM links").fetchone()[0]
+    assert before >= 5
+    assert f"{before} link suggestions" in err
+    new = tmp_path / "new.txt"
+    new.write_text("Late report\n\nThe company said: at no point did any material leave our site.")
+    code, _, err = run("--db", db_path, "import", str(new))
+    assert code == 0 and "1 new link suggestion" in err
+    assert db.execute("SELECT count(*) FROM links").fetchone()[0] == before + 1

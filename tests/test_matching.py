@@ -1,0 +1,132 @@
+"""The matching engine: recall and precision on a labelled fixture, exact offsets, index upkeep."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotations.matching import (
+    Matcher,
+    index_article,
+    index_pending,
+    rebuild_index,
+    remove_article,
+    search_corpus,
+    unindexed_articles,
+)
+from annotations.normtext import normalise
+from corpus.articles import NewArticle, add_article
+from tests.fixture_matching import build
+
+
+def _load(db: sqlite_utils.Database, docs: list[str]) -> list[int]:
+    ids = [add_article(db, NewArticle(title=f"Doc {i}", text=t))[0] for i, t in enumerate(docs)]
+    index_pending(db)
+    return ids
+
+
+def test_recall_and_precision_on_labelled_fixture(db: sqlite_utils.Database) -> None:
+    fixture = build()
+    ids = _load(db, fixture.docs)
+    matcher = Matcher(db)
+    true_pos = false_pos = expected = 0
+    for planted in fixture.planted:
+        source_id = ids[planted.source_doc]
+        truth = {ids[d]: span for d, span in planted.truth.items()}
+        expected += len(truth)
+        for m in matcher.find(planted.quote, exclude={source_id}):
+            text = db.execute("SELECT text FROM articles WHERE id = ?", [m.article_id]).fetchone()[
+                0
+            ]
+            assert text[m.start : m.end] == m.text  # offsets are exact
+            span = truth.get(m.article_id)
+            if span and m.start < span[1] and span[0] < m.end:
+                true_pos += 1
+            else:
+                false_pos += 1
+    recall = true_pos / expected
+    precision = true_pos / max(1, true_pos + false_pos)
+    assert recall >= 0.98, (recall, precision)
+    assert precision >= 0.95, (recall, precision)
+
+
+def test_match_boundaries_fit_whole_words_with_insertions(db: sqlite_utils.Database) -> None:
+    quote = "the readings on Monday night were well above the safe limit"
+    target = (
+        "Earlier, officials said the readings on Monday night were, by all accounts, well "
+        "above the safe limit set by law."
+    )
+    (_aid,) = _load(db, [target])
+    (m,) = Matcher(db).find(quote)
+    assert m.text == "the readings on Monday night were, by all accounts, well above the safe limit"
+    assert target[m.start : m.end] == m.text
+
+
+def test_short_spans_are_not_linkable(db: sqlite_utils.Database) -> None:
+    matcher = Matcher(db)
+    assert not matcher.linkable("safe to drink")
+    assert not matcher.linkable("a b c d")  # four words but too few characters
+    assert matcher.linkable("safe to drink it today")
+
+
+def test_long_span_is_split_and_still_found(db: sqlite_utils.Database) -> None:
+    fixture = build(seed=3, n_docs=40, n_quotes=4)
+    long_quote = " ".join(fixture.docs[0].split()[:80])
+    ids = _load(db, [fixture.docs[0], "Unrelated words entirely here. " * 20])
+    (m,) = Matcher(db).find(long_quote, exclude={ids[1]})
+    assert m.article_id == ids[0] and m.start == 0 and m.score > 95
+
+
+def test_index_upkeep(db: sqlite_utils.Database) -> None:
+    a, _ = add_article(db, NewArticle(title="A", text="alpha beta gamma delta epsilon zeta"))
+    assert unindexed_articles(db) == [a]
+    index_pending(db)
+    assert unindexed_articles(db) == []
+    postings = db.execute("SELECT count(*) FROM ngrams").fetchone()[0]
+    assert postings == 4
+    index_article(db, a, "alpha beta gamma delta epsilon zeta")  # re-index replaces
+    assert db.execute("SELECT count(*) FROM ngrams").fetchone()[0] == 4
+    b, _ = add_article(db, NewArticle(title="B", text="alpha beta gamma and more words"))
+    index_pending(db)
+    assert [
+        m.article_id for m in Matcher(db).find("alpha beta gamma delta epsilon zeta", exclude={a})
+    ] == []
+    assert remove_article(db, a)
+    assert db.execute("SELECT count(*) FROM ngrams WHERE article_id = ?", [a]).fetchone()[0] == 0
+    assert rebuild_index(db) == 1
+    assert db.execute("SELECT count(DISTINCT article_id) FROM ngrams").fetchone()[0] == 1
+    assert b
+
+
+def test_search_corpus_typos_and_offsets(db: sqlite_utils.Database) -> None:
+    ids = _load(
+        db,
+        [
+            "The health authority said on Friday it phoned the town hall.",
+            "Nothing to see here at all.",
+        ],
+    )
+    hits = search_corpus(db, "helth authorty phoned")
+    assert hits and hits[0].article_id == ids[0]
+    text = "The health authority said on Friday it phoned the town hall."
+    assert text[hits[0].start : hits[0].end] == hits[0].text
+    assert search_corpus(db, "   ") == []
+    assert search_corpus(db, "health", exclude={ids[0]}) == []
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=120))
+def test_search_never_raises(db: sqlite_utils.Database, query: str) -> None:
+    if not db.execute("SELECT 1 FROM articles").fetchone():
+        _load(db, ['O\'Brien said "AND" 3.5% of U.S. NEAR(x) -foo * ^ {col}: words.'])
+    for m in search_corpus(db, query):
+        assert 0 <= m.score <= 100
+
+
+def test_normaliser_maps_back_to_original() -> None:
+    text = "\u201cIt\u2019s SAFE\u201d \u2014 she said,   twice."
+    norm = normalise(text)
+    assert norm.norm == "it s safe she said twice"
+    first, last = norm.norm_range_to_words(3, 9)
+    assert text[slice(*norm.original_span(first, last))] == "s SAFE"

@@ -1,0 +1,159 @@
+"""Pilot and snapshot tests of the matches panel, compare view, corpus search and claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from annotations import store
+from annotations.config import Config
+from annotations.links import links_for
+from corpus.db import connect
+from tests.tui_helpers import SIZE, seed
+from tui.app import NewsmarkApp
+from tui.linking import ClaimsScreen, CompareScreen, CorpusSearchScreen
+
+QUOTE = "At no point did any material leave our site"
+ARTICLES = [
+    (
+        "Plant denies leak",
+        "The Courier",
+        f"The company spoke on Tuesday.\n\n\u201c{QUOTE},\u201d said Tomas Reyle, a spokesman.",
+    ),
+    (
+        "Regulator opens inquiry",
+        "Business Daily",
+        "Shares fell.\n\nThe company repeated: "
+        "at no point did any material leave its site, a spokesman said.",
+    ),
+    (
+        "Letters",
+        "The Courier",
+        f"Sir - The company says \u201c{QUOTE.lower()}\u201d. Then where did it come from?",
+    ),
+    ("Chess final", "Herald", "A fourteen-year-old won the open on tie-break."),
+]
+
+
+def make(db_path: Path) -> NewsmarkApp:
+    seed(db_path, ARTICLES)
+    return NewsmarkApp(db_path, Config(annotator="tester"))
+
+
+async def tag_quote(app: NewsmarkApp, pilot: Pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    start = app.article.text.index(QUOTE)
+    app.reader.select_offsets(start, start + len(QUOTE))
+    await pilot.press("2")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_matches_panel_lists_other_articles(db_path: Path) -> None:
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)
+        titles = [row.title for row in app.match_rows]
+        assert sorted(titles) == ["Letters", "Regulator opens inquiry"]
+        assert app.matches.count == 2
+        assert app.link_counts == {app.current_uuid: 2}
+        assert "\u21c42" in app.panel.item_lines(0)[0].plain
+        # the reworded passage has its differing word marked
+        index = titles.index("Regulator opens inquiry")
+        _, passage = app.matches.item_lines(index)
+        marked = [passage.plain[s.start : s.end] for s in passage.spans]
+        assert "its" in marked
+
+
+async def test_compare_accept_and_reject(db_path: Path) -> None:
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        first = app.match_rows[0]
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        db = connect(db_path)
+        created = store.list_annotations(db, first.link.target_article_id)
+        assert [(a.label, a.quote) for a in created] == [("denial", first.link.text)]
+        await pilot.press("right_square_bracket", "r")
+        await pilot.pause()
+        uuid = app.current_uuid
+        statuses = sorted(k.status for k in links_for(db, uuid, include_rejected=True))
+        assert statuses == ["accepted", "rejected"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CompareScreen)
+        assert [r.link.status for r in app.match_rows] == ["accepted"]
+
+
+async def test_corpus_search_opens_article_at_match(db_path: Path) -> None:
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, CorpusSearchScreen)
+        await pilot.press(*"fourten year old")
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        results = app.screen.query_one("#results")
+        assert results.count >= 1
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.article.title == "Chess final"
+        assert app.reader.selected_text.lower().startswith("fourteen")
+
+
+async def test_claims_view(db_path: Path) -> None:
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimsScreen)
+        (cluster,) = app.screen.clusters
+        assert cluster.articles == 3
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.article.title == cluster.first.title
+
+
+def test_snapshot_matches_panel(snap_compare, db_path: Path) -> None:
+    async def before(pilot: Pilot) -> None:
+        await tag_quote(pilot.app, pilot)
+
+    assert snap_compare(make(db_path), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_compare_view(snap_compare, db_path: Path) -> None:
+    async def before(pilot: Pilot) -> None:
+        await tag_quote(pilot.app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+
+    assert snap_compare(make(db_path), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_search_screen(snap_compare, db_path: Path) -> None:
+    async def before(pilot: Pilot) -> None:
+        await pilot.pause()
+        await pilot.press("ctrl+f", *"material leave")
+        await pilot.pause(0.5)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make(db_path), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_claims_view(snap_compare, db_path: Path) -> None:
+    async def before(pilot: Pilot) -> None:
+        await tag_quote(pilot.app, pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+
+    assert snap_compare(make(db_path), terminal_size=SIZE, run_before=before)
