@@ -21,6 +21,6 @@ def differing_words(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[i
         for i in range(block.size):
             in_a[block.a + i] = False
             in_b[block.b + i] = False
-    spans_a = [(na.starts[i], na.ends[i]) for i, diff in enumerate(in_a) if diff]
-    spans_b = [(nb.starts[i], nb.ends[i]) for i, diff in enumerate(in_b) if diff]
+    spans_a = [na.spans[i] for i, diff in enumerate(in_a) if diff]
+    spans_b = [nb.spans[i] for i, diff in enumerate(in_b) if diff]
     return spans_a, spans_b

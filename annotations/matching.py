@@ -21,11 +21,13 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 
 import sqlite_utils
 from rapidfuzz import fuzz
 
-from annotations.normtext import NormText, normalise, shingle_hashes
+from annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
 from corpus.db import write
 from corpus.migrations import now_iso
 
@@ -64,7 +66,8 @@ class Match:
 
 def index_article(db: sqlite_utils.Database, article_id: int, text: str) -> int:
     """Add one article's postings (replacing any it had). Returns the number of 3-grams."""
-    hashes = shingle_hashes(normalise(text).words)
+    _check_scheme(db)
+    hashes = index_hashes(text)
     with write(db):
         _remove_postings(db, article_id, text, only_if_indexed=True)
         db.conn.executemany(
@@ -91,7 +94,7 @@ def _remove_postings(
         return
     db.conn.executemany(
         "DELETE FROM ngrams WHERE hash = ? AND article_id = ?",
-        ((h, article_id) for h in shingle_hashes(normalise(text).words)),
+        ((h, article_id) for h in index_hashes(text)),
     )
 
 
@@ -106,6 +109,21 @@ def remove_article(db: sqlite_utils.Database, article_id: int) -> bool:
     return True
 
 
+def _check_scheme(db: sqlite_utils.Database) -> None:
+    """Rebuild from scratch if the index was built with another hashing scheme."""
+    row = db.execute("SELECT value FROM app_state WHERE key = 'ngram_scheme'").fetchone()
+    if row and row[0] == SCHEME:
+        return
+    with write(db):
+        db.execute("DELETE FROM ngrams")
+        db.execute("DELETE FROM ngram_articles")
+        db.execute(
+            "INSERT INTO app_state (key, value) VALUES ('ngram_scheme', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [SCHEME],
+        )
+
+
 def unindexed_articles(db: sqlite_utils.Database) -> list[int]:
     rows = db.execute(
         "SELECT a.id FROM articles a LEFT JOIN ngram_articles n ON n.article_id = a.id"
@@ -117,9 +135,10 @@ def unindexed_articles(db: sqlite_utils.Database) -> list[int]:
 def index_pending(
     db: sqlite_utils.Database,
     progress: Callable[[int], None] | None = None,
-    batch: int = 500,
+    batch: int = 2000,
 ) -> list[int]:
     """Index every article not yet in the index; returns their ids (new articles)."""
+    _check_scheme(db)
     pending = unindexed_articles(db)
     for i in range(0, len(pending), batch):
         ids = pending[i : i + batch]
@@ -137,10 +156,10 @@ def _index_batch(db: sqlite_utils.Database, ids: list[int]) -> None:
     counts: list[tuple[int, int, str]] = []
     stamp = now_iso()
     for article_id, text in rows:
-        hashes = shingle_hashes(normalise(text).words)
-        postings.extend((h, article_id) for h in hashes)
+        hashes = index_hashes(text)
+        postings.extend(zip(hashes, repeat(article_id)))
         counts.append((article_id, len(hashes), stamp))
-    postings.sort()
+    postings.sort(key=itemgetter(0))  # hash order: the B-tree is written front to back
     with write(db):
         db.conn.executemany(
             "INSERT OR IGNORE INTO ngrams (hash, article_id) VALUES (?, ?)", postings

@@ -1,29 +1,45 @@
 """One normaliser for matching: words, lower-cased, punctuation and spacing folded away.
 
 Case, quotes and apostrophes, dashes, whitespace and punctuation all stop mattering because
-only runs of word characters survive, joined by single spaces. Each word remembers where it
-came from, so any range of the normalised string maps back to exact ``[start, end)`` offsets
-in the stored text, always on word boundaries.
+only runs of word characters survive, joined by single spaces. The i-th word of the
+normalised string is the i-th word of the original, so any range of the normalised string
+maps back to exact ``[start, end)`` offsets in the stored text, on word boundaries.
+
+Everything per word runs in C (``re.findall``, ``str.join``, ``itertools.accumulate``); the
+original offsets are found only when a match is reported, because that is rare.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import zlib
 from bisect import bisect_right
-from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
 
 WORD_RE = re.compile(r"\w+")
 SHINGLE = 3  # words per n-gram
+WINNOW = 4  # n-grams per window: keeps ~40% of them; any shared run of 6 words is found
 
 
-@dataclass(frozen=True)
 class NormText:
-    norm: str  # words joined by single spaces
-    words: list[str]
-    starts: list[int]  # offset of each word in the original text
-    ends: list[int]
-    norm_starts: list[int]  # offset of each word in ``norm``
+    __slots__ = ("__dict__", "norm", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.norm = " ".join(WORD_RE.findall(text)).lower()
+        self.words = self.norm.split(" ") if self.norm else []
+
+    @cached_property
+    def norm_starts(self) -> list[int]:
+        """Offset of each word in ``norm``."""
+        return [0, *accumulate(len(w) + 1 for w in self.words[:-1])] if self.words else []
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """``[start, end)`` of each word in the original text."""
+        return [m.span() for m in WORD_RE.finditer(self.text)]
 
     def word_index(self, norm_offset: int) -> int:
         """The word containing (or just before) a position in ``norm``."""
@@ -31,37 +47,69 @@ class NormText:
 
     def original_span(self, first_word: int, last_word: int) -> tuple[int, int]:
         """Original ``[start, end)`` covering words ``first_word..last_word`` inclusive."""
-        return self.starts[first_word], self.ends[last_word]
+        spans = self.spans
+        return spans[first_word][0], spans[last_word][1]
 
     def norm_range_to_words(self, start: int, end: int) -> tuple[int, int]:
         """Inclusive word range covering ``norm[start:end]`` (end exclusive, non-empty)."""
-        first = self.word_index(start)
-        last = self.word_index(max(start, end - 1))
-        return first, last
+        return self.word_index(start), self.word_index(max(start, end - 1))
 
     def join(self, first: int, last: int) -> str:
         return " ".join(self.words[first : last + 1])
 
 
-def normalise(text: str, offset: int = 0) -> NormText:
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    norm_starts: list[int] = []
-    pos = 0
-    for m in WORD_RE.finditer(text):
-        word = m.group().lower()
-        words.append(word)
-        starts.append(m.start() + offset)
-        ends.append(m.end() + offset)
-        norm_starts.append(pos)
-        pos += len(word) + 1
-    return NormText(" ".join(words), words, starts, ends, norm_starts)
+def normalise(text: str) -> NormText:
+    return NormText(text)
+
+
+_word_crc: dict[str, int] = {}
+
+# Tuple hashing of ints does not depend on PYTHONHASHSEED, but it could change between
+# Python versions or word sizes: the index records this scheme and is rebuilt if it differs.
+SCHEME = (
+    f"w3-winnow{WINNOW}-crc32-tuplehash-py{sys.version_info[0]}.{sys.version_info[1]}"
+    f"-{sys.hash_info.width}"
+)
+
+
+def shingle_list(words: list[str], n: int = SHINGLE) -> list[int]:
+    """Stable hashes of every run of ``n`` (= 3) words, in order.
+
+    Each distinct word is CRC-32'd once (cached); a 3-gram's hash is the hash of the tuple
+    of its three word CRCs. Everything per word runs in C.
+    """
+    assert n == 3, "written for 3-grams"
+    cache = _word_crc
+    missing = set(words).difference(cache)
+    if missing:
+        if len(cache) > 1_000_000:
+            cache.clear()
+            missing = set(words)
+        crc = zlib.crc32
+        cache.update((w, crc(w.encode())) for w in missing)
+    h = list(map(cache.__getitem__, words))
+    if len(h) < n:
+        return [hash(tuple(h))] if h else []
+    return list(map(hash, zip(h, h[1:], h[2:], strict=False)))
 
 
 def shingle_hashes(words: list[str], n: int = SHINGLE) -> set[int]:
-    """Stable 32-bit hashes of every run of ``n`` words (CRC-32: fast and process-independent)."""
-    if len(words) < n:
-        return {zlib.crc32(" ".join(words).encode())} if words else set()
-    crc = zlib.crc32
-    return {crc(" ".join(words[i : i + n]).encode()) for i in range(len(words) - n + 1)}
+    """All n-gram hashes of a span: what a query looks up."""
+    return set(shingle_list(words, n))
+
+
+def winnow(hashes: list[int], window: int = WINNOW) -> set[int]:
+    """The minimum of every ``window`` consecutive hashes (winnowing, Schleimer et al.).
+
+    A document keeps about 2/(window+1) of its n-grams, yet any run of ``window + n - 1``
+    words it shares with a query still contains one of the kept n-grams, because the query
+    looks up all of its own.
+    """
+    if len(hashes) <= window:
+        return {min(hashes)} if hashes else set()
+    return set(map(min, *(hashes[i : len(hashes) - window + 1 + i] for i in range(window))))
+
+
+def index_hashes(text: str) -> set[int]:
+    """What the index stores for one article."""
+    return winnow(shingle_list(NormText(text).words))

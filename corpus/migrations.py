@@ -199,6 +199,32 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        5,
+        "orphaned annotations from imports",
+        (
+            """
+            CREATE TABLE orphans (
+                id INTEGER PRIMARY KEY,
+                uuid TEXT NOT NULL UNIQUE,
+                article_title TEXT,
+                article_url TEXT,
+                article_sha256 TEXT,
+                quote TEXT NOT NULL,
+                label TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                annotator TEXT NOT NULL DEFAULT '',
+                reason TEXT NOT NULL,
+                source TEXT NOT NULL,
+                record TEXT NOT NULL,
+                imported_at TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

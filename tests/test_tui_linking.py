@@ -157,3 +157,27 @@ def test_snapshot_claims_view(snap_compare, db_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(make(db_path), terminal_size=SIZE, run_before=before)
+
+
+async def test_export_from_palette_and_orphans(db_path: Path, tmp_path: Path) -> None:
+    from tui.screens import ExportScreen, OrphansScreen
+
+    app = make(db_path)
+    target = tmp_path / "from-app.jsonl"
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)
+        app.action_export()
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        field = app.screen.query_one("#path")
+        field.value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        lines = target.read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 2 and '"label": "denial"' in lines[1]
+        app.action_orphans()
+        await pilot.pause()
+        assert isinstance(app.screen, OrphansScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, OrphansScreen)

@@ -23,6 +23,8 @@ from textual.widgets import Footer, TextArea
 
 from annotations import store, textnav
 from annotations.config import Config
+from annotations.export import FORMATS, Filters, export_to_file, snapshot
+from annotations.importing import list_orphans
 from annotations.links import accept as accept_link
 from annotations.links import clusters, link_all, link_counts, links_for, suggest
 from annotations.links import reject as reject_link
@@ -37,7 +39,13 @@ from corpus.samples import import_sample
 from tui.linking import ClaimsScreen, CompareScreen, CorpusSearchScreen, MatchesPanel, MatchRow
 from tui.panels import AnnotationsPanel, ArticleList, ArticleRow, StatusLine
 from tui.reader import Reader
-from tui.screens import HelpScreen, NoteScreen, SearchScreen
+from tui.screens import (
+    ExportScreen,
+    HelpScreen,
+    NoteScreen,
+    OrphansScreen,
+    SearchScreen,
+)
 
 MIN_SIDE = 16
 MAX_SIDE = 80
@@ -407,6 +415,30 @@ class NewsmarkApp(App[None]):
                 self.notify(f"Not saved: {exc}", severity="error", timeout=10)
         self._links_updated()
 
+    def action_export(self) -> None:
+        def chosen(answer: tuple[str, str, bool] | None) -> None:
+            if answer:
+                self.run_export(*answer)
+
+        self.push_screen(ExportScreen("newsmark-annotations.jsonl", FORMATS), chosen)
+
+    @work(thread=True, group="export")
+    def run_export(self, path: str, fmt: str, force: bool) -> None:
+        """Export on a worker with its own connection, in one read transaction."""
+        db = connect(self.db_path)
+        try:
+            with snapshot(db):
+                count = export_to_file(db, fmt, Filters(), Path(path), force)
+            message, severity = f"Exported {count} annotations to {path} ({fmt}).", "information"
+        except (NewsmarkError, sqlite3.Error) as exc:
+            message, severity = f"Export failed: {exc}", "error"
+        finally:
+            db.close()
+        self.call_from_thread(self.notify, message, severity=severity, timeout=8)
+
+    def action_orphans(self) -> None:
+        self.push_screen(OrphansScreen(list_orphans(self.db)))
+
     def action_corpus_search(self) -> None:
         def opened(result: tuple[int, int, int] | None) -> None:
             if result:
@@ -741,6 +773,22 @@ class NewsmarkApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help: keys", "Show every key binding", self.action_help)
+        yield SystemCommand(
+            "Export annotations…",
+            "Write annotations to a file (jsonl, prodigy, w3c or brat)",
+            self.action_export,
+        )
+        yield SystemCommand(
+            "Orphaned annotations",
+            "Imported annotations that could not be placed",
+            self.action_orphans,
+        )
+        yield SystemCommand(
+            "Search all articles", "Fuzzy search across the corpus", self.action_corpus_search
+        )
+        yield SystemCommand(
+            "Claims view", "How linked claims spread across outlets", self.action_claims
+        )
         yield SystemCommand(
             "Toggle article list",
             "Show or hide the article list",

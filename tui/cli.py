@@ -7,19 +7,28 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 import sqlite_utils
 
 from annotations.config import Config, load_config, resolve_config_path
+from annotations.export import FORMATS, Filters, export_to_file, snapshot, write_stream
+from annotations.importing import IMPORT_FORMATS, import_file, list_orphans
 from annotations.links import link_all
 from annotations.matching import Matcher, index_pending, rebuild_index, search_corpus
 from annotations.store import counts_by_article
 from corpus.articles import count_articles, list_articles
 from corpus.db import connect, resolve_db_path
-from corpus.errors import NewsmarkError
-from corpus.importer import DEFAULT_MAX_BYTES, Source, find_sources, import_paths
+from corpus.errors import ImportRejected, NewsmarkError
+from corpus.importer import (
+    DEFAULT_MAX_BYTES,
+    Source,
+    find_sources,
+    import_paths,
+    parse_published,
+)
 from corpus.normalise import neutralise
 from corpus.samples import import_sample
 
@@ -299,6 +308,149 @@ def link_command(obj: Context, rebuild: bool) -> None:
         f" ({counts.get('accepted', 0)} accepted, {counts.get('rejected', 0)} rejected)",
         err=True,
     )
+
+
+@main.command("export")
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    metavar="FILE|-",
+    help="Where to write ('-' is standard output; a folder for brat).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl (ours), prodigy, w3c (Web Annotation JSON-LD) or brat (a folder).",
+)
+@click.option("--label", "labels", multiple=True, metavar="L", help="Only this label (repeatable).")
+@click.option(
+    "--article",
+    "articles",
+    type=int,
+    multiple=True,
+    metavar="ID",
+    help="Only this article (repeatable).",
+)
+@click.option("--since", metavar="DATE", help="Only annotations changed on or after DATE (ISO).")
+@click.option(
+    "--annotator",
+    "annotators",
+    multiple=True,
+    metavar="NAME",
+    help="Only this annotator's annotations (repeatable).",
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_obj
+@user_errors
+def export_command(
+    obj: Context,
+    output: str,
+    fmt: str,
+    labels: tuple[str, ...],
+    articles: tuple[int, ...],
+    since: str | None,
+    annotators: tuple[str, ...],
+    force: bool,
+) -> None:
+    """Export annotations (with their links) in one of four formats.
+
+    Offsets are Unicode code points over the stored text, end exclusive. A file is written
+    atomically: an interrupted export leaves any previous file as it was.
+    """
+    if since is not None:
+        try:
+            since = parse_published(since)
+        except ImportRejected as exc:
+            raise click.BadParameter(
+                f"{since!r} is not an ISO 8601 date", param_hint="--since"
+            ) from exc
+    filters = Filters(labels, articles, since, annotators)
+    db = obj.db
+    with snapshot(db):
+        if output == "-":
+            count = write_stream(db, fmt, filters, sys.stdout)
+            sys.stdout.flush()
+        else:
+            count = export_to_file(db, fmt, filters, Path(output), force)
+    where = "standard output" if output == "-" else output
+    click.echo(f"{count} annotation{'s' if count != 1 else ''} exported to {where}", err=True)
+
+
+@main.command("import-annotations")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE..."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(IMPORT_FORMATS),
+    default=None,
+    help="The files' format (default: detected).",
+)
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the good lines of a file that has bad ones (default: none of it).",
+)
+@click.pass_obj
+@user_errors
+def import_annotations_command(
+    obj: Context, files: tuple[Path, ...], fmt: str | None, skip_bad: bool
+) -> None:
+    """Import annotations from Newsmark JSONL or Prodigy JSONL files.
+
+    Importing the same file twice adds nothing. Annotations whose article text changed are
+    re-anchored by their quote; those that cannot be placed are kept as orphans (see
+    `newsmark orphans`). A file with a bad line is not applied at all unless --skip-bad.
+    """
+    db = obj.db
+    failed = False
+    for path in files:
+        result = import_file(db, path, fmt, skip_bad)
+        for location, reason in result.problems:
+            click.echo(f"{location}: {reason}", err=True)
+        if result.applied:
+            click.echo(
+                f"{path}: {result.added} added, {result.present} already present, "
+                f"{result.orphaned} orphaned, {result.links} links"
+                + (f", {len(result.problems)} bad lines skipped" if result.problems else ""),
+                err=True,
+            )
+        else:
+            click.echo(
+                f"{path}: not imported ({len(result.problems)} problems; nothing was "
+                "changed; --skip-bad imports the good lines)",
+                err=True,
+            )
+        failed = failed or bool(result.problems)
+    sys.exit(1 if failed else 0)
+
+
+@main.command("orphans")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+@user_errors
+def orphans_command(obj: Context, as_json: bool) -> None:
+    """List imported annotations that could not be placed in any article."""
+    rows = list_orphans(obj.db)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No orphaned annotations.", err=True)
+        return
+    for r in rows:
+        quote = _clip(" ".join(neutralise(r["quote"]).split()), 70)
+        click.echo(f"{r['label']}: \u201c{quote}\u201d")
+        click.echo(
+            f"    article: {neutralise(r['article_title'] or r['article_url'] or '?')}"
+            f"  reason: {r['reason']}  from: {neutralise(r['source'])}"
+        )
 
 
 def _table(rows: list[dict[str, Any]]) -> str:

@@ -111,3 +111,87 @@ class HelpScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
+
+
+class ExportScreen(ModalScreen[tuple[str, str, bool] | None]):
+    """Export annotations from the app: a path, a format, and whether to replace."""
+
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > Vertical {
+        width: 80; max-width: 95%; height: auto; border: thick $primary;
+        background: $surface; padding: 1 2;
+    }
+    ExportScreen #hint { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+
+    def __init__(self, default_path: str, formats: tuple[str, ...]) -> None:
+        super().__init__()
+        self.default_path = default_path
+        self.formats = formats
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Checkbox, Select
+
+        with Vertical():
+            yield Label(Text("Export annotations", style="bold"))
+            yield Input(value=self.default_path, placeholder="File (a folder for brat)", id="path")
+            yield Select(
+                [(f, f) for f in self.formats],
+                value=self.formats[0],
+                allow_blank=False,
+                id="format",
+            )
+            yield Checkbox("Replace the file if it exists", id="force")
+            yield Static(Text("enter: export   escape: cancel   (offsets: code points)"), id="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        from textual.widgets import Checkbox, Select
+
+        event.stop()
+        fmt = self.query_one("#format", Select).value
+        force = self.query_one("#force", Checkbox).value
+        if event.value.strip():
+            self.dismiss((event.value.strip(), str(fmt), bool(force)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OrphansScreen(ModalScreen[None]):
+    """Imported annotations that could not be placed: kept, listed, never silently lost."""
+
+    DEFAULT_CSS = """
+    OrphansScreen { align: center middle; }
+    OrphansScreen > VerticalScroll {
+        width: 96; max-width: 98%; height: 85%; border: thick $primary;
+        background: $surface; padding: 0 2;
+    }
+    """
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="orphans.close")]
+
+    def __init__(self, orphans: list[dict[str, object]]) -> None:
+        super().__init__()
+        self.orphans = orphans
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append(f"Orphaned annotations ({len(self.orphans)})\n", style="bold underline")
+        if not self.orphans:
+            text.append("\nNone: every imported annotation found its place.", style="dim")
+        for o in self.orphans:
+            quote = " ".join(neutralise(str(o["quote"])).split())
+            text.append(f"\n{o['label']}", style="bold")
+            text.append(f" \u201c{quote[:200]}\u201d\n")
+            where = neutralise(str(o["article_title"] or o["article_url"] or "?"))
+            text.append(f"  article: {where}\n  why: {o['reason']}\n", style="dim")
+            text.append(f"  from: {neutralise(str(o['source']))}\n", style="dim")
+        with VerticalScroll():
+            yield Static(text)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,494 @@
+"""Exporting annotations: our JSONL, Prodigy/spaCy JSONL, W3C Web Annotation, brat standoff.
+
+Every format counts offsets in Unicode code points over the stored article text, end
+exclusive (the W3C model and brat count the same way; JavaScript tools count UTF-16 units,
+so they must convert). Files are written atomically: a temporary file in the same folder,
+fsync, rename, fsync of the folder; an interrupted export leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import sqlite_utils
+
+from annotations import store
+from annotations.links import Link, links_for
+from annotations.model import Annotation
+from corpus.errors import NewsmarkError
+
+FORMAT_NAME = "newsmark-annotations"
+FORMAT_VERSION = 1
+OFFSET_UNIT = "codepoint"
+HEADER = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "offsets": OFFSET_UNIT}
+FORMATS = ("jsonl", "prodigy", "w3c", "brat")
+
+
+class ExportError(NewsmarkError):
+    """The export cannot be written where asked."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    labels: tuple[str, ...] = ()
+    articles: tuple[int, ...] = ()
+    since: str | None = None  # ISO date or date-time; compared with ``updated``
+    annotators: tuple[str, ...] = ()
+
+    def keep(self, ann: Annotation) -> bool:
+        return (
+            (not self.labels or ann.label in self.labels)
+            and (not self.articles or ann.article_id in self.articles)
+            and (not self.since or ann.updated >= self.since)
+            and (not self.annotators or ann.annotator in self.annotators)
+        )
+
+
+@dataclass
+class ArticleInfo:
+    id: int
+    title: str
+    outlet: str | None
+    url: str | None
+    sha256: str
+    text: str = field(repr=False)
+
+    def ref(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "url": self.url,
+            "sha256": self.sha256,
+        }
+
+
+def _articles(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, ArticleInfo]:
+    out: dict[int, ArticleInfo] = {}
+    for article_id in sorted(set(ids)):
+        row = db.execute(
+            "SELECT id, title, outlet, url, sha256, text FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        if row:
+            out[article_id] = ArticleInfo(*row)
+    return out
+
+
+def selected(db: sqlite_utils.Database, filters: Filters) -> list[Annotation]:
+    """Annotations to export, in a stable order: article, start, end, uuid."""
+    ids = filters.articles or tuple(
+        r[0] for r in db.execute("SELECT DISTINCT article_id FROM annotations ORDER BY 1")
+    )
+    anns = [a for i in ids for a in store.list_annotations(db, i) if filters.keep(a)]
+    return sorted(anns, key=lambda a: (a.article_id, a.start, a.end, a.uuid))
+
+
+# --- our JSONL ---------------------------------------------------------------------------
+
+
+def jsonl_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    anns = selected(db, filters)
+    all_links = {a.uuid: links_for(db, a.uuid, include_rejected=True) for a in anns}
+    targets = {k.target_article_id for ks in all_links.values() for k in ks}
+    articles = _articles(db, {a.article_id for a in anns} | targets)
+    for ann in anns:
+        art = articles[ann.article_id]
+        yield {
+            "id": ann.uuid,
+            "article": art.ref(),
+            "start": ann.start,
+            "end": ann.end,
+            "quote": ann.quote,
+            "prefix": ann.prefix,
+            "suffix": ann.suffix,
+            "label": ann.label,
+            "note": ann.note,
+            "annotator": ann.annotator,
+            "created": ann.created,
+            "updated": ann.updated,
+            "links": [
+                _link_record(k, articles)
+                for k in sorted(
+                    all_links[ann.uuid], key=lambda k: (k.target_article_id, k.start, k.end)
+                )
+            ],
+        }
+
+
+def _link_record(link: Link, articles: dict[int, ArticleInfo]) -> dict[str, Any]:
+    target = articles[link.target_article_id]
+    return {
+        "target_article": target.ref(),
+        "start": link.start,
+        "end": link.end,
+        "text": link.text,
+        "score": link.score,
+        "status": link.status,
+    }
+
+
+def dumps(record: object) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=False, allow_nan=False)
+
+
+def write_jsonl(db: sqlite_utils.Database, filters: Filters, out: IO[str]) -> int:
+    out.write(dumps(HEADER) + "\n")
+    count = 0
+    for record in jsonl_records(db, filters):
+        out.write(dumps(record) + "\n")
+        count += 1
+    return count
+
+
+# --- Prodigy / spaCy ---------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+
+def tokens_for(text: str, cuts: set[int]) -> list[dict[str, Any]]:
+    """Tokens (words and punctuation) also split at every span boundary, so that every span
+    starts and ends on a token boundary, as ``Doc.char_span`` needs."""
+    tokens: list[dict[str, Any]] = []
+    for m in _TOKEN_RE.finditer(text):
+        start = m.start()
+        inner = sorted(c for c in cuts if m.start() < c < m.end())
+        for stop in [*inner, m.end()]:
+            tokens.append({"text": text[start:stop], "start": start, "end": stop})
+            start = stop
+    for i, tok in enumerate(tokens):
+        tok["id"] = i
+        nxt = tokens[i + 1]["start"] if i + 1 < len(tokens) else len(text)
+        tok["ws"] = nxt > tok["end"] and text[tok["end"]] == " " and nxt == tok["end"] + 1
+    return tokens
+
+
+def prodigy_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    anns = selected(db, filters)
+    articles = _articles(db, {a.article_id for a in anns})
+    by_article: dict[int, list[Annotation]] = {}
+    for ann in anns:
+        by_article.setdefault(ann.article_id, []).append(ann)
+    for article_id, group in by_article.items():
+        art = articles[article_id]
+        tokens = tokens_for(art.text, {c for a in group for c in (a.start, a.end)})
+        starts = {t["start"]: t["id"] for t in tokens}
+        ends = {t["end"]: t["id"] for t in tokens}
+        spans = []
+        for ann in group:
+            s = _snap_token(ann.start, starts, forward=True)
+            e = _snap_token(ann.end, ends, forward=False)
+            spans.append(
+                {
+                    "start": ann.start,
+                    "end": ann.end,
+                    "label": ann.label,
+                    "token_start": s,
+                    "token_end": e,
+                    "id": ann.uuid,
+                }
+            )
+        yield {
+            "text": art.text,
+            "tokens": tokens,
+            "spans": spans,
+            "meta": {
+                "article_id": art.id,
+                "title": art.title,
+                "outlet": art.outlet,
+                "url": art.url,
+                "sha256": art.sha256,
+                "offsets": OFFSET_UNIT,
+            },
+        }
+
+
+def _snap_token(offset: int, table: dict[int, int], forward: bool) -> int:
+    if offset in table:
+        return table[offset]
+    keys = sorted(table)
+    later = [k for k in keys if k >= offset] if forward else [k for k in keys if k <= offset]
+    if not later:
+        return table[keys[-1]] if keys else 0
+    return table[later[0] if forward else later[-1]]
+
+
+def write_prodigy(db: sqlite_utils.Database, filters: Filters, out: IO[str]) -> int:
+    count = 0
+    for record in prodigy_records(db, filters):
+        out.write(dumps(record) + "\n")
+        count += len(record["spans"])
+    return count
+
+
+# --- W3C Web Annotation ------------------------------------------------------------------
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+def _w3c_target(
+    art: ArticleInfo, start: int, end: int, exact: str, prefix: str, suffix: str
+) -> dict[str, Any]:
+    return {
+        "source": art.url or f"urn:newsmark:sha256:{art.sha256}",
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ],
+    }
+
+
+def w3c_document(db: sqlite_utils.Database, filters: Filters) -> dict[str, Any]:
+    items: list[dict[str, Any]] = []
+    anns = selected(db, filters)
+    all_links = {a.uuid: links_for(db, a.uuid) for a in anns}
+    targets = {k.target_article_id for ks in all_links.values() for k in ks}
+    articles = _articles(db, {a.article_id for a in anns} | targets)
+    for ann in anns:
+        art = articles[ann.article_id]
+        body: list[dict[str, Any]] = [
+            {"type": "TextualBody", "purpose": "tagging", "value": ann.label}
+        ]
+        if ann.note:
+            body.append(
+                {
+                    "type": "TextualBody",
+                    "purpose": "commenting",
+                    "value": ann.note,
+                    "format": "text/plain",
+                }
+            )
+        items.append(
+            {
+                "id": f"urn:uuid:{ann.uuid}",
+                "type": "Annotation",
+                "motivation": "tagging",
+                "creator": {"type": "Person", "nickname": ann.annotator},
+                "created": ann.created,
+                "modified": ann.updated,
+                "body": body,
+                "target": _w3c_target(art, ann.start, ann.end, ann.quote, ann.prefix, ann.suffix),
+            }
+        )
+        for link in all_links[ann.uuid]:
+            if link.status != "accepted":
+                continue
+            other = articles[link.target_article_id]
+            text = other.text
+            items.append(
+                {
+                    "id": f"urn:newsmark:link:{ann.uuid}:{link.target_article_id}:{link.start}",
+                    "type": "Annotation",
+                    "motivation": "linking",
+                    "created": link.decided_at or link.created,
+                    "target": [
+                        _w3c_target(art, ann.start, ann.end, ann.quote, ann.prefix, ann.suffix),
+                        _w3c_target(
+                            other,
+                            link.start,
+                            link.end,
+                            link.text,
+                            text[max(0, link.start - 32) : link.start],
+                            text[link.end : link.end + 32],
+                        ),
+                    ],
+                }
+            )
+    return {
+        "@context": W3C_CONTEXT,
+        "type": "AnnotationCollection",
+        "label": "Newsmark annotations",
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
+
+
+def write_w3c(db: sqlite_utils.Database, filters: Filters, out: IO[str]) -> int:
+    doc = w3c_document(db, filters)
+    out.write(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+    return int(doc["total"])
+
+
+# --- brat standoff -----------------------------------------------------------------------
+
+BRAT_LINKS_FILE = "cross-article-links.tsv"
+
+
+def brat_type(label: str) -> str:
+    """brat entity types cannot contain spaces."""
+    return re.sub(r"\s+", "_", label.strip()) or "label"
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """brat spans cannot cross a newline: split into fragments, skipping blank ones."""
+    out, pos = [], start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        if stop > pos:
+            out.append((pos, stop))
+        pos = stop + 1
+    return out
+
+
+def write_brat(db: sqlite_utils.Database, filters: Filters, folder: Path) -> int:
+    """One ``<article id>.txt`` and ``.ann`` per article, plus the cross-article links file."""
+    anns = selected(db, filters)
+    all_links = {a.uuid: links_for(db, a.uuid) for a in anns}
+    articles = _articles(db, {a.article_id for a in anns})
+    t_ids: dict[str, tuple[int, str]] = {}
+    per_article: dict[int, list[Annotation]] = {}
+    for ann in anns:
+        per_article.setdefault(ann.article_id, []).append(ann)
+    for article_id, group in per_article.items():
+        art = articles[article_id]
+        (folder / f"{article_id}.txt").write_text(art.text, encoding="utf-8", newline="\n")
+        lines = []
+        for n, ann in enumerate(group, start=1):
+            t_ids[ann.uuid] = (article_id, f"T{n}")
+            frags = _fragments(art.text, ann.start, ann.end)
+            offsets = ";".join(f"{s} {e}" for s, e in frags)
+            shown = " ".join(art.text[s:e] for s, e in frags)
+            lines.append(f"T{n}\t{brat_type(ann.label)} {offsets}\t{shown}")
+            if ann.note:
+                note = " ".join(ann.note.split())
+                lines.append(f"#{n}\tAnnotatorNotes T{n}\t{note}")
+        relations = 0
+        for ann in group:
+            for link in all_links[ann.uuid]:
+                target = link.target_annotation_uuid
+                if link.status == "accepted" and target in t_ids and t_ids[target][0] == article_id:
+                    relations += 1
+                    lines.append(
+                        f"R{relations}\tLinked Arg1:{t_ids[ann.uuid][1]} Arg2:{t_ids[target][1]}"
+                    )
+        (folder / f"{article_id}.ann").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8", newline="\n"
+        )
+    rows = [
+        "source_file\tsource_id\ttarget_file\ttarget_id\ttarget_start\ttarget_end\tstatus\tscore"
+    ]
+    for ann in anns:
+        for link in all_links[ann.uuid]:
+            target = link.target_annotation_uuid
+            same = target in t_ids and t_ids[target][0] == ann.article_id
+            if same:
+                continue
+            tid = t_ids[target][1] if target in t_ids else ""
+            tfile = f"{link.target_article_id}.ann"
+            rows.append(
+                f"{ann.article_id}.ann\t{t_ids[ann.uuid][1]}\t{tfile}\t{tid}\t"
+                f"{link.start}\t{link.end}\t{link.status}\t{link.score}"
+            )
+    (folder / BRAT_LINKS_FILE).write_text("\n".join(rows) + "\n", encoding="utf-8", newline="\n")
+    return len(anns)
+
+
+# --- writing safely ----------------------------------------------------------------------
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def export_to_file(
+    db: sqlite_utils.Database, fmt: str, filters: Filters, dest: Path, force: bool
+) -> int:
+    """Write ``fmt`` to ``dest`` atomically (a folder for brat). Returns annotations written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    dest = dest.expanduser()
+    parent = dest.parent if str(dest.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"{dest}: folder {parent} does not exist")
+    if dest.exists() and not force:
+        raise ExportError(f"{dest}: already exists; use --force to replace it")
+    if fmt == "brat":
+        return _export_brat(db, filters, dest, parent)
+    if dest.is_dir():
+        raise ExportError(f"{dest}: is a folder; the {fmt} format writes one file")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise ExportError(f"{dest}: cannot write in {parent} ({exc.strerror})") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            count = write_stream(db, fmt, filters, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, dest)
+        _fsync_dir(parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{dest}: export failed, nothing was replaced ({exc.strerror})") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _export_brat(db: sqlite_utils.Database, filters: Filters, dest: Path, parent: Path) -> int:
+    if dest.exists() and not dest.is_dir():
+        raise ExportError(f"{dest}: is a file; the brat format writes a folder")
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise ExportError(f"{dest}: cannot write in {parent} ({exc.strerror})") from exc
+    try:
+        count = write_brat(db, filters, tmp)
+        for f in tmp.iterdir():
+            with f.open("rb") as fh:
+                os.fsync(fh.fileno())
+        old = None
+        if dest.exists():
+            old = parent / f".{dest.name}.old-{os.getpid()}"
+            os.replace(dest, old)
+        os.replace(tmp, dest)
+        _fsync_dir(parent)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ExportError(f"{dest}: export failed, nothing was replaced ({exc.strerror})") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return count
+
+
+def write_stream(db: sqlite_utils.Database, fmt: str, filters: Filters, out: IO[str]) -> int:
+    if fmt == "jsonl":
+        return write_jsonl(db, filters, out)
+    if fmt == "prodigy":
+        return write_prodigy(db, filters, out)
+    if fmt == "w3c":
+        return write_w3c(db, filters, out)
+    raise ExportError(f"the {fmt} format writes a folder: give one with -o")
+
+
+@contextmanager
+def snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """Read everything in one transaction so a concurrent writer cannot tear the export."""
+    db.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.conn.execute("ROLLBACK")

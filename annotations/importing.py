@@ -1,0 +1,521 @@
+"""Importing annotations from our JSONL or Prodigy JSONL: idempotent, all or nothing per file.
+
+Every line is checked before anything is written; one bad line stops the whole file unless
+``skip_bad`` is set. Annotations keep their ids, so importing twice adds nothing and two
+annotators' exports merge. Each annotation is attached by the article's sha256 when the text
+is identical, otherwise found by id/url/title and re-anchored (:mod:`annotations.anchoring`);
+one that cannot be placed confidently is kept as an orphan, never dropped or misplaced.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from annotations.anchoring import reanchor
+from annotations.export import FORMAT_NAME, FORMAT_VERSION
+from annotations.model import Annotation, context
+from annotations.store import _insert, get_annotation
+from corpus.articles import sha256_text
+from corpus.db import write
+from corpus.errors import ImportRejected, NewsmarkError
+from corpus.importer import loads_strict
+from corpus.migrations import now_iso
+
+IMPORT_FORMATS = ("jsonl", "prodigy")
+NAMESPACE = uuidlib.UUID("6f1c3a52-7d0e-4c1b-9a55-2f7b8e0d4c11")
+MAX_BYTES = 256 * 1024 * 1024
+
+
+class AnnotationImportError(NewsmarkError):
+    """A file that cannot be imported at all (unreadable, unknown format)."""
+
+
+@dataclass
+class ImportResult:
+    path: str
+    added: int = 0
+    present: int = 0
+    orphaned: int = 0
+    links: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    applied: bool = False
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    id: int | None
+    title: str | None
+    url: str | None
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    target: ArticleRef
+    start: int
+    end: int
+    text: str
+    score: float
+    status: str
+
+
+@dataclass(frozen=True)
+class Record:
+    line: int
+    uuid: str
+    article: ArticleRef
+    start: int
+    end: int
+    quote: str
+    label: str
+    note: str
+    annotator: str
+    created: str
+    updated: str
+    links: tuple[LinkRecord, ...]
+    raw: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+# --- reading and checking ------------------------------------------------------------------
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AnnotationImportError(f"{path}: cannot read ({exc.strerror})") from exc
+    if len(data) > MAX_BYTES:
+        raise AnnotationImportError(f"{path}: too big ({len(data):,} bytes)")
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark is fine
+    except UnicodeDecodeError as exc:
+        raise AnnotationImportError(f"{path}: not UTF-8 (byte {exc.start})") from exc
+    return [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+
+
+def _int(obj: dict[str, Any], key: str) -> int:
+    value = obj.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ImportRejected(f"'{key}' must be an integer")
+    return value
+
+
+def _str(obj: dict[str, Any], key: str, required: bool = True, default: str = "") -> str:
+    value = obj.get(key)
+    if value is None and not required:
+        return default
+    if not isinstance(value, str):
+        raise ImportRejected(f"'{key}' must be a string")
+    return value
+
+
+def _opt_str(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ImportRejected(f"'{key}' must be a string or null")
+    return value
+
+
+def _article_ref(obj: object, key: str) -> ArticleRef:
+    if not isinstance(obj, dict):
+        raise ImportRejected(f"'{key}' must be an object")
+    article_id = obj.get("id")
+    if article_id is not None and (not isinstance(article_id, int) or isinstance(article_id, bool)):
+        raise ImportRejected(f"'{key}.id' must be an integer")
+    ref = ArticleRef(
+        article_id, _opt_str(obj, "title"), _opt_str(obj, "url"), _opt_str(obj, "sha256")
+    )
+    if not (ref.sha256 or ref.url or ref.title or ref.id is not None):
+        raise ImportRejected(f"'{key}' must name the article (sha256, url, title or id)")
+    return ref
+
+
+def _span(obj: dict[str, Any], quote: str) -> tuple[int, int]:
+    start, end = _int(obj, "start"), _int(obj, "end")
+    if start < 0 or end <= start:
+        raise ImportRejected(f"offsets [{start}, {end}) are not a non-empty span")
+    if end - start != len(quote):
+        raise ImportRejected(
+            f"offsets [{start}, {end}) do not fit the quote ({len(quote)} characters)"
+        )
+    return start, end
+
+
+def parse_record(obj: object, line: int, raw: str) -> Record:
+    if not isinstance(obj, dict):
+        raise ImportRejected("expected a JSON object")
+    uuid = _str(obj, "id")
+    try:
+        uuidlib.UUID(uuid)
+    except ValueError as exc:
+        raise ImportRejected(f"'id' is not a UUID: {uuid[:40]!r}") from exc
+    quote = _str(obj, "quote")
+    start, end = _span(obj, quote)
+    label = _str(obj, "label")
+    if not label.strip():
+        raise ImportRejected("'label' is empty")
+    links_raw = obj.get("links", [])
+    if not isinstance(links_raw, list):
+        raise ImportRejected("'links' must be a list")
+    links = []
+    for i, item in enumerate(links_raw):
+        if not isinstance(item, dict):
+            raise ImportRejected(f"links[{i}] must be an object")
+        text = _str(item, "text")
+        ls, le = _span(item, text)
+        score = item.get("score")
+        if not isinstance(score, (int, float)) or isinstance(score, bool) or not 0 <= score <= 100:
+            raise ImportRejected(f"links[{i}].score must be a number from 0 to 100")
+        status = _str(item, "status")
+        if status not in ("suggested", "accepted", "rejected"):
+            raise ImportRejected(f"links[{i}].status must be suggested, accepted or rejected")
+        links.append(
+            LinkRecord(
+                _article_ref(item.get("target_article"), "target_article"),
+                ls,
+                le,
+                text,
+                float(score),
+                status,
+            )
+        )
+    stamp = now_iso()
+    return Record(
+        line,
+        uuid,
+        _article_ref(obj.get("article"), "article"),
+        start,
+        end,
+        quote,
+        label,
+        _str(obj, "note", required=False),
+        _str(obj, "annotator", required=False),
+        _str(obj, "created", required=False, default=stamp),
+        _str(obj, "updated", required=False, default=stamp),
+        tuple(links),
+        raw,
+        _str(obj, "prefix", required=False),
+        _str(obj, "suffix", required=False),
+    )
+
+
+def parse_prodigy(obj: object, line: int, raw: str) -> list[Record]:
+    if not isinstance(obj, dict):
+        raise ImportRejected("expected a JSON object")
+    text = _str(obj, "text")
+    spans = obj.get("spans", [])
+    if not isinstance(spans, list):
+        raise ImportRejected("'spans' must be a list")
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ImportRejected("'meta' must be an object")
+    sha = sha256_text(text)
+    article_id = meta.get("article_id")
+    ref = ArticleRef(
+        article_id if isinstance(article_id, int) else None,
+        _opt_str(meta, "title"),
+        _opt_str(meta, "url"),
+        sha,
+    )
+    records = []
+    for i, span in enumerate(spans):
+        if not isinstance(span, dict):
+            raise ImportRejected(f"spans[{i}] must be an object")
+        start, end = _int(span, "start"), _int(span, "end")
+        if not 0 <= start < end <= len(text):
+            raise ImportRejected(f"spans[{i}]: [{start}, {end}) is outside the text")
+        label = _str(span, "label")
+        given = span.get("id")
+        uid = (
+            given
+            if isinstance(given, str) and _is_uuid(given)
+            else str(uuidlib.uuid5(NAMESPACE, f"{sha}:{start}:{end}:{label}"))
+        )
+        stamp = now_iso()
+        records.append(
+            Record(
+                line, uid, ref, start, end, text[start:end], label, "", "", stamp, stamp, (), raw
+            )
+        )
+    return records
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuidlib.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def detect_format(first: object) -> str:
+    if isinstance(first, dict) and first.get("format") == FORMAT_NAME:
+        return "jsonl"
+    if isinstance(first, dict) and "text" in first and "spans" in first:
+        return "prodigy"
+    if isinstance(first, dict) and "quote" in first and "article" in first:
+        return "jsonl"
+    raise ImportRejected("not a Newsmark or Prodigy JSONL file (use --format to say which)")
+
+
+def read_file(path: Path, fmt: str | None) -> tuple[list[Record], list[tuple[str, str]]]:
+    """Every record of the file, and every problem as (``file:line``, reason)."""
+    lines = _lines(path)
+    records: list[Record] = []
+    problems: list[tuple[str, str]] = []
+    if not lines:
+        return [], [(str(path), "empty file")]
+    parsed: list[tuple[int, str, object]] = []
+    for n, line in lines:
+        try:
+            parsed.append((n, line, loads_strict(line)))
+        except ValueError as exc:
+            problems.append((f"{path}:{n}", f"invalid JSON ({exc})"))
+    if not parsed:
+        return [], problems
+    if fmt is None:
+        try:
+            fmt = detect_format(parsed[0][2])
+        except ImportRejected as exc:
+            return [], [*problems, (f"{path}:{parsed[0][0]}", str(exc))]
+    for n, line, obj in parsed:
+        if fmt == "jsonl" and isinstance(obj, dict) and "format" in obj:
+            if obj.get("format") != FORMAT_NAME:
+                problems.append((f"{path}:{n}", f"unknown format {obj.get('format')!r}"))
+            elif obj.get("version") != FORMAT_VERSION:
+                problems.append(
+                    (
+                        f"{path}:{n}",
+                        f"format version {obj.get('version')!r} is not"
+                        f" {FORMAT_VERSION} (written by another Newsmark version)",
+                    )
+                )
+            continue
+        try:
+            if fmt == "jsonl":
+                records.append(parse_record(obj, n, line))
+            else:
+                records.extend(parse_prodigy(obj, n, line))
+        except ImportRejected as exc:
+            problems.append((f"{path}:{n}", str(exc)))
+    return records, problems
+
+
+# --- placing and writing -------------------------------------------------------------------
+
+
+def _find_article(db: sqlite_utils.Database, ref: ArticleRef) -> tuple[int, str, bool] | None:
+    """(id, text, identical) for the article a record names; identical means same sha256."""
+    if ref.sha256:
+        row = db.execute("SELECT id, text FROM articles WHERE sha256 = ?", [ref.sha256]).fetchone()
+        if row:
+            return int(row[0]), str(row[1]), True
+    if ref.id is not None:
+        row = db.execute(
+            "SELECT id, text, title, url FROM articles WHERE id = ?", [ref.id]
+        ).fetchone()
+        if row and ((ref.url and row[3] == ref.url) or (ref.title and row[2] == ref.title)):
+            return int(row[0]), str(row[1]), False
+    for column, value in (("url", ref.url), ("title", ref.title)):
+        if value:
+            row = db.execute(
+                f"SELECT id, text FROM articles WHERE {column} = ? ORDER BY id", [value]
+            ).fetchone()
+            if row:
+                return int(row[0]), str(row[1]), False
+    return None
+
+
+def _place(
+    db: sqlite_utils.Database,
+    ref: ArticleRef,
+    start: int,
+    end: int,
+    quote: str,
+    prefix: str = "",
+    suffix: str = "",
+) -> tuple[int, int, int] | str:
+    """(article id, start, end) or the reason it cannot be placed."""
+    found = _find_article(db, ref)
+    if found is None:
+        return "its article is not in this database"
+    article_id, text, identical = found
+    if identical:
+        if end > len(text):
+            raise ImportRejected(f"offsets [{start}, {end}) are outside the article text")
+        if text[start:end] != quote:
+            raise ImportRejected(f"the quote does not match the article text at [{start}, {end})")
+        return article_id, start, end
+    placed = reanchor(text, quote, start, prefix, suffix)
+    if placed is None:
+        return "the quote is no longer in the article (edited text)"
+    return article_id, placed[0], placed[1]
+
+
+def import_file(
+    db: sqlite_utils.Database, path: Path, fmt: str | None = None, skip_bad: bool = False
+) -> ImportResult:
+    result = ImportResult(str(path))
+    records, problems = read_file(path, fmt)
+    result.problems = problems
+    if problems and not skip_bad:
+        return result
+    try:
+        _apply(db, path, records, skip_bad, result)
+    except _Rollback:
+        result.added = result.present = result.orphaned = result.links = 0
+        return result
+    result.applied = True
+    return result
+
+
+def _apply(
+    db: sqlite_utils.Database,
+    path: Path,
+    records: list[Record],
+    skip_bad: bool,
+    result: ImportResult,
+) -> None:
+    """Everything of one file in one transaction; :class:`_Rollback` undoes it all."""
+    with write(db):
+        placed_records: list[tuple[Record, int]] = []
+        pending_problems: list[tuple[str, str]] = []
+        for rec in records:
+            if (
+                get_annotation(db, rec.uuid)
+                or db.execute("SELECT 1 FROM orphans WHERE uuid = ?", [rec.uuid]).fetchone()
+            ):
+                result.present += 1
+                continue
+            try:
+                place = _place(
+                    db, rec.article, rec.start, rec.end, rec.quote, rec.prefix, rec.suffix
+                )
+            except ImportRejected as exc:
+                pending_problems.append((f"{path}:{rec.line}", str(exc)))
+                continue
+            if isinstance(place, str):
+                _orphan(db, rec, place, path)
+                result.orphaned += 1
+                continue
+            article_id, start, end = place
+            text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+            quote, prefix, suffix = context(text, start, end)
+            _insert(
+                db,
+                Annotation(
+                    rec.uuid,
+                    article_id,
+                    start,
+                    end,
+                    quote,
+                    prefix,
+                    suffix,
+                    rec.label,
+                    rec.note,
+                    rec.annotator,
+                    rec.created,
+                    rec.updated,
+                ),
+            )
+            result.added += 1
+            placed_records.append((rec, article_id))
+        if pending_problems:
+            result.problems.extend(pending_problems)
+            if not skip_bad:
+                raise _Rollback()
+        for rec, _article_id in placed_records:
+            result.links += _restore_links(db, rec)
+
+
+class _Rollback(Exception):
+    """A line failed while placing it and the file must not be applied in part."""
+
+
+def _orphan(db: sqlite_utils.Database, rec: Record, reason: str, path: Path) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO orphans (uuid, article_title, article_url, article_sha256, quote,"
+        " label, note, annotator, reason, source, record, imported_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            rec.uuid,
+            rec.article.title,
+            rec.article.url,
+            rec.article.sha256,
+            rec.quote,
+            rec.label,
+            rec.note,
+            rec.annotator,
+            reason,
+            f"{path}:{rec.line}",
+            rec.raw,
+            now_iso(),
+        ],
+    )
+
+
+def _restore_links(db: sqlite_utils.Database, rec: Record) -> int:
+    added = 0
+    for link in rec.links:
+        try:
+            place = _place(db, link.target, link.start, link.end, link.text)
+        except ImportRejected:
+            continue
+        if isinstance(place, str):
+            continue
+        article_id, start, end = place
+        text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        target_uuid = None
+        if link.status == "accepted":
+            row = db.execute(
+                'SELECT uuid FROM annotations WHERE article_id = ? AND start = ? AND "end" = ?'
+                " ORDER BY id LIMIT 1",
+                [article_id, start, end],
+            ).fetchone()
+            target_uuid = row[0] if row else None
+        cursor = db.execute(
+            'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end", text,'
+            " score, status, target_annotation_uuid, created, decided_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                rec.uuid,
+                article_id,
+                start,
+                end,
+                text[start:end],
+                link.score,
+                link.status,
+                target_uuid,
+                now_iso(),
+                None if link.status == "suggested" else now_iso(),
+            ],
+        )
+        added += cursor.rowcount
+    return added
+
+
+def list_orphans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT uuid, article_title, article_url, quote, label, note, annotator, reason, source,"
+        " imported_at FROM orphans ORDER BY id"
+    ).fetchall()
+    keys = (
+        "id",
+        "article_title",
+        "article_url",
+        "quote",
+        "label",
+        "note",
+        "annotator",
+        "reason",
+        "source",
+        "imported_at",
+    )
+    return [dict(zip(keys, r, strict=True)) for r in rows]

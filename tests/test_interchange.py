@@ -1,0 +1,322 @@
+"""Export and import of annotations: round trip, re-anchoring, formats, bad input, atomicity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from annotations import export, links, store
+from annotations.export import Filters, export_to_file, tokens_for
+from annotations.importing import import_file, list_orphans
+from annotations.matching import Matcher, index_pending
+from corpus.articles import NewArticle, add_article
+from corpus.db import connect
+from corpus.samples import import_sample
+from tui.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _span(text: str, quote: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(quote, start + 1)
+    return start, start + len(quote)
+
+
+def annotate_sample(db: sqlite_utils.Database) -> None:
+    """Overlaps, notes, unicode, and links in every status."""
+    import_sample(db)
+    index_pending(db)
+    text = db.execute("SELECT text FROM articles WHERE id = 1").fetchone()[0]
+    quote = "At no point did any material leave our site"
+    denial = store.create_annotation(
+        db,
+        1,
+        *_span(text, quote),
+        "denial",
+        "sam",
+        note="Company line \u2014 \u201cverbatim\u201d \U0001f50e",
+    )
+    store.create_annotation(db, 1, *_span(text, "Mayor Ilse Varga, 52, told"), "claim", "ana")
+    store.create_annotation(db, 1, *_span(text, "Mayor Ilse Varga, 52"), "source", "sam")
+    store.create_annotation(db, 1, *_span(text, "Fourteen people"), "figure", "ana")
+    found = links.suggest(db, Matcher(db), denial)
+    links.accept(db, found[0].id, "sam")
+    links.reject(db, found[1].id)
+
+
+def test_round_trip_is_identical(tmp_path: Path) -> None:
+    first = connect(tmp_path / "one.db")
+    annotate_sample(first)
+    out1 = tmp_path / "one.jsonl"
+    export_to_file(first, "jsonl", Filters(), out1, force=False)
+    second = connect(tmp_path / "two.db")
+    import_sample(second)
+    result = import_file(second, out1)
+    assert result.applied and result.problems == []
+    assert result.added == 5 and result.orphaned == 0
+    out2 = tmp_path / "two.jsonl"
+    export_to_file(second, "jsonl", Filters(), out2, force=False)
+    assert out2.read_text(encoding="utf-8") == out1.read_text(encoding="utf-8")
+    again = import_file(second, out1)  # idempotent
+    assert (again.added, again.present) == (0, 5)
+    lines = out1.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0]) == {
+        "format": "newsmark-annotations",
+        "version": 1,
+        "offsets": "codepoint",
+    }
+    statuses = sorted(k["status"] for line in lines[1:] for k in json.loads(line)["links"])
+    assert "accepted" in statuses and "rejected" in statuses and "suggested" in statuses
+
+
+def test_two_annotators_merge(tmp_path: Path) -> None:
+    a, b = connect(tmp_path / "a.db"), connect(tmp_path / "b.db")
+    for db in (a, b):
+        add_article(db, NewArticle(title="T", text="The mayor said the water was safe to drink."))
+    store.create_annotation(a, 1, 4, 9, "source", "ana")
+    store.create_annotation(b, 1, 10, 14, "claim", "ben")
+    export_to_file(b, "jsonl", Filters(), tmp_path / "b.jsonl", force=False)
+    import_file(a, tmp_path / "b.jsonl")
+    assert sorted((x.annotator, x.quote) for x in store.list_annotations(a, 1)) == [
+        ("ana", "mayor"),
+        ("ben", "said"),
+    ]
+
+
+ORIGINAL = "Intro line. The mayor said the water was safe to drink. Closing line here."
+
+
+@pytest.mark.parametrize(
+    ("edited", "expected"),
+    [
+        ("New words before. " + ORIGINAL, "the water was safe to drink"),
+        (ORIGINAL.replace("Closing", "Different closing"), "the water was safe to drink"),
+        (
+            ORIGINAL.replace("water was safe", "water was perfectly safe"),
+            "the water was perfectly safe to drink",
+        ),
+    ],
+)
+def test_reanchoring_after_edits(tmp_path: Path, edited: str, expected: str) -> None:
+    src = connect(tmp_path / "src.db")
+    add_article(src, NewArticle(title="Story", url="https://x.example/s", text=ORIGINAL))
+    store.create_annotation(src, 1, *_span(ORIGINAL, "the water was safe to drink"), "claim", "s")
+    export_to_file(src, "jsonl", Filters(), tmp_path / "e.jsonl", force=False)
+    dst = connect(tmp_path / "dst.db")
+    add_article(dst, NewArticle(title="Story", url="https://x.example/s", text=edited))
+    result = import_file(dst, tmp_path / "e.jsonl")
+    assert (result.added, result.orphaned) == (1, 0)
+    (ann,) = store.list_annotations(dst, 1)
+    assert ann.quote == expected == edited[ann.start : ann.end]
+
+
+def test_reanchoring_prefers_nearest_and_orphans_the_lost(tmp_path: Path) -> None:
+    text = "A. The water was safe. C."
+    src = connect(tmp_path / "src.db")
+    add_article(src, NewArticle(title="Twice", text=text))
+    store.create_annotation(src, 1, *_span(text, "The water was safe"), "claim", "s")
+    add_article(src, NewArticle(title="Gone", text="The plant denied any leak at all today."))
+    store.create_annotation(src, 2, 4, 28, "denial", "s")
+    export_to_file(src, "jsonl", Filters(), tmp_path / "e.jsonl", force=False)
+    dst = connect(tmp_path / "dst.db")
+    edited = "Intro. " + text + " Later: The water was safe."  # twice now, and shifted
+    add_article(dst, NewArticle(title="Twice", text=edited))
+    add_article(dst, NewArticle(title="Gone", text="Completely rewritten article."))
+    result = import_file(dst, tmp_path / "e.jsonl")
+    assert (result.added, result.orphaned) == (1, 1)
+    (ann,) = store.list_annotations(dst, 1)
+    assert ann.start == edited.index("The water was safe")  # the nearer of the two
+    (orphan,) = list_orphans(dst)
+    assert orphan["quote"] == "plant denied any leak at" and "no longer" in orphan["reason"]
+    code, out, _ = run("--db", str(tmp_path / "dst.db"), "orphans", "--json")
+    assert code == 0 and json.loads(out)[0]["label"] == "denial"
+
+
+def test_prodigy_spans_align_with_tokens(tmp_path: Path) -> None:
+    db = connect(tmp_path / "p.db")
+    annotate_sample(db)
+    out = tmp_path / "p.jsonl"
+    export_to_file(db, "prodigy", Filters(), out, force=False)
+    for line in out.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        text, tokens = record["text"], record["tokens"]
+        # tokens + whitespace flags rebuild the text where tokens are adjacent or one space
+        starts = {t["start"]: t["id"] for t in tokens}
+        ends = {t["end"]: t["id"] for t in tokens}
+        for t in tokens:
+            assert text[t["start"] : t["end"]] == t["text"]
+        for span in record["spans"]:
+            # what spaCy's Doc.char_span needs: both ends on token boundaries
+            assert starts[span["start"]] == span["token_start"]
+            assert ends[span["end"]] == span["token_end"]
+            assert span["label"] in {"claim", "denial", "source", "figure"}
+    # round trip through the prodigy importer adds nothing (same ids)
+    assert import_file(db, out).added == 0
+
+
+def test_tokens_split_at_span_boundaries() -> None:
+    tokens = tokens_for("unbelievable news", {2})
+    assert [t["text"] for t in tokens] == ["un", "believable", "news"]
+    assert [t["ws"] for t in tokens] == [False, True, False]
+
+
+def test_w3c_has_required_fields(tmp_path: Path) -> None:
+    db = connect(tmp_path / "w.db")
+    annotate_sample(db)
+    doc = export.w3c_document(db, Filters())
+    assert doc["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    items = doc["first"]["items"]
+    tagging = [i for i in items if i["motivation"] == "tagging"]
+    linking = [i for i in items if i["motivation"] == "linking"]
+    assert len(tagging) == 5 and len(linking) == 1
+    for item in items:
+        assert item["type"] == "Annotation" and item["id"]
+    for item in tagging:
+        kinds = {s["type"] for s in item["target"]["selector"]}
+        assert kinds == {"TextQuoteSelector", "TextPositionSelector"}
+        assert item["body"][0] == {
+            "type": "TextualBody",
+            "purpose": "tagging",
+            "value": item["body"][0]["value"],
+        }
+    assert any(b["purpose"] == "commenting" for i in tagging for b in i["body"])
+    assert len(linking[0]["target"]) == 2
+
+
+def test_brat_offsets_match_text(tmp_path: Path) -> None:
+    db = connect(tmp_path / "b.db")
+    annotate_sample(db)
+    text = db.execute("SELECT text FROM articles WHERE id = 1").fetchone()[0]
+    start = text.index("Ostmark Polymers, which")
+    store.create_annotation(db, 1, start - 40, start + 10, "claim", "s")  # crosses a newline
+    folder = tmp_path / "brat"
+    export_to_file(db, "brat", Filters(), folder, force=False)
+    for ann in folder.glob("*.ann"):
+        body = ann.with_suffix(".txt").read_text(encoding="utf-8")
+        for line in ann.read_text(encoding="utf-8").splitlines():
+            if line.startswith("T"):
+                _tid, type_offsets, shown = line.split("\t")
+                _, offsets = type_offsets.split(" ", 1)
+                frags = [tuple(map(int, f.split())) for f in offsets.split(";")]
+                assert shown == " ".join(body[s:e] for s, e in frags)
+                assert all("\n" not in body[s:e] for s, e in frags)
+    assert (folder / "cross-article-links.tsv").exists()
+
+
+BAD_LINES = {
+    "not json": "{not json",
+    "missing field": json.dumps({"id": "8c0e8b5e-6b0a-4d5f-9d7a-1f1f1f1f1f1f", "label": "x"}),
+    "outside": "OUTSIDE",
+    "mismatch": "MISMATCH",
+    "nan": '{"id": "8c0e8b5e-6b0a-4d5f-9d7a-1f1f1f1f1f1f", "start": NaN}',
+    "duplicate": '{"id": "a", "id": "b"}',
+}
+
+
+def _good_record(db: sqlite_utils.Database) -> dict:
+    text = db.execute("SELECT text FROM articles WHERE id = 1").fetchone()[0]
+    sha = db.execute("SELECT sha256 FROM articles WHERE id = 1").fetchone()[0]
+    return {
+        "id": "5a1d3c1e-2b6a-4c8e-9f00-000000000001",
+        "article": {"id": 1, "sha256": sha, "title": "x", "url": None},
+        "start": 0,
+        "end": 10,
+        "quote": text[:10],
+        "label": "claim",
+    }
+
+
+@pytest.mark.parametrize("kind", list(BAD_LINES))
+def test_malformed_line_applies_nothing(tmp_path: Path, kind: str) -> None:
+    db = connect(tmp_path / "m.db")
+    import_sample(db)
+    good = _good_record(db)
+    bad = BAD_LINES[kind]
+    if bad == "OUTSIDE":
+        bad = json.dumps(
+            {**good, "id": "5a1d3c1e-2b6a-4c8e-9f00-000000000002", "start": 5000, "end": 5010}
+        )
+    elif bad == "MISMATCH":
+        bad = json.dumps({**good, "id": "5a1d3c1e-2b6a-4c8e-9f00-000000000003", "quote": "X" * 10})
+    f = tmp_path / "in.jsonl"
+    f.write_bytes(
+        b"\xef\xbb\xbf"
+        + (json.dumps(export.HEADER) + "\n" + json.dumps(good) + "\n" + bad + "\n").encode()
+    )
+    code, _, err = run("--db", str(tmp_path / "m.db"), "import-annotations", str(f))
+    assert code == 1
+    assert f"{f}:3:" in err
+    assert store.list_annotations(db, 1) == []
+    code, _, err = run("--db", str(tmp_path / "m.db"), "import-annotations", "--skip-bad", str(f))
+    assert code == 1 and "1 added" in err
+    assert [a.uuid for a in store.list_annotations(db, 1)] == [good["id"]]
+
+
+def test_export_refuses_to_overwrite_and_is_atomic(tmp_path: Path, monkeypatch) -> None:
+    db_path = tmp_path / "x.db"
+    db = connect(db_path)
+    annotate_sample(db)
+    target = tmp_path / "out.jsonl"
+    target.write_text("previous export\n")
+    code, _, err = run("--db", str(db_path), "export", "-o", str(target))
+    assert code == 1 and "already exists; use --force" in err
+    assert target.read_text() == "previous export\n"
+
+    def explode(db, fmt, filters, out):  # type: ignore[no-untyped-def]
+        out.write('{"format": "newsmark-annotations"}\n{"partial": ')
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "write_stream", explode)
+    with pytest.raises(export.ExportError, match="No space left on device"):
+        export_to_file(db, "jsonl", Filters(), target, force=True)
+    assert target.read_text() == "previous export\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+    monkeypatch.undo()
+    code, _, _ = run("--db", str(db_path), "export", "-o", str(target), "--force")
+    assert code == 0 and target.read_text().startswith('{"format"')
+    code, _, err = run("--db", str(db_path), "export", "-o", str(tmp_path / "no" / "f.jsonl"))
+    assert code == 1 and "does not exist" in err
+
+
+def test_export_filters_and_stdout(tmp_path: Path) -> None:
+    db_path = tmp_path / "f.db"
+    annotate_sample(connect(db_path))
+    code, out, err = run("--db", str(db_path), "export", "--label", "source", "--label", "claim")
+    rows = [json.loads(line) for line in out.splitlines()[1:]]
+    assert code == 0 and sorted(r["label"] for r in rows) == ["claim", "source"]
+    code, out, _ = run("--db", str(db_path), "export", "--annotator", "ana")
+    assert {json.loads(x)["annotator"] for x in out.splitlines()[1:]} == {"ana"}
+    code, out, _ = run("--db", str(db_path), "export", "--article", "2")
+    assert all(json.loads(x)["article"]["id"] == 2 for x in out.splitlines()[1:])
+    code, out, _ = run("--db", str(db_path), "export", "--since", "2999-01-01")
+    assert out.splitlines()[1:] == []
+    code, _, err = run("--db", str(db_path), "export", "--since", "yesterday")
+    assert code == 2 and "ISO 8601" in err
+
+
+def test_records_follow_the_shipped_schema(tmp_path: Path) -> None:
+    from importlib import resources
+
+    schema = json.loads(
+        resources.files("annotations.schema").joinpath("annotations.schema.json").read_text()
+    )
+    db = connect(tmp_path / "s.db")
+    annotate_sample(db)
+    link_schema = schema["$defs"]["link"]
+    article_schema = schema["$defs"]["article"]
+    for record in export.jsonl_records(db, Filters()):
+        assert set(record) == set(schema["required"]) == set(schema["properties"])
+        assert set(record["article"]) == set(article_schema["required"])
+        for link in record["links"]:
+            assert set(link) == set(link_schema["required"])
+            assert link["status"] in link_schema["properties"]["status"]["enum"]
+        assert record["quote"] and record["end"] - record["start"] == len(record["quote"])
