@@ -39,23 +39,20 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return default_db_path()
 
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
 def _check_file(path: Path) -> None:
-    """Refuse, before SQLite touches it, a path that is not (and cannot become) our file."""
+    """Refuse, before SQLite touches it, a path that is not (and cannot become) our file.
+
+    The file itself is never opened here: closing any descriptor of a database file drops
+    every POSIX lock this process holds on it, which corrupts other open connections.
+    SQLite's own first read reports a file that is not a database.
+    """
     if path.exists():
         if path.is_dir():
             raise StoreError(f"{path}: is a folder, not a database file; pass a file path")
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(16)
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot be read ({exc.strerror})") from exc
-        if head and head != SQLITE_MAGIC:
+        if not os.access(path, os.W_OK):
             raise StoreError(
-                f"{path}: is not a Newsmark database (not an SQLite file); "
-                "pass another path with --db or NEWSMARK_DB"
+                f"{path}: the database file is read-only; Newsmark saves every change as you "
+                "make it, so it needs write access (check the file's permissions, or copy it)"
             )
     else:
         parent = path.parent
@@ -85,8 +82,65 @@ def connect(path: str | os.PathLike[str]) -> sqlite_utils.Database:
         db = sqlite_utils.Database(conn)
         migrate(db)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{p}: cannot open the database ({exc})") from exc
+        raise StoreError(describe_error(p, exc)) from exc
     return db
+
+
+def describe_error(path: Path, exc: sqlite3.Error) -> str:
+    """A database error as a user can act on it: which file, what happened, what to do."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (
+            f"{path}: the database is locked by another program (waited "
+            f"{BUSY_TIMEOUT_MS // 1000} s); close it or try again"
+        )
+    if "file is not a database" in text:
+        return (
+            f"{path}: is not a Newsmark database (not an SQLite file); "
+            "pass another path with --db or NEWSMARK_DB"
+        )
+    if "malformed" in text or "not a database" in text:
+        return (
+            f"{path}: the database file is damaged ({text}); restore it from a backup"
+            " (newsmark backup makes one), or pass another file with --db"
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the database cannot be written ({text}); check its permissions"
+    if "full" in text:
+        return f"{path}: the disk is full ({text}); free some space and try again"
+    return f"{path}: database error ({text})"
+
+
+def backup(db: sqlite_utils.Database, dest: Path, force: bool = False) -> Path:
+    """Online backup (SQLite's backup API): a consistent copy even while the app writes.
+
+    Written to a temporary file beside ``dest`` and renamed, so a failed backup never leaves
+    half a file where a good one was.
+    """
+    import tempfile
+
+    dest = dest.expanduser()
+    if dest.exists() and not force:
+        raise StoreError(f"{dest}: already exists; use --force to replace it")
+    if not dest.parent.is_dir():
+        raise StoreError(f"{dest}: folder {dest.parent} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        target = sqlite3.connect(tmp_name)
+        try:
+            db.conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"{dest}: backup failed, nothing was replaced ({exc})") from exc
+    return dest
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

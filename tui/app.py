@@ -216,7 +216,13 @@ class NewsmarkApp(App[None]):
         self.article = article
         self.search_hits = []
         reader = self.reader
-        reader.show_text(article.text)
+        if not reader.show_text(article.text):
+            self.notify(
+                "This article has a line too long to wrap quickly: soft wrap is off for it"
+                " (scroll sideways, or use w/b/e and ( ) to move).",
+                title="Very long line",
+                timeout=8,
+            )
         self.current_uuid = None
         reader.set_annotations(store.list_annotations(self.db, article.id), None)
         self.annotations = reader.annotations

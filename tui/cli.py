@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -20,7 +21,7 @@ from annotations.links import link_all
 from annotations.matching import Matcher, index_pending, rebuild_index, search_corpus
 from annotations.store import counts_by_article
 from corpus.articles import count_articles, list_articles
-from corpus.db import connect, resolve_db_path
+from corpus.db import backup, connect, describe_error, resolve_db_path
 from corpus.errors import ImportRejected, NewsmarkError
 from corpus.importer import (
     DEFAULT_MAX_BYTES,
@@ -71,6 +72,12 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except NewsmarkError as exc:
             click.echo(f"newsmark: error: {exc}", err=True)
+            sys.exit(1)
+        except sqlite3.Error as exc:
+            ctx = click.get_current_context(silent=True)
+            obj = ctx.find_object(Context) if ctx else None
+            where = obj.db_path if obj else Path("database")
+            click.echo(f"newsmark: error: {describe_error(where, exc)}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -451,6 +458,17 @@ def orphans_command(obj: Context, as_json: bool) -> None:
             f"    article: {neutralise(r['article_title'] or r['article_url'] or '?')}"
             f"  reason: {r['reason']}  from: {neutralise(r['source'])}"
         )
+
+
+@main.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path), metavar="PATH")
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.pass_obj
+@user_errors
+def backup_command(obj: Context, dest: Path, force: bool) -> None:
+    """Copy the whole database to PATH, safely, even while the app is open and saving."""
+    written = backup(obj.db, dest, force)
+    click.echo(f"backup written to {written}", err=True)
 
 
 def _table(rows: list[dict[str, Any]]) -> str:

@@ -26,6 +26,7 @@ from annotations.spans import SpanIndex, nested_among
 from corpus.normalise import neutralise
 
 CURRENT_STYLE = Style(bold=True)
+MAX_WRAPPED_LINE = 50_000  # characters; longer lines are shown unwrapped
 SEARCH_STYLE = Style(color="#111111", bgcolor="#facc15", bold=True)
 LABEL_TEXT_COLOUR = "#f8fafc"
 
@@ -191,14 +192,25 @@ class Reader(TextArea):
 
     # --- content -------------------------------------------------------------------------
 
-    def show_text(self, text: str) -> None:
-        """Load an article's stored text (neutralised again, defensively: same length)."""
+    def show_text(self, text: str) -> bool:
+        """Load an article's stored text (neutralised again, defensively: same length).
+
+        Returns False when soft wrap had to be turned off: Textual re-wraps a line on every
+        cursor move, which takes seconds for a line of megabytes.
+        """
         safe = neutralise(text)
         self.index = textnav.LineIndex(safe)
+        starts = self.index.starts
+        longest = max(
+            (b - a for a, b in zip(starts, [*starts[1:], len(safe) + 1], strict=True)),
+            default=0,
+        )
+        self.soft_wrap = longest <= MAX_WRAPPED_LINE
         self.visual = False
         self.search_hits = []
         self._row_cache.clear()
         self.load_text(safe)
+        return self.soft_wrap
 
     def set_annotations(self, annotations: list[Annotation], current: str | None) -> None:
         self.spans = SpanIndex(annotations)

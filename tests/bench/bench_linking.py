@@ -199,9 +199,14 @@ def main() -> None:
         print(f"batch linking: {len(quotes) / batch:,.0f} spans/s")
 
         sample = min(1000, args.articles)
-        rows = db.execute("SELECT id, text FROM articles ORDER BY id LIMIT ?", [sample]).fetchall()
-        docs = [(aid, normalise(text).norm) for aid, text in rows]
-        scan_quotes = [q for q in quotes if q[2] <= sample][: args.scan_spans] or quotes[:5]
+        scan_quotes = quotes[: args.scan_spans]
+        wanted = sorted({t for _q, _s, t in scan_quotes})
+        others = [r[0] for r in db.execute("SELECT id FROM articles ORDER BY id LIMIT ?", [sample])]
+        sample_ids = (wanted + [i for i in others if i not in wanted])[:sample]
+        docs = []
+        for aid in sample_ids:
+            text = db.execute("SELECT text FROM articles WHERE id = ?", [aid]).fetchone()[0]
+            docs.append((aid, normalise(text).norm))
         scan_times, scan_found = [], 0
         for quote, source, target in scan_quotes:
             norm = normalise(quote).norm

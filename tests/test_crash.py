@@ -1,0 +1,129 @@
+"""Crash safety: a writer killed with SIGKILL at random moments loses no reported commit."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus.db import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+KILLS = int(os.environ.get("NEWSMARK_CRASH_KILLS", "12"))  # more: NEWSMARK_CRASH_KILLS=200
+
+ANNOTATE = """
+import sys
+sys.path.insert(0, {root!r})
+from annotations import store
+from corpus.articles import NewArticle, add_article
+from corpus.db import connect
+db = connect({db!r})
+aid, _ = add_article(db, NewArticle(title="Crash", text="word " * 2000))
+n = db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+while True:
+    start = (n * 7) % 9000
+    ann = store.create_annotation(db, aid, start, start + 4, "claim", "crash")
+    store.relabel(db, ann.uuid, "figure")
+    print(ann.uuid, flush=True)
+    n += 1
+"""
+
+IMPORT = """
+import sys
+sys.path.insert(0, {root!r})
+from corpus.articles import NewArticle
+from corpus.db import connect
+from corpus.importer import ImportReport, store_articles
+db = connect({db!r})
+n = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+while True:
+    batch = [NewArticle(title=f"batch {{n}} #{{i}}", text=f"Article {{n}}-{{i}} " * 300,
+                        path=f"batch-{{n}}") for i in range(3)]
+    store_articles(db, batch, ImportReport())
+    print(f"batch-{{n}}", flush=True)
+    n += 1
+"""
+
+
+def _hammer(db_path: Path, script: str, kills: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    reported: list[str] = []
+    code = script.format(root=str(ROOT), db=str(db_path))
+    for _ in range(kills):
+        child = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        time.sleep(rng.uniform(0.4, 1.2))
+        child.send_signal(signal.SIGKILL)
+        out, _ = child.communicate()
+        reported.extend(line.strip() for line in out.splitlines() if line.strip())
+    return reported
+
+
+def _clean(db_path: Path) -> None:
+    db = connect(db_path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+    db.close()
+
+
+@pytest.mark.parametrize("seed", [1])
+def test_killed_annotation_writer_loses_nothing(tmp_path: Path, seed: int) -> None:
+    db_path = tmp_path / "crash.db"
+    reported = _hammer(db_path, ANNOTATE, KILLS, seed)
+    assert len(reported) > KILLS  # the writer got work done between kills
+    _clean(db_path)
+    db = connect(db_path)
+    present = {r[0] for r in db.execute("SELECT uuid FROM annotations")}
+    assert set(reported) <= present
+    # no partial transaction: every annotation has its create history row, and every
+    # reported one also has its relabel (done in its own, later, transaction)
+    orphaned = db.execute(
+        "SELECT count(*) FROM annotations a WHERE NOT EXISTS (SELECT 1 FROM history h"
+        " WHERE h.annotation_uuid = a.uuid AND h.action = 'create')"
+    ).fetchone()[0]
+    assert orphaned == 0
+    labels = dict(db.execute("SELECT uuid, label FROM annotations"))
+    assert all(labels[u] == "figure" for u in reported)
+    for uuid, start, end, quote in db.execute('SELECT uuid, start, "end", quote FROM annotations'):
+        text = db.execute(
+            "SELECT text FROM articles a JOIN annotations n ON n.article_id = a.id"
+            " WHERE n.uuid = ?",
+            [uuid],
+        ).fetchone()[0]
+        assert text[start:end] == quote
+
+
+def test_killed_importer_leaves_whole_files(tmp_path: Path) -> None:
+    db_path = tmp_path / "crash-import.db"
+    reported = _hammer(db_path, IMPORT, max(4, KILLS // 2), seed=2)
+    assert reported
+    _clean(db_path)
+    db = connect(db_path)
+    per_file = dict(db.execute("SELECT path, count(*) FROM articles GROUP BY path"))
+    assert all(per_file.get(batch) == 3 for batch in reported)
+    assert all(count == 3 for count in per_file.values())  # never a partial file
+    hits = db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'Article'")
+    assert hits.fetchone()[0] == sum(per_file.values())
+
+
+async def test_app_opens_after_crashes(tmp_path: Path) -> None:
+    from annotations.config import Config
+    from tui.app import NewsmarkApp
+
+    db_path = tmp_path / "crash.db"
+    _hammer(db_path, ANNOTATE, 2, seed=3)
+    app = NewsmarkApp(db_path, Config(annotator="t"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.article is not None and app.annotations

@@ -1,0 +1,67 @@
+"""Schema upgrades: every older schema opens with rows, offsets and triggers intact."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from annotations import store
+from corpus.db import connect
+from corpus.migrations import FTS_TRIGGERS, LATEST_VERSION, MIGRATIONS, fts_triggers, migrate
+from corpus.search import search_articles
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _check_upgraded(db: sqlite_utils.Database) -> None:
+    assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    assert set(FTS_TRIGGERS) <= fts_triggers(db)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    rows = db.execute(
+        'SELECT a.text, n.start, n."end", n.quote FROM annotations n'
+        " JOIN articles a ON a.id = n.article_id"
+    ).fetchall()
+    for text, start, end, quote in rows:
+        assert text[start:end] == quote
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("schema-v*.db")))
+def test_released_schema_fixture_upgrades(tmp_path: Path, fixture: str) -> None:
+    """One fixture per released schema version; add one whenever a migration is released."""
+    path = tmp_path / fixture
+    shutil.copy(FIXTURES / fixture, path)
+    db = connect(path)
+    _check_upgraded(db)
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 10
+    anns = store.list_annotations(db, 1)
+    assert {(a.label, a.annotator) for a in anns} == {("denial", "fixture"), ("claim", "fixture")}
+    assert any(a.note == "caf\u00e9 \U0001f50e" for a in anns)
+    assert db.execute("SELECT count(*) FROM links WHERE status = 'accepted'").fetchone()[0] == 1
+    assert [h.id for h in search_articles(db, "Brennock")]  # FTS still answers
+    undo = store.undo(db, 1)  # history written by the old version still works
+    assert undo is not None and undo.action == "relabel"
+
+
+@pytest.mark.parametrize("version", [m.version for m in MIGRATIONS[:-1]])
+def test_every_intermediate_version_upgrades(tmp_path: Path, version: int) -> None:
+    path = tmp_path / f"v{version}.db"
+    raw = sqlite_utils.Database(path)
+    migrate(raw, target=version)
+    text = "The mayor said the water was safe. The plant denied any leak."
+    raw.execute(
+        "INSERT INTO articles (title, text, sha256, imported_at) VALUES ('Old', ?, 'x', 'now')",
+        [text],
+    )
+    if version >= 2:
+        raw.execute(
+            'INSERT INTO annotations (uuid, article_id, start, "end", quote, label, created,'
+            " updated) VALUES ('u1', 1, 4, 9, 'mayor', 'source', 'now', 'now')"
+        )
+    raw.close()
+    db = connect(path)
+    _check_upgraded(db)
+    assert [h.title for h in search_articles(db, "plant")] == ["Old"]
