@@ -167,6 +167,7 @@ def test_very_long_and_odd_queries(tmp_path: Path, query: str) -> None:
     db_path = tmp_path / "q.db"
     if not db_path.exists():
         run("--db", str(db_path), "import", "--sample")
-    code, out, _ = run("--db", str(db_path), "search", query or " ", "--json", "--limit", "3")
+    # "--" ends the options, as for any command, so a query may start with "-"
+    code, out, _ = run("--db", str(db_path), "search", "--json", "--limit", "3", "--", query)
     assert code == 0
     assert isinstance(json.loads(out or "[]"), list)
