@@ -263,36 +263,31 @@ def _restore(db: sqlite_utils.Database, uuid: str, state: str | None) -> Annotat
 
 def undo(db: sqlite_utils.Database, article_id: int) -> Change | None:
     """Undo the newest change to the article's annotations; ``None`` if there is none."""
-    with write(db):
-        row = db.execute(
-            "SELECT id, action, annotation_uuid, before, after FROM history"
-            " WHERE article_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1",
-            [article_id],
-        ).fetchone()
-        if row is None:
-            return None
-        hid, action, uuid, before, after = row
-        ann = _restore(db, uuid, before)
-        db.execute("UPDATE history SET undone = 1 WHERE id = ?", [hid])
-    shown = ann or Annotation(**json.loads(after or before))
-    return Change(action, shown, undone=True)
+    return _step(db, article_id, undoing=True)
 
 
 def redo(db: sqlite_utils.Database, article_id: int) -> Change | None:
     """Redo the oldest undone change; ``None`` if nothing was undone."""
+    return _step(db, article_id, undoing=False)
+
+
+def _step(db: sqlite_utils.Database, article_id: int, undoing: bool) -> Change | None:
+    """Move one step through the history: restore ``before`` (undo) or ``after`` (redo)."""
+    order = "DESC" if undoing else "ASC"
     with write(db):
         row = db.execute(
             "SELECT id, action, annotation_uuid, before, after FROM history"
-            " WHERE article_id = ? AND undone = 1 ORDER BY id LIMIT 1",
-            [article_id],
+            f" WHERE article_id = ? AND undone = ? ORDER BY id {order} LIMIT 1",
+            [article_id, 0 if undoing else 1],
         ).fetchone()
         if row is None:
             return None
         hid, action, uuid, before, after = row
-        ann = _restore(db, uuid, after)
-        db.execute("UPDATE history SET undone = 0 WHERE id = ?", [hid])
-    shown = ann or Annotation(**json.loads(before or after))
-    return Change(action, shown, undone=False)
+        target, other = (before, after) if undoing else (after, before)
+        ann = _restore(db, uuid, target)
+        db.execute("UPDATE history SET undone = ? WHERE id = ?", [1 if undoing else 0, hid])
+    shown = ann or Annotation(**json.loads(other or target))
+    return Change(action, shown, undone=undoing)
 
 
 def annotations_at(annotations: list[Annotation], offset: int) -> list[Annotation]:

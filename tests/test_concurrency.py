@@ -11,7 +11,7 @@ from pathlib import Path
 from annotations import store
 from annotations.config import Config
 from corpus.db import connect
-from tests.tui_helpers import SIZE, TEXT, seed
+from tests.tui_helpers import SIZE, TEXT, capture_errors, seed
 from tui.app import NewsmarkApp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,15 +42,7 @@ async def test_tagging_during_import_and_export(db_path: Path, tmp_path: Path) -
     for i in range(N_FILES):
         (folder / f"{i:05}.txt").write_text(f"Headline number {i}\n\nBody {i} " * 20)
     app = NewsmarkApp(db_path, Config(annotator="tester"))
-    errors: list[str] = []
-    original_notify = app.notify
-
-    def spy(message: str, *args: object, severity: str = "information", **kw: object) -> None:
-        if severity == "error":
-            errors.append(message)
-        original_notify(message, *args, severity=severity, **kw)  # type: ignore[arg-type]
-
-    app.notify = spy  # type: ignore[method-assign]
+    errors = capture_errors(app)
     export_path = tmp_path / "during.jsonl"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

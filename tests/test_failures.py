@@ -15,7 +15,7 @@ from annotations import store
 from annotations.config import Config
 from annotations.importing import import_file
 from corpus.db import connect
-from tests.tui_helpers import SIZE, seed
+from tests.tui_helpers import SIZE, capture_errors, seed
 from tui.app import NewsmarkApp
 from tui.cli import main
 
@@ -28,15 +28,7 @@ def run(*args: str) -> tuple[int, str, str]:
 async def test_full_disk_while_tagging_keeps_the_app_running(db_path: Path) -> None:
     seed(db_path)
     app = NewsmarkApp(db_path, Config(annotator="t"))
-    errors: list[str] = []
-    original = app.notify
-
-    def spy(message: str, *args: object, severity: str = "information", **kw: object) -> None:
-        if severity == "error":
-            errors.append(message)
-        original(message, *args, severity=severity, **kw)  # type: ignore[arg-type]
-
-    app.notify = spy  # type: ignore[method-assign]
+    errors = capture_errors(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("v", "e", "1")
         pages = app.db.execute("PRAGMA page_count").fetchone()[0]

@@ -326,7 +326,13 @@ async def test_command_palette_opens_article_by_title(db_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p", *"Second article")
-        await pilot.pause(0.3)
+        from textual.widgets import OptionList
+
+        for _ in range(100):  # the palette searches asynchronously
+            await pilot.pause(0.05)
+            found = app.screen.query(OptionList)
+            if found and found.first().option_count:
+                break
         await pilot.press("enter")
         await pilot.pause()
         assert app.article.title == "Second article"

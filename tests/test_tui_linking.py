@@ -36,6 +36,17 @@ ARTICLES = [
 ]
 
 
+async def wait_for_results(pilot: Pilot) -> None:
+    """The search is debounced and runs on a worker: wait until its results are shown."""
+    results = pilot.app.screen.query_one("#results")
+    for _ in range(100):
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+        if results.count:
+            break
+    await pilot.pause()
+
+
 def make(db_path: Path) -> NewsmarkApp:
     seed(db_path, ARTICLES)
     return NewsmarkApp(db_path, Config(annotator="tester"))
@@ -98,9 +109,7 @@ async def test_corpus_search_opens_article_at_match(db_path: Path) -> None:
         await pilot.press("ctrl+f")
         assert isinstance(app.screen, CorpusSearchScreen)
         await pilot.press(*"fourten year old")
-        await pilot.pause(0.5)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_results(pilot)
         results = app.screen.query_one("#results")
         assert results.count >= 1
         await pilot.press("down", "enter")
@@ -143,9 +152,7 @@ def test_snapshot_search_screen(snap_compare, db_path: Path) -> None:
     async def before(pilot: Pilot) -> None:
         await pilot.pause()
         await pilot.press("ctrl+f", *"material leave")
-        await pilot.pause(0.5)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_results(pilot)
 
     assert snap_compare(make(db_path), terminal_size=SIZE, run_before=before)
 

@@ -40,3 +40,17 @@ def make_app(db_path: Path, config: Config | None = None, seed_db: bool = True) 
     if seed_db:
         seed(db_path)
     return NewsmarkApp(db_path, config or Config(annotator="tester"))
+
+
+def capture_errors(app: NewsmarkApp) -> list[str]:
+    """Collect every error notification the app shows (they must stay empty in some tests)."""
+    errors: list[str] = []
+    original = app.notify
+
+    def spy(message: str, *args: object, severity: str = "information", **kw: object) -> None:
+        if severity == "error":
+            errors.append(message)
+        original(message, *args, severity=severity, **kw)  # type: ignore[arg-type]
+
+    app.notify = spy  # type: ignore[method-assign]
+    return errors

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Footer, Input, Static
 
 from annotations import textnav
 from annotations.diffwords import differing_words
@@ -22,6 +22,7 @@ from annotations.matching import DEFAULT_THRESHOLDS, Match, search_corpus
 from corpus.db import connect
 from corpus.normalise import neutralise
 from tui.panels import one_line
+from tui.textview import TextView
 from tui.virtual_list import VirtualList
 
 DIFF_STYLE = Style(color="#111111", bgcolor="#fde047", bold=True)
@@ -115,27 +116,11 @@ class MatchesPanel(VirtualList):
         self.post_message(self.Compare(event.index))
 
 
-class Passage(TextArea):
+class Passage(TextView):
     """A read-only article view with painted ranges, for the compare screen."""
 
-    DEFAULT_CSS = """
-    Passage { border: round $primary-background; padding: 0 1; }
-    Passage:focus { border: round $accent; }
-    """
-
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(
-            "",
-            read_only=True,
-            soft_wrap=True,
-            show_cursor=True,
-            tab_behavior="focus",
-            **kwargs,  # type: ignore[arg-type]
-        )
-        self.highlight_cursor_line = False
-        self.match_cursor_bracket = False
-        self.cursor_blink = False
-        self.index = textnav.LineIndex("")
+        super().__init__(**kwargs)
         self._pieces: dict[int, list[tuple[int, int, Style]]] = {}
 
     def set_text(self, text: str) -> None:

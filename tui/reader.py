@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from annotations import textnav
@@ -24,6 +23,7 @@ from annotations.labels import UNKNOWN_LABEL_COLOUR, Label
 from annotations.model import Annotation
 from annotations.spans import SpanIndex, nested_among
 from corpus.normalise import neutralise
+from tui.textview import TextView
 
 CURRENT_STYLE = Style(bold=True)
 MAX_WRAPPED_LINE = 50_000  # characters; longer lines are shown unwrapped
@@ -38,13 +38,8 @@ class Piece:
     style: Style
 
 
-class Reader(TextArea):
+class Reader(TextView):
     """Movement and selection live here; changes to annotations are app actions."""
-
-    DEFAULT_CSS = """
-    Reader { border: round $primary-background; padding: 0 1; }
-    Reader:focus { border: round $accent; }
-    """
 
     BINDINGS = [
         Binding("h", "cursor_left", "Left", show=False, id="reader.left"),
@@ -157,19 +152,8 @@ class Reader(TextArea):
     visual: reactive[bool] = reactive(False)
 
     def __init__(self, labels: Iterable[Label], **kwargs: object) -> None:
-        super().__init__(
-            "",
-            read_only=True,
-            soft_wrap=True,
-            show_cursor=True,
-            tab_behavior="focus",
-            **kwargs,  # type: ignore[arg-type]
-        )
-        self.highlight_cursor_line = False
-        self.match_cursor_bracket = False
-        self.cursor_blink = False
+        super().__init__(**kwargs)
         self.labels = {label.name: label for label in labels}
-        self.index = textnav.LineIndex("")
         self.annotations: list[Annotation] = []
         self.current_uuid: str | None = None
         self.search_hits: list[tuple[int, int]] = []
