@@ -26,6 +26,7 @@ from corpus.db import connect
 db = connect({db!r})
 aid, _ = add_article(db, NewArticle(title="Crash", text="word " * 2000))
 n = db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+print("ready", flush=True)
 while True:
     start = (n * 7) % 9000
     ann = store.create_annotation(db, aid, start, start + 4, "claim", "crash")
@@ -42,6 +43,7 @@ from corpus.db import connect
 from corpus.importer import ImportReport, store_articles
 db = connect({db!r})
 n = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+print("ready", flush=True)
 while True:
     batch = [NewArticle(title=f"batch {{n}} #{{i}}", text=f"Article {{n}}-{{i}} " * 300,
                         path=f"batch-{{n}}") for i in range(3)]
@@ -62,10 +64,15 @@ def _hammer(db_path: Path, script: str, kills: int, seed: int) -> list[str]:
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        time.sleep(rng.uniform(0.4, 1.2))
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"  # kill while it writes, not loads
+        time.sleep(rng.uniform(0.05, 0.5))
         child.send_signal(signal.SIGKILL)
         out, _ = child.communicate()
         reported.extend(line.strip() for line in out.splitlines() if line.strip())
+        # a line cut by the kill is not a report
+        if out and not out.endswith("\n"):
+            reported.pop()
     return reported
 
 
