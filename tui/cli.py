@@ -205,15 +205,9 @@ def articles_command(obj: Context, as_json: bool) -> None:
         }
         for a in list_articles(db)
     ]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo(
-            "No articles yet. Import some with: newsmark import PATH (or --sample)", err=True
-        )
-        return
-    click.echo(_table(rows))
+    empty = "No articles yet. Import some with: newsmark import PATH (or --sample)"
+    if not _json_or_empty(rows, as_json, empty):
+        click.echo(_table(rows))
 
 
 @main.command("search")
@@ -272,11 +266,7 @@ def search_command(
         }
         for m in matches
     ]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("No matches.", err=True)
+    if _json_or_empty(rows, as_json, "No matches."):
         return
     for r in rows:
         passage = " ".join(neutralise(r["text"]).split())
@@ -445,11 +435,7 @@ def import_annotations_command(
 def orphans_command(obj: Context, as_json: bool) -> None:
     """List imported annotations that could not be placed in any article."""
     rows = list_orphans(obj.db)
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("No orphaned annotations.", err=True)
+    if _json_or_empty(rows, as_json, "No orphaned annotations."):
         return
     for r in rows:
         quote = _clip(" ".join(neutralise(r["quote"]).split()), 70)
@@ -469,6 +455,17 @@ def backup_command(obj: Context, dest: Path, force: bool) -> None:
     """Copy the whole database to PATH, safely, even while the app is open and saving."""
     written = backup(obj.db, dest, force)
     click.echo(f"backup written to {written}", err=True)
+
+
+def _json_or_empty(rows: list[dict[str, Any]], as_json: bool, empty: str) -> bool:
+    """Print ``rows`` as JSON, or say there are none; True when nothing more is to be printed."""
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return True
+    if not rows:
+        click.echo(empty, err=True)
+        return True
+    return False
 
 
 def _table(rows: list[dict[str, Any]]) -> str:

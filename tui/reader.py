@@ -25,6 +25,15 @@ from annotations.spans import SpanIndex, nested_among
 from corpus.normalise import neutralise
 from tui.textview import TextView
 
+MOTIONS = {
+    "word_forward": textnav.next_word_start,
+    "word_back": textnav.prev_word_start,
+    "word_end": textnav.word_end,
+    "sentence_forward": textnav.next_sentence_start,
+    "sentence_back": textnav.prev_sentence_start,
+    "paragraph_forward": textnav.next_paragraph_start,
+    "paragraph_back": textnav.prev_paragraph_start,
+}
 CURRENT_STYLE = Style(bold=True)
 MAX_WRAPPED_LINE = 50_000  # characters; longer lines are shown unwrapped
 SEARCH_STYLE = Style(color="#111111", bgcolor="#facc15", bold=True)
@@ -46,33 +55,33 @@ class Reader(TextView):
         Binding("j", "cursor_down", "Down", show=False, id="reader.down"),
         Binding("k", "cursor_up", "Up", show=False, id="reader.up"),
         Binding("l", "cursor_right", "Right", show=False, id="reader.right"),
-        Binding("w", "word_forward", "Next word", show=False, id="reader.word_forward"),
-        Binding("b", "word_back", "Previous word", show=False, id="reader.word_back"),
-        Binding("e", "word_end", "End of word", show=False, id="reader.word_end"),
+        Binding("w", "motion('word_forward')", "Next word", show=False, id="reader.word_forward"),
+        Binding("b", "motion('word_back')", "Previous word", show=False, id="reader.word_back"),
+        Binding("e", "motion('word_end')", "End of word", show=False, id="reader.word_end"),
         Binding(
             "right_parenthesis",
-            "sentence_forward",
+            "motion('sentence_forward')",
             "Next sentence",
             show=False,
             id="reader.sentence_forward",
         ),
         Binding(
             "left_parenthesis",
-            "sentence_back",
+            "motion('sentence_back')",
             "Previous sentence",
             show=False,
             id="reader.sentence_back",
         ),
         Binding(
             "right_curly_bracket",
-            "paragraph_forward",
+            "motion('paragraph_forward')",
             "Next paragraph",
             show=False,
             id="reader.paragraph_forward",
         ),
         Binding(
             "left_curly_bracket",
-            "paragraph_back",
+            "motion('paragraph_back')",
             "Previous paragraph",
             show=False,
             id="reader.paragraph_back",
@@ -344,26 +353,9 @@ class Reader(TextView):
     def action_page_down_select(self) -> None:
         self._page(1, True)
 
-    def action_word_forward(self) -> None:
-        self._jump(textnav.next_word_start(self.text, self.cursor_offset))
-
-    def action_word_back(self) -> None:
-        self._jump(textnav.prev_word_start(self.text, self.cursor_offset))
-
-    def action_word_end(self) -> None:
-        self._jump(textnav.word_end(self.text, self.cursor_offset))
-
-    def action_sentence_forward(self) -> None:
-        self._jump(textnav.next_sentence_start(self.text, self.cursor_offset))
-
-    def action_sentence_back(self) -> None:
-        self._jump(textnav.prev_sentence_start(self.text, self.cursor_offset))
-
-    def action_paragraph_forward(self) -> None:
-        self._jump(textnav.next_paragraph_start(self.text, self.cursor_offset))
-
-    def action_paragraph_back(self) -> None:
-        self._jump(textnav.prev_paragraph_start(self.text, self.cursor_offset))
+    def action_motion(self, name: str) -> None:
+        """Word, sentence and paragraph moves: one text function each (see ``MOTIONS``)."""
+        self._jump(MOTIONS[name](self.text, self.cursor_offset))
 
     def action_top(self) -> None:
         self._jump(0)

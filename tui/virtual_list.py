@@ -53,7 +53,8 @@ class VirtualList(ScrollView, can_focus=True):
     # --- what subclasses provide -------------------------------------------------------
 
     def item_lines(self, index: int) -> tuple[Text, Text]:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """The two lines of item ``index``; subclasses render their own items."""
+        return Text(""), Text("")
 
     # --- state ---------------------------------------------------------------------------
 
