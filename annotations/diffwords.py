@@ -21,6 +21,7 @@ def differing_words(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[i
         for i in range(block.size):
             in_a[block.a + i] = False
             in_b[block.b + i] = False
-    spans_a = [na.spans[i] for i, diff in enumerate(in_a) if diff]
-    spans_b = [nb.spans[i] for i, diff in enumerate(in_b) if diff]
+    wa, wb = na.word_spans(), nb.word_spans()
+    spans_a = [wa[i] for i, diff in enumerate(in_a) if diff]
+    spans_b = [wb[i] for i, diff in enumerate(in_b) if diff]
     return spans_a, spans_b

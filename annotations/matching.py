@@ -32,6 +32,9 @@ from corpus.db import write
 from corpus.migrations import now_iso
 
 CHUNK_WORDS = 10  # partial_ratio slows steeply past ~64 characters of query
+MAX_CANDIDATES = 200  # a quote carried by more articles than this shows the 200 closest
+CANDIDATE_MISSES = 3
+COMMON_SEEDS = 3  # 3-grams to seed on when all of a span's 3-grams are common
 
 
 @dataclass(frozen=True)
@@ -189,34 +192,53 @@ def candidate_articles(
     restrict: set[int] | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[tuple[int, int]]:
-    """(article_id, shared 3-grams), most shared first; common 3-grams are ignored."""
+    """(article_id, shared 3-grams), most shared first, at most ``MAX_CANDIDATES``.
+
+    3-grams found in more than ``df_cap`` articles are ignored, unless every 3-gram of the
+    span is that common (a quote repeated everywhere): then they are all there is to go on.
+    """
     shared: Counter[int] = Counter()
+    capped: list[int] = []
     cap = thresholds.df_cap
     cursor = db.conn.cursor()
+    sql = "SELECT article_id FROM ngrams WHERE hash = ? LIMIT ?"
     for h in hashes:
-        rows = cursor.execute(
-            "SELECT article_id FROM ngrams WHERE hash = ? LIMIT ?", (h, cap + 1)
-        ).fetchall()
+        rows = cursor.execute(sql, (h, cap + 1)).fetchall()
         if len(rows) > cap:
+            capped.append(h)
             continue
         for (article_id,) in rows:
             shared[article_id] += 1
+    if not shared:
+        for h in capped[:COMMON_SEEDS]:
+            for (article_id,) in cursor.execute(sql, (h, MAX_CANDIDATES * 5)):
+                shared[article_id] += 1
     for article_id in exclude or ():
         shared.pop(article_id, None)
     if restrict is not None:
         shared = Counter({k: v for k, v in shared.items() if k in restrict})
-    return sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: thresholds.candidates]
+    return sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]
 
 
 def _refit(query: NormText, doc: NormText, first: int, last: int) -> tuple[float, int, int]:
-    """Widen or narrow the window a few words each way to the best plain ratio."""
+    """Move each end of the window a few words either way, keeping the best plain ratio.
+
+    The end is fitted first, then the start: two passes over a few positions each instead
+    of every (start, end) pair.
+    """
     slack = min(12, max(2, len(query.words) // 3))
-    best = (fuzz.ratio(query.norm, doc.join(first, last)), first, last)
+    target = query.norm
+    best = (fuzz.ratio(target, doc.join(first, last)), first, last)
+    top = len(doc.words) - 1
+    for j in range(max(first, last - slack), min(top, last + slack) + 1):
+        score = fuzz.ratio(target, doc.join(first, j))
+        if score > best[0]:
+            best = (score, first, j)
+    last = best[2]
     for i in range(max(0, first - slack), min(first + slack, last) + 1):
-        for j in range(max(i, last - slack), min(len(doc.words) - 1, last + slack) + 1):
-            score = fuzz.ratio(query.norm, doc.join(i, j))
-            if score > best[0]:
-                best = (score, i, j)
+        score = fuzz.ratio(target, doc.join(i, last))
+        if score > best[0]:
+            best = (score, i, last)
     return best
 
 
@@ -299,14 +321,21 @@ class Matcher:
             if extra not in ids and extra not in (exclude or set()):
                 ids.append(extra)
         matches = []
-        for article_id in ids:
+        misses = 0
+        for rank, article_id in enumerate(ids):
+            # The best candidates are always aligned; past them, go on only while candidates
+            # keep matching (a quote that many outlets carry), and stop at the first few misses.
+            if rank >= self.thresholds.candidates and misses >= CANDIDATE_MISSES:
+                break
             found = self.document(article_id)
             if found is None:
                 continue
             text, doc = found
             aligned = align(query, doc, floor)
             if aligned is None:
+                misses += 1
                 continue
+            misses = 0
             score, first, last = aligned
             start, end = doc.original_span(first, last)
             matches.append(Match(article_id, start, end, text[start:end], round(score, 1)))

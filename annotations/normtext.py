@@ -5,8 +5,8 @@ only runs of word characters survive, joined by single spaces. The i-th word of 
 normalised string is the i-th word of the original, so any range of the normalised string
 maps back to exact ``[start, end)`` offsets in the stored text, on word boundaries.
 
-Everything per word runs in C (``re.findall``, ``str.join``, ``itertools.accumulate``); the
-original offsets are found only when a match is reported, because that is rare.
+Everything per word runs in C (``re.findall``, ``str.join``, ``str.count``); the original
+offsets are found only when a match is reported, because that is rare.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from __future__ import annotations
 import re
 import sys
 import zlib
-from bisect import bisect_right
-from functools import cached_property
-from itertools import accumulate
+from itertools import islice
 
 WORD_RE = re.compile(r"\w+")
 SHINGLE = 3  # words per n-gram
@@ -24,31 +22,29 @@ WINNOW = 4  # n-grams per window: keeps ~40% of them; any shared run of 6 words 
 
 
 class NormText:
-    __slots__ = ("__dict__", "norm", "text", "words")
+    __slots__ = ("norm", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.norm = " ".join(WORD_RE.findall(text)).lower()
         self.words = self.norm.split(" ") if self.norm else []
 
-    @cached_property
-    def norm_starts(self) -> list[int]:
-        """Offset of each word in ``norm``."""
-        return [0, *accumulate(len(w) + 1 for w in self.words[:-1])] if self.words else []
-
-    @cached_property
-    def spans(self) -> list[tuple[int, int]]:
-        """``[start, end)`` of each word in the original text."""
-        return [m.span() for m in WORD_RE.finditer(self.text)]
-
     def word_index(self, norm_offset: int) -> int:
-        """The word containing (or just before) a position in ``norm``."""
-        return max(0, bisect_right(self.norm_starts, norm_offset) - 1)
+        """The word containing (or just before) a position in ``norm``: count the spaces."""
+        return self.norm.count(" ", 0, max(0, norm_offset))
 
     def original_span(self, first_word: int, last_word: int) -> tuple[int, int]:
-        """Original ``[start, end)`` covering words ``first_word..last_word`` inclusive."""
-        spans = self.spans
-        return spans[first_word][0], spans[last_word][1]
+        """Original ``[start, end)`` covering words ``first_word..last_word`` inclusive.
+
+        Walks the original words only as far as needed: this runs once per reported match.
+        """
+        found = islice(WORD_RE.finditer(self.text), first_word, last_word + 1)
+        spans = [m.span() for m in found]
+        return spans[0][0], spans[-1][1]
+
+    def word_spans(self) -> list[tuple[int, int]]:
+        """``[start, end)`` of every word in the original text."""
+        return [m.span() for m in WORD_RE.finditer(self.text)]
 
     def norm_range_to_words(self, start: int, end: int) -> tuple[int, int]:
         """Inclusive word range covering ``norm[start:end]`` (end exclusive, non-empty)."""

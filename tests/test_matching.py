@@ -144,3 +144,19 @@ def test_winnowing_keeps_a_fingerprint_in_every_shared_run() -> None:
     for start in range(len(words) - WINNOW - 2):
         run = shingle_list(words[start : start + WINNOW + 2])
         assert kept & set(run), start
+
+
+def test_a_quote_carried_everywhere_is_found_everywhere(db: sqlite_utils.Database) -> None:
+    """More articles than the candidate budget and the common-3-gram cap still all match."""
+    from annotations.matching import Thresholds
+
+    quote = "the readings on monday night were well above the safe limit set by law"
+    filler = "Unrelated words about chess and bread fill this article today. "
+    texts = [
+        f"Report {i}. {filler * (i % 3 + 1)}Officials said {quote}. {filler}" for i in range(40)
+    ]
+    texts.append(filler * 5)
+    ids = _load(db, texts)
+    tight = Thresholds(df_cap=10, candidates=5)
+    found = Matcher(db, tight).find(quote, exclude={ids[0]})
+    assert {m.article_id for m in found} == set(ids[1:40])
