@@ -58,7 +58,11 @@ async def tag_quote(app: NewsmarkApp, pilot: Pilot) -> None:
     start = app.article.text.index(QUOTE)
     app.reader.select_offsets(start, start + len(QUOTE))
     await pilot.press("2")
-    await app.workers.wait_for_complete()
+    for _ in range(100):  # links are computed on a worker started after the repaint
+        await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        if app.link_counts:
+            break
     await pilot.pause()
 
 

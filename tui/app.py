@@ -280,7 +280,7 @@ class NewsmarkApp(App[None]):
         self._show_matches(force=True)
         self.update_status()
         if changed is not None:
-            self.compute_links([changed])
+            self.call_after_refresh(self.compute_links, [changed])  # paint first
 
     def _under_cursor(self) -> list[Annotation]:
         return self.reader.spans.covering(self.reader.cursor_offset)
