@@ -171,3 +171,37 @@ def test_very_long_and_odd_queries(tmp_path: Path, query: str) -> None:
     code, out, _ = run("--db", str(db_path), "search", "--json", "--limit", "3", "--", query)
     assert code == 0
     assert isinstance(json.loads(out or "[]"), list)
+
+
+async def test_article_list_filter_takes_any_text(tmp_path: Path) -> None:
+    from annotations.config import Config
+    from tests.tui_helpers import SIZE, seed
+    from tui.app import NewsmarkApp
+
+    db_path = tmp_path / "f.db"
+    seed(
+        db_path,
+        [
+            ("[bold]Markup[/] title", "O'Brien & Co", "Text one here."),
+            ("Plain title", None, "Text two here."),
+        ],
+    )
+    app = NewsmarkApp(db_path, Config(annotator="t"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("shift+tab")
+        for typed, expected in (
+            ("[bold]", 1),
+            ("o'brien", 1),
+            ("%", 0),
+            ("\\", 0),
+            ("'; drop table articles; --", 0),
+            ("title", 2),
+        ):
+            await pilot.press("escape", *typed)
+            assert app.article_list.count == expected, typed
+        await pilot.press("escape")
+        assert app.article_list.count == 2
+        assert app.is_running
