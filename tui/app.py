@@ -701,7 +701,7 @@ class NewsmarkApp(App[None]):
         labels = [
             (
                 self._keys_for(f"label.{lab.name}", lab.key),
-                f"Tag the selection {lab.name} (no selection: relabel current)",
+                f"Tag as {lab.name} (no selection: relabel current)",
             )
             for lab in self.config.labels
         ]
