@@ -362,13 +362,18 @@ class NewsmarkApp(App[None]):
         self.call_from_thread(self._links_updated)
 
     def _links_updated(self) -> None:
+        """Repaint what the new links change, and nothing when they change nothing."""
         if self.article is None:
             return
-        self.link_counts = link_counts(self.db, self.article.id)
-        self.panel.link_counts = self.link_counts
+        counts = link_counts(self.db, self.article.id)
+        ann = self._current()
+        shown = [r.link for r in self.match_rows]
+        if counts == self.link_counts and (ann is None or links_for(self.db, ann.uuid) == shown):
+            return
+        self.link_counts = counts
+        self.panel.link_counts = counts
         self.panel.refresh()
         self._show_matches(force=True)
-        self.update_status()
 
     def _show_matches(self, force: bool = False) -> None:
         ann = self._current()
