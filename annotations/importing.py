@@ -19,7 +19,7 @@ import sqlite_utils
 from annotations.anchoring import reanchor
 from annotations.export import FORMAT_NAME, FORMAT_VERSION
 from annotations.model import Annotation, context
-from annotations.store import _insert, get_annotation
+from annotations.store import get_annotation, insert_annotation
 from corpus.articles import sha256_text
 from corpus.db import write
 from corpus.errors import ImportRejected, NewsmarkError
@@ -408,7 +408,7 @@ def _apply(
             article_id, start, end = place
             text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
             quote, prefix, suffix = context(text, start, end)
-            _insert(
+            insert_annotation(
                 db,
                 Annotation(
                     rec.uuid,

@@ -129,7 +129,11 @@ def _record(
     )
 
 
-def _insert(db: sqlite_utils.Database, ann: Annotation) -> Annotation:
+def insert_annotation(db: sqlite_utils.Database, ann: Annotation) -> Annotation:
+    """Insert ``ann`` exactly as given (id, times, annotator): for undo and for imports.
+
+    Records no history; the caller is inside a transaction.
+    """
     row = ann.as_row()
     cursor = db.execute(
         'INSERT INTO annotations (uuid, article_id, start, "end", quote, prefix, suffix, label,'
@@ -202,7 +206,7 @@ def create_annotation(
             created=stamp,
             updated=stamp,
         )
-        ann = _insert(db, ann)
+        ann = insert_annotation(db, ann)
         _record(db, "create", None, ann)
     return ann
 
@@ -256,7 +260,7 @@ def _restore(db: sqlite_utils.Database, uuid: str, state: str | None) -> Annotat
         return current
     target = Annotation(**json.loads(state))
     if current is None:
-        return _insert(db, target)
+        return insert_annotation(db, target)
     _update(db, target)
     return replace(target, id=current.id)
 
