@@ -67,7 +67,7 @@ def add_article(db: sqlite_utils.Database, article: NewArticle) -> tuple[int, bo
             return int(row[0]), False
         cursor = db.execute(
             "INSERT INTO articles (title, outlet, url, published, path, text, sha256,"
-            " encoding, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " encoding, imported_at, chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 article.title,
                 article.outlet,
@@ -78,6 +78,7 @@ def add_article(db: sqlite_utils.Database, article: NewArticle) -> tuple[int, bo
                 digest,
                 article.encoding,
                 now_iso(),
+                len(article.text),
             ],
         )
         return int(cursor.lastrowid or 0), True
@@ -95,7 +96,7 @@ def get_article(db: sqlite_utils.Database, article_id: int) -> Article | None:
 def list_articles(db: sqlite_utils.Database) -> list[ArticleSummary]:
     """All articles, ordered by publication date (unknown last), then title."""
     rows = db.execute(
-        "SELECT id, title, outlet, url, published, length(text) FROM articles"
+        "SELECT id, title, outlet, url, published, coalesce(chars, length(text)) FROM articles"
         " ORDER BY published IS NULL, published, title COLLATE NOCASE, id"
     ).fetchall()
     return [ArticleSummary(*row) for row in rows]

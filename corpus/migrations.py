@@ -36,7 +36,7 @@ CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
   VALUES ('delete', old.id, old.title, old.text);
 END""",
     "articles_au": """
-CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
+CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF title, text ON articles BEGIN
   INSERT INTO articles_fts (articles_fts, rowid, title, text)
   VALUES ('delete', old.id, old.title, old.text);
   INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
@@ -220,6 +220,24 @@ MIGRATIONS += (
                 record TEXT NOT NULL,
                 imported_at TEXT NOT NULL
             )
+            """,
+        ),
+    ),
+)
+
+MIGRATIONS += (
+    Migration(
+        6,
+        "article length stored; FTS update trigger only for title and text",
+        (
+            "DROP TRIGGER IF EXISTS articles_au",
+            _FTS_TRIGGER_SQL["articles_au"],
+            "ALTER TABLE articles ADD COLUMN chars INTEGER",
+            "UPDATE articles SET chars = length(text)",
+            """
+            CREATE TRIGGER articles_chars AFTER UPDATE OF text ON articles BEGIN
+              UPDATE articles SET chars = length(new.text) WHERE id = new.id;
+            END
             """,
         ),
     ),

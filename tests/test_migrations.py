@@ -27,6 +27,8 @@ def _check_upgraded(db: sqlite_utils.Database) -> None:
     ).fetchall()
     for text, start, end, quote in rows:
         assert text[start:end] == quote
+    stale = db.execute("SELECT count(*) FROM articles WHERE chars IS NOT length(text)")
+    assert stale.fetchone()[0] == 0
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("schema-v*.db")))

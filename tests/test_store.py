@@ -158,3 +158,14 @@ def test_write_rolls_back_everything_on_error(db: sqlite_utils.Database) -> None
         add_article(db, NewArticle(title="B", text="two"))
         raise RuntimeError("midway")
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def test_stored_length_follows_the_text(db: sqlite_utils.Database) -> None:
+    aid, _ = add_article(db, NewArticle(title="T", text="caf\u00e9 \U0001f50e"))
+    assert db.execute("SELECT chars FROM articles WHERE id = ?", [aid]).fetchone()[0] == 6
+    with write(db):
+        db.execute("UPDATE articles SET text = 'longer text now' WHERE id = ?", [aid])
+    assert db.execute("SELECT chars FROM articles WHERE id = ?", [aid]).fetchone()[0] == 15
+    with write(db):  # a title change does not touch the FTS rows of the text
+        db.execute("UPDATE articles SET title = 'New' WHERE id = ?", [aid])
+    assert [h.title for h in search_articles(db, "longer")] == ["New"]
