@@ -102,14 +102,25 @@ class MatchesPanel(VirtualList):
         # them through the word sequence of both strings.
         folded = one_line(link.text)
         cursor = 0
+        first_diff = -1
         for start, end in diffs:
             word = one_line(link.text[start:end])
             at = folded.find(word, cursor)
             if at >= 0:
                 passage.stylize(DIFF_STYLE, at, at + len(word))
                 cursor = at + len(word)
+                first_diff = at if first_diff < 0 else first_diff
+        width = max(10, self.size.width)
+        if first_diff > width * 2 // 3:
+            # The line is cut at the pane's width: start it near the first difference.
+            cut = first_diff - width // 3
+            passage = Text("\u2026") + passage[cut:]
         self._rendered[index] = (head, passage)
         return head, passage
+
+    def on_resize(self) -> None:
+        self._rendered.clear()  # passages are cut to the pane's width
+        super().on_resize()
 
     def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
         event.stop()
