@@ -28,6 +28,7 @@ import sqlite_utils
 from rapidfuzz import fuzz
 
 from annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
+from corpus.articles import delete_article
 from corpus.db import write
 from corpus.migrations import now_iso
 
@@ -108,7 +109,7 @@ def remove_article(db: sqlite_utils.Database, article_id: int) -> bool:
         if row is None:
             return False
         _remove_postings(db, article_id, row[0], only_if_indexed=False)
-        db.execute("DELETE FROM articles WHERE id = ?", [article_id])
+        delete_article(db, article_id)
     return True
 
 

@@ -18,9 +18,6 @@ class SpanIndex:
         self.starts = [a.start for a in self.items]
         self.max_len = max((a.length for a in self.items), default=0)
 
-    def __len__(self) -> int:
-        return len(self.items)
-
     def overlapping(self, lo: int, hi: int) -> list[Annotation]:
         """Annotations with ``start < hi`` and ``end > lo``, in start order."""
         i = bisect_left(self.starts, lo - self.max_len)

@@ -292,8 +292,3 @@ def _step(db: sqlite_utils.Database, article_id: int, undoing: bool) -> Change |
         db.execute("UPDATE history SET undone = ? WHERE id = ?", [1 if undoing else 0, hid])
     shown = ann or Annotation(**json.loads(other or target))
     return Change(action, shown, undone=undoing)
-
-
-def annotations_at(annotations: list[Annotation], offset: int) -> list[Annotation]:
-    """Those covering ``offset``, innermost (shortest) first: the natural "current" one."""
-    return sorted((a for a in annotations if a.covers(offset)), key=lambda a: (a.length, a.start))

@@ -28,10 +28,6 @@ class LineIndex:
             pos = find("\n", pos + 1)
         self.starts = starts
 
-    @property
-    def line_count(self) -> int:
-        return len(self.starts)
-
     def line_start(self, row: int) -> int:
         return self.starts[row]
 

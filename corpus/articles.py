@@ -107,7 +107,11 @@ def count_articles(db: sqlite_utils.Database) -> int:
 
 
 def delete_article(db: sqlite_utils.Database, article_id: int) -> bool:
-    """Remove an article (and, through the foreign keys, everything attached to it)."""
+    """Remove an article (and, through the foreign keys, everything attached to it).
+
+    The match index is a layer above: use ``annotations.matching.remove_article``, which
+    also drops the article's postings.
+    """
     with write(db):
         cursor = db.execute("DELETE FROM articles WHERE id = ?", [article_id])
         return cursor.rowcount > 0

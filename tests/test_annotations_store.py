@@ -10,6 +10,7 @@ import sqlite_utils
 
 from annotations import store
 from annotations.model import CONTEXT_CHARS
+from annotations.spans import SpanIndex
 from corpus.articles import NewArticle, add_article, delete_article, get_article
 from corpus.db import connect
 
@@ -74,7 +75,7 @@ def test_overlap_and_nesting_allowed_and_ordered(db, article_id) -> None:
         inner.uuid,
         cross.uuid,
     ]
-    at = store.annotations_at(store.list_annotations(db, article_id), TEXT.index("Varga"))
+    at = SpanIndex(store.list_annotations(db, article_id)).covering(TEXT.index("Varga"))
     assert [a.uuid for a in at] == [inner.uuid, cross.uuid, outer.uuid]
 
 

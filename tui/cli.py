@@ -112,7 +112,6 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
         from tui.app import run_app
 
         config = ctx.obj.config
-        connect(ctx.obj.db_path).close()  # a bad path is reported here, before the screen
         run_app(ctx.obj.db_path, config)
 
 

@@ -79,25 +79,39 @@ class SearchScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class HelpScreen(ModalScreen[None]):
-    """Every binding with the key it has now (remapped keys included)."""
+class TextScreen(ModalScreen[None]):
+    """A scrollable page of text over the app (help, orphans); escape or q closes it."""
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
+    TextScreen { align: center middle; }
+    TextScreen > VerticalScroll {
         width: 96; max-width: 98%; height: 90%; border: thick $primary;
         background: $surface; padding: 0 2;
     }
     """
-    BINDINGS = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
-    ]
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="page.close")]
+
+    def page(self) -> Text:
+        return Text()
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.page())
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(TextScreen):
+    """Every binding with the key it has now (remapped keys included)."""
+
+    BINDINGS = [Binding("question_mark,f1", "dismiss", "Close", id="help.close")]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
         super().__init__()
         self.sections = sections
 
-    def compose(self) -> ComposeResult:
+    def page(self) -> Text:
         text = Text()
         text.append("Newsmark keys\n", style="bold underline")
         for title, rows in self.sections:
@@ -106,11 +120,7 @@ class HelpScreen(ModalScreen[None]):
                 text.append(f"  {keys:<30}", style="bold cyan")
                 text.append(f" {description}\n")
         text.append("\nescape, q, ? or f1 closes this screen.", style="dim")
-        with VerticalScroll():
-            yield Static(text)
-
-    async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(None)
+        return text
 
 
 class ExportScreen(ModalScreen[tuple[str, str, bool] | None]):
@@ -162,23 +172,14 @@ class ExportScreen(ModalScreen[tuple[str, str, bool] | None]):
         self.dismiss(None)
 
 
-class OrphansScreen(ModalScreen[None]):
+class OrphansScreen(TextScreen):
     """Imported annotations that could not be placed: kept, listed, never silently lost."""
-
-    DEFAULT_CSS = """
-    OrphansScreen { align: center middle; }
-    OrphansScreen > VerticalScroll {
-        width: 96; max-width: 98%; height: 85%; border: thick $primary;
-        background: $surface; padding: 0 2;
-    }
-    """
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="orphans.close")]
 
     def __init__(self, orphans: list[dict[str, object]]) -> None:
         super().__init__()
         self.orphans = orphans
 
-    def compose(self) -> ComposeResult:
+    def page(self) -> Text:
         text = Text()
         text.append(f"Orphaned annotations ({len(self.orphans)})\n", style="bold underline")
         if not self.orphans:
@@ -190,8 +191,4 @@ class OrphansScreen(ModalScreen[None]):
             where = neutralise(str(o["article_title"] or o["article_url"] or "?"))
             text.append(f"  article: {where}\n  why: {o['reason']}\n", style="dim")
             text.append(f"  from: {neutralise(str(o['source']))}\n", style="dim")
-        with VerticalScroll():
-            yield Static(text)
-
-    async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(None)
+        return text
