@@ -1,8 +1,9 @@
 """Finding the same words in other articles without scanning the corpus.
 
 1. **Index**: every article's word 3-grams (after :mod:`annotations.normtext`) are hashed and
-   stored as ``(hash, article_id)`` postings in the ``ngrams`` table, which SQLite keeps in a
-   B-tree on disk: opening the app reads nothing, and memory does not grow with the corpus.
+   stored as postings (:mod:`annotations.postings`), which SQLite keeps in a B-tree on disk:
+   opening the app reads nothing, and memory does not grow with the corpus. Many articles
+   at once are indexed on every core (:mod:`annotations.bulkindex`).
 2. **Candidates**: a span's 3-gram hashes are looked up; hashes found in more than
    ``df_cap`` articles carry no signal and are skipped; articles sharing the most hashes
    are the candidates (top ``candidates``).
@@ -21,13 +22,13 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import repeat
-from operator import itemgetter
 
 import sqlite_utils
 from rapidfuzz import fuzz
 
+from annotations.bulkindex import WorkerFailed, bulk_index, database_path
 from annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
+from annotations.postings import articles_with, delete_keys, insert_keys, keys_for
 from corpus.articles import delete_article
 from corpus.db import write
 from corpus.migrations import now_iso
@@ -72,12 +73,10 @@ def index_article(db: sqlite_utils.Database, article_id: int, text: str) -> int:
     """Add one article's postings (replacing any it had). Returns the number of 3-grams."""
     _check_scheme(db)
     hashes = index_hashes(text)
+    keys = sorted(keys_for(hashes, article_id))
     with write(db):
         _remove_postings(db, article_id, text, only_if_indexed=True)
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO ngrams (hash, article_id) VALUES (?, ?)",
-            ((h, article_id) for h in sorted(hashes)),
-        )
+        insert_keys(db.conn, keys)
         db.execute(
             "INSERT OR REPLACE INTO ngram_articles (article_id, shingles, indexed_at)"
             " VALUES (?, ?, ?)",
@@ -96,10 +95,7 @@ def _remove_postings(
         ).fetchone()
     ):
         return
-    db.conn.executemany(
-        "DELETE FROM ngrams WHERE hash = ? AND article_id = ?",
-        ((h, article_id) for h in index_hashes(text)),
-    )
+    delete_keys(db.conn, keys_for(index_hashes(text), article_id))
 
 
 def remove_article(db: sqlite_utils.Database, article_id: int) -> bool:
@@ -119,7 +115,7 @@ def _check_scheme(db: sqlite_utils.Database) -> None:
     if row and row[0] == SCHEME:
         return
     with write(db):
-        db.execute("DELETE FROM ngrams")
+        db.execute("DELETE FROM postings")
         db.execute("DELETE FROM ngram_articles")
         db.execute(
             "INSERT INTO app_state (key, value) VALUES ('ngram_scheme', ?)"
@@ -136,14 +132,28 @@ def unindexed_articles(db: sqlite_utils.Database) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+BULK_MIN = 2000  # fewer new articles than this are indexed here, without worker processes
+
+
 def index_pending(
     db: sqlite_utils.Database,
     progress: Callable[[int], None] | None = None,
     batch: int = 2000,
+    bulk_min: int = BULK_MIN,
 ) -> list[int]:
-    """Index every article not yet in the index; returns their ids (new articles)."""
+    """Index every article not yet in the index; returns their ids (new articles).
+
+    Many at once (a first import, a rebuild) go through :func:`bulk_index`, on every core
+    and in key order; a few are added here, one transaction per ``batch``.
+    """
     _check_scheme(db)
     pending = unindexed_articles(db)
+    if len(pending) >= bulk_min and database_path(db) is not None:
+        try:
+            bulk_index(db, pending, progress)
+            return pending
+        except WorkerFailed:  # nothing was written: index them here instead, more slowly
+            pass
     for i in range(0, len(pending), batch):
         ids = pending[i : i + batch]
         _index_batch(db, ids)
@@ -153,21 +163,19 @@ def index_pending(
 
 
 def _index_batch(db: sqlite_utils.Database, ids: list[int]) -> None:
-    """Many articles in one transaction, postings inserted in hash order (B-tree friendly)."""
+    """Many articles in one transaction, postings inserted in key order (B-tree friendly)."""
     marks = ",".join("?" * len(ids))
     rows = db.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", ids).fetchall()
-    postings: list[tuple[int, int]] = []
+    keys: list[int] = []
     counts: list[tuple[int, int, str]] = []
     stamp = now_iso()
     for article_id, text in rows:
         hashes = index_hashes(text)
-        postings.extend(zip(hashes, repeat(article_id)))
+        keys.extend(keys_for(hashes, article_id))
         counts.append((article_id, len(hashes), stamp))
-    postings.sort(key=itemgetter(0))  # hash order: the B-tree is written front to back
+    keys.sort()
     with write(db):
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO ngrams (hash, article_id) VALUES (?, ?)", postings
-        )
+        insert_keys(db.conn, keys)
         db.conn.executemany(
             "INSERT OR REPLACE INTO ngram_articles (article_id, shingles, indexed_at)"
             " VALUES (?, ?, ?)",
@@ -178,7 +186,7 @@ def _index_batch(db: sqlite_utils.Database, ids: list[int]) -> None:
 def rebuild_index(db: sqlite_utils.Database, progress: Callable[[int], None] | None = None) -> int:
     """Drop and rebuild the whole index from the stored articles."""
     with write(db):
-        db.execute("DELETE FROM ngrams")
+        db.execute("DELETE FROM postings")
         db.execute("DELETE FROM ngram_articles")
     return len(index_pending(db, progress))
 
@@ -202,18 +210,15 @@ def candidate_articles(
     capped: list[int] = []
     cap = thresholds.df_cap
     cursor = db.conn.cursor()
-    sql = "SELECT article_id FROM ngrams WHERE hash = ? LIMIT ?"
     for h in hashes:
-        rows = cursor.execute(sql, (h, cap + 1)).fetchall()
-        if len(rows) > cap:
+        found = articles_with(cursor, h, cap + 1)
+        if len(found) > cap:
             capped.append(h)
             continue
-        for (article_id,) in rows:
-            shared[article_id] += 1
+        shared.update(found)
     if not shared:
         for h in capped[:COMMON_SEEDS]:
-            for (article_id,) in cursor.execute(sql, (h, MAX_CANDIDATES * 5)):
-                shared[article_id] += 1
+            shared.update(articles_with(cursor, h, MAX_CANDIDATES * 5))
     for article_id in exclude or ():
         shared.pop(article_id, None)
     if restrict is not None:

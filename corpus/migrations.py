@@ -243,6 +243,20 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        7,
+        "match index as sorted blocks of integer posting keys",
+        (
+            # See annotations.postings. The sampling of 3-grams changed too, so the old
+            # postings are not converted: every article is indexed again on next use.
+            "CREATE TABLE postings (start INTEGER PRIMARY KEY, keys BLOB NOT NULL)",
+            "DROP TABLE ngrams",
+            "DELETE FROM ngram_articles",
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,8 @@ from annotations.matching import (
     search_corpus,
     unindexed_articles,
 )
-from annotations.normtext import index_hashes, normalise, shingle_list, winnow
+from annotations.normtext import STRIDE, index_hashes, normalise, sampled_hashes, shingle_list
+from annotations.postings import count_for_article, count_postings
 from corpus.articles import NewArticle, add_article
 from tests.fixture_matching import build
 
@@ -83,19 +85,21 @@ def test_index_upkeep(db: sqlite_utils.Database) -> None:
     assert unindexed_articles(db) == [a]
     index_pending(db)
     assert unindexed_articles(db) == []
-    postings = db.execute("SELECT count(*) FROM ngrams").fetchone()[0]
+    postings = count_postings(db.conn)
     assert postings == len(index_hashes("alpha beta gamma delta epsilon zeta")) >= 1
     index_article(db, a, "alpha beta gamma delta epsilon zeta")  # re-index replaces
-    assert db.execute("SELECT count(*) FROM ngrams").fetchone()[0] == postings
+    assert count_postings(db.conn) == postings
     b, _ = add_article(db, NewArticle(title="B", text="alpha beta gamma and more words"))
     index_pending(db)
+    postings_b = len(index_hashes("alpha beta gamma and more words"))
+    assert count_for_article(db.conn, b) == postings_b
     assert [
         m.article_id for m in Matcher(db).find("alpha beta gamma delta epsilon zeta", exclude={a})
     ] == []
     assert remove_article(db, a)
-    assert db.execute("SELECT count(*) FROM ngrams WHERE article_id = ?", [a]).fetchone()[0] == 0
+    assert count_for_article(db.conn, a) == 0
     assert rebuild_index(db) == 1
-    assert db.execute("SELECT count(DISTINCT article_id) FROM ngrams").fetchone()[0] == 1
+    assert count_postings(db.conn) == postings_b
     assert b
 
 
@@ -132,17 +136,18 @@ def test_normaliser_maps_back_to_original() -> None:
     assert text[slice(*norm.original_span(first, last))] == "s SAFE"
 
 
-def test_winnowing_keeps_a_fingerprint_in_every_shared_run() -> None:
-    """Any run of WINNOW + 2 words shared with a query contains an indexed 3-gram."""
+@pytest.mark.parametrize("length", [3, 4, 5, 6, 7, 9, 400, 401, 402, 403])
+def test_sampling_keeps_a_stored_3gram_in_every_shared_run(length: int) -> None:
+    """Any run of STRIDE + 2 words shared with a query contains an indexed 3-gram."""
     import random
 
-    from annotations.normtext import WINNOW
-
-    rng = random.Random(5)
-    words = [f"w{rng.randrange(50)}" for _ in range(400)]
-    kept = winnow(shingle_list(words))
-    for start in range(len(words) - WINNOW - 2):
-        run = shingle_list(words[start : start + WINNOW + 2])
+    rng = random.Random(length)
+    words = [f"w{rng.randrange(50)}" for _ in range(length)]
+    kept = sampled_hashes(words)
+    assert kept <= set(shingle_list(words))
+    assert len(kept) <= len(words) // STRIDE + 1
+    for start in range(len(words) - STRIDE - 1):
+        run = shingle_list(words[start : start + STRIDE + 2])
         assert kept & set(run), start
 
 

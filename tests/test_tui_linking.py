@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from annotations import store
@@ -192,3 +193,32 @@ async def test_export_from_palette_and_orphans(db_path: Path, tmp_path: Path) ->
         assert isinstance(app.screen, OrphansScreen)
         await pilot.press("escape")
         assert not isinstance(app.screen, OrphansScreen)
+
+
+async def test_articles_imported_since_last_run_are_indexed_and_linked_at_start(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list shows at once; a large backlog is indexed on every core, with a notice."""
+    first = seed(db_path, ARTICLES)[0]
+    db = connect(db_path)
+    text = db.execute("SELECT text FROM articles WHERE id = ?", [first]).fetchone()[0]
+    start = text.index(QUOTE)
+    ann = store.create_annotation(db, first, start, start + len(QUOTE), "claim", "tester")
+    db.close()
+    monkeypatch.setattr("tui.app.BULK_MIN", 2)
+    monkeypatch.setattr("annotations.matching.BULK_MIN", 2)
+    app = NewsmarkApp(db_path, Config(annotator="tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.link_counts:
+                break
+        messages = [n.message for n in app._notifications]
+        assert "Indexing 4 articles for cross-article matches\u2026" in messages
+        assert app.link_counts == {ann.uuid: 2}
+        assert len(app.article_rows) == 4
+        for _ in range(100):
+            if "Match index ready." in [n.message for n in app._notifications]:
+                break
+            await pilot.pause(0.05)
+        assert "Match index ready." in [n.message for n in app._notifications]

@@ -28,7 +28,7 @@ from annotations.importing import list_orphans
 from annotations.links import accept as accept_link
 from annotations.links import clusters, link_all, link_counts, links_for, suggest
 from annotations.links import reject as reject_link
-from annotations.matching import Matcher, index_pending
+from annotations.matching import BULK_MIN, Matcher, index_pending, unindexed_articles
 from annotations.model import Annotation
 from annotations.state import get_state, set_state
 from corpus.articles import Article, count_articles, get_article, list_articles
@@ -184,19 +184,34 @@ class NewsmarkApp(App[None]):
 
     @work(thread=True, exclusive=True, group="article-rows")
     def load_article_rows(self) -> None:
-        """Titles and counts for the whole corpus, read on a worker's own connection."""
+        """Titles and counts for the whole corpus, then the match index brought up to date.
+
+        Both on a worker's own connection. The list is shown first: indexing a large import
+        (or the whole corpus after an upgrade) can take a while, and reading need not wait.
+        """
         db = connect(self.db_path)
         try:
+            self.call_from_thread(self._show_article_rows, self._article_rows(db))
+            pending = len(unindexed_articles(db))
+            if pending >= BULK_MIN:
+                self.call_from_thread(
+                    self.notify,
+                    f"Indexing {pending:,} articles for cross-article matches…",
+                    timeout=5,
+                )
             new = index_pending(db)  # articles imported since the index was last updated
-            if new and db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone():
-                link_all(db, Matcher(db), restrict=set(new))
-            counts = store.counts_by_article(db)
-            rows = [
-                ArticleRow(a.id, a.title, a.outlet, counts.get(a.id, 0)) for a in list_articles(db)
-            ]
+            annotated = db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone()
+            if new and annotated and link_all(db, Matcher(db), restrict=set(new)):
+                self.call_from_thread(self._links_updated)
+            if pending >= BULK_MIN:
+                self.call_from_thread(self.notify, "Match index ready.", timeout=3)
         finally:
             db.close()
-        self.call_from_thread(self._show_article_rows, rows)
+
+    @staticmethod
+    def _article_rows(db: sqlite_utils.Database) -> list[ArticleRow]:
+        counts = store.counts_by_article(db)
+        return [ArticleRow(a.id, a.title, a.outlet, counts.get(a.id, 0)) for a in list_articles(db)]
 
     def _show_article_rows(self, rows: list[ArticleRow]) -> None:
         self.article_rows = rows

@@ -33,6 +33,7 @@ from rapidfuzz import fuzz  # noqa: E402
 
 from annotations.matching import Matcher, index_article, rebuild_index  # noqa: E402
 from annotations.normtext import normalise  # noqa: E402
+from annotations.postings import count_postings  # noqa: E402
 from corpus.articles import sha256_text  # noqa: E402
 from corpus.db import connect, write  # noqa: E402
 from corpus.migrations import now_iso  # noqa: E402
@@ -154,9 +155,13 @@ def main() -> None:
         rebuild_index(db)
         build = time.perf_counter() - t0
         print(f"index build: {build:.1f} s = {args.articles / build:,.0f} articles/s")
-        pages = db.execute("SELECT count(*) FROM ngrams").fetchone()[0]
+        keys = count_postings(db.conn)
+        blocks = db.execute("SELECT count(*), sum(length(keys)) FROM postings").fetchone()
         size_mb = os.path.getsize(path) / 1e6
-        print(f"postings: {pages:,}; database file {size_mb:,.0f} MB (text, FTS and index)")
+        print(
+            f"postings: {keys:,} in {blocks[0]:,} blocks ({blocks[1] / 1e6:,.0f} MB);"
+            f" database file {size_mb:,.0f} MB (text, FTS and index)"
+        )
 
         extra = make_article(random.Random(5), *vocabulary(random.Random(11)), args.chars)
         adds = []
