@@ -94,21 +94,17 @@ def insert_keys(conn: sqlite3.Connection, keys: Iterable[int]) -> None:
     new = sorted(set(keys))
     i = 0
     while i < len(new):
-        row = conn.execute(
-            "SELECT start, keys FROM postings WHERE start <= ? ORDER BY start DESC LIMIT 1",
-            [new[i]],
-        ).fetchone()
-        if row is None:  # before every block (or none yet): new blocks of their own
-            bound = _next_start(conn, new[i])
-            j = _upto(new, i, bound)
+        start, blob, bound = _block_at(conn, new[i])
+        j = _upto(new, i, bound)
+        if blob is None:  # before every block (or none yet): new blocks of their own
             _write_blocks(conn, new[i:j])
         else:
-            start, blob = row
-            bound = _next_start(conn, start)
-            j = _upto(new, i, bound)
             merged = sorted(set(unpack(blob)).union(new[i:j]))
-            conn.execute("DELETE FROM postings WHERE start = ?", [start])
-            _write_blocks(conn, merged, first_start=start)
+            if len(merged) <= 2 * BLOCK:
+                conn.execute("UPDATE postings SET keys = ? WHERE start = ?", [pack(merged), start])
+            else:
+                conn.execute("DELETE FROM postings WHERE start = ?", [start])
+                _write_blocks(conn, merged, first_start=start)
         i = j
 
 
@@ -117,22 +113,15 @@ def delete_keys(conn: sqlite3.Connection, keys: Iterable[int]) -> None:
     gone = sorted(set(keys))
     i = 0
     while i < len(gone):
-        row = conn.execute(
-            "SELECT start, keys FROM postings WHERE start <= ? ORDER BY start DESC LIMIT 1",
-            [gone[i]],
-        ).fetchone()
-        if row is None:
-            bound = _next_start(conn, gone[i])
-            i = _upto(gone, i, bound)  # smaller than every stored key: nothing to remove
-            continue
-        start, blob = row
-        j = _upto(gone, i, _next_start(conn, start))
-        remove = set(gone[i:j])
-        kept = [k for k in unpack(blob) if k not in remove]
-        if kept:
-            conn.execute("UPDATE postings SET keys = ? WHERE start = ?", [pack(kept), start])
-        else:
-            conn.execute("DELETE FROM postings WHERE start = ?", [start])
+        start, blob, bound = _block_at(conn, gone[i])
+        j = _upto(gone, i, bound)
+        if blob is not None:  # (keys before every block are not stored: nothing to do)
+            remove = set(gone[i:j])
+            kept = [k for k in unpack(blob) if k not in remove]
+            if kept:
+                conn.execute("UPDATE postings SET keys = ? WHERE start = ?", [pack(kept), start])
+            else:
+                conn.execute("DELETE FROM postings WHERE start = ?", [start])
         i = j
 
 
@@ -160,11 +149,21 @@ def count_for_article(conn: sqlite3.Connection, article_id: int) -> int:
     return total
 
 
-def _next_start(conn: sqlite3.Connection, after: int) -> int | None:
+def _block_at(conn: sqlite3.Connection, key: int) -> tuple[int, bytes | None, int | None]:
+    """(start, keys) of the block ``key`` belongs in, and where the next block starts.
+
+    With no block at or before ``key``, ``keys`` is ``None`` and the bound is the first
+    block's start (``None`` when there are no blocks).
+    """
     row = conn.execute(
-        "SELECT start FROM postings WHERE start > ? ORDER BY start LIMIT 1", [after]
+        "SELECT start, keys, (SELECT start FROM postings n WHERE n.start > p.start"
+        " ORDER BY n.start LIMIT 1) FROM postings p WHERE start <= ? ORDER BY start DESC LIMIT 1",
+        [key],
     ).fetchone()
-    return None if row is None else int(row[0])
+    if row is not None:
+        return int(row[0]), row[1], row[2]
+    first = conn.execute("SELECT start FROM postings ORDER BY start LIMIT 1").fetchone()
+    return key, None, None if first is None else int(first[0])
 
 
 def _upto(keys: Sequence[int], i: int, bound: int | None) -> int:
