@@ -20,14 +20,17 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,6 +41,13 @@ from annotations.postings import append_sorted, insert_keys, keys_for, last_key
 from corpus.db import write
 from corpus.migrations import now_iso
 
+try:
+    import fcntl
+except ImportError:  # Windows: no stale-folder clean-up
+    fcntl = None  # type: ignore[assignment]
+
+SPILL_PREFIX = ".newsmark-index-"  # spill folders, beside the database
+LOCK_NAME = "owner.lock"
 CHUNK = 1000  # articles per worker task
 PARTS = 256  # key ranges the spill files are cut into
 LOAD_KEYS = 1_000_000  # keys sorted and inserted per transaction while loading
@@ -51,6 +61,52 @@ def database_path(db: sqlite_utils.Database) -> str | None:
         if name == "main":
             return file or None
     return None
+
+
+@contextmanager
+def _spill_folder(parent: Path) -> Iterator[Path]:
+    """A temporary folder beside the database, locked while this build uses it.
+
+    The lock (``flock`` on a file inside) is what tells a later build that the folder is
+    not stale: it is released when the process ends, however it ends.
+    """
+    folder = Path(tempfile.mkdtemp(dir=parent, prefix=SPILL_PREFIX))
+    fd = None
+    if fcntl is not None:
+        fd = os.open(folder / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if fd is not None:
+            os.close(fd)
+
+
+def remove_stale_spills(folder: Path) -> list[Path]:
+    """Delete spill folders that a killed build left behind (nobody holds their lock)."""
+    if fcntl is None:
+        return []
+    removed = []
+    for spill in folder.glob(SPILL_PREFIX + "*"):
+        try:
+            fd = os.open(spill / LOCK_NAME, os.O_RDWR)
+        except FileNotFoundError:  # a build that is just starting, or one long dead
+            if spill.is_dir() and time.time() - spill.stat().st_mtime > 600:
+                shutil.rmtree(spill, ignore_errors=True)
+                removed.append(spill)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: a build is running
+            os.close(fd)
+            continue
+        os.close(fd)
+        shutil.rmtree(spill, ignore_errors=True)
+        removed.append(spill)
+    return removed
 
 
 def workers() -> int:
@@ -107,7 +163,8 @@ def bulk_index(
         raise ValueError("a bulk build needs a database file")
     chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
     count = max(1, min(processes or workers(), len(chunks)))
-    with tempfile.TemporaryDirectory(dir=Path(path).parent, prefix=".newsmark-index-") as tmp:
+    remove_stale_spills(Path(path).parent)
+    with _spill_folder(Path(path).parent) as tmp:
         jobs = [
             [(n, chunk) for n, chunk in enumerate(chunks) if n % count == w] for w in range(count)
         ]

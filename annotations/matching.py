@@ -139,7 +139,7 @@ def index_pending(
     db: sqlite_utils.Database,
     progress: Callable[[int], None] | None = None,
     batch: int = 2000,
-    bulk_min: int = BULK_MIN,
+    bulk_min: int | None = None,
 ) -> list[int]:
     """Index every article not yet in the index; returns their ids (new articles).
 
@@ -148,7 +148,7 @@ def index_pending(
     """
     _check_scheme(db)
     pending = unindexed_articles(db)
-    if len(pending) >= bulk_min and database_path(db) is not None:
+    if len(pending) >= (BULK_MIN if bulk_min is None else bulk_min) and database_path(db):
         try:
             bulk_index(db, pending, progress)
             return pending

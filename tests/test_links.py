@@ -137,7 +137,12 @@ def test_cli_search_json(tmp_path: Path) -> None:
     assert code == 0 and isinstance(json.loads(out), list)
 
 
-def test_cli_link_and_import_add_suggestions(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["in-process", "worker-processes"])
+def test_cli_link_and_import_add_suggestions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    if bulk:  # the path a large corpus takes: hashing in worker processes, ordered load
+        monkeypatch.setattr("annotations.matching.BULK_MIN", 1)
     db_path = str(tmp_path / "n.db")
     run("--db", db_path, "import", "--sample")
     db = connect(db_path)

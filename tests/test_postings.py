@@ -184,3 +184,64 @@ def test_a_bulk_build_leaves_no_spill_files(db: sqlite_utils.Database) -> None:
     bulkindex.bulk_index(db, [r[0] for r in _texts(db)])  # again, over what is there
     assert set(Path(path).parent.iterdir()) == before
     assert _stored(db) == serial
+
+
+def test_spill_folders_of_killed_builds_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    stale = tmp_path / f"{bulkindex.SPILL_PREFIX}dead"
+    live = tmp_path / f"{bulkindex.SPILL_PREFIX}running"
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / bulkindex.LOCK_NAME).touch()
+        (folder / "0.keys").write_bytes(b"\0" * 64)
+    fd = os.open(live / bulkindex.LOCK_NAME, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as a running build holds it
+    try:
+        assert bulkindex.remove_stale_spills(tmp_path) == [stale]
+        assert not stale.exists() and live.exists()
+    finally:
+        os.close(fd)
+    assert bulkindex.remove_stale_spills(tmp_path) == [live]
+
+
+def test_a_killed_bulk_build_leaves_a_usable_index(tmp_path: Path) -> None:
+    """SIGKILL mid-build: next time the spill folder is removed and the index completed."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from corpus.db import connect
+
+    path = tmp_path / "k.db"
+    db = connect(path)
+    _corpus(db, 400)
+    db.close()
+    script = (
+        "import sys; from corpus.db import connect; from annotations import bulkindex;"
+        "from annotations.matching import index_pending;"
+        "bulkindex.CHUNK = 5;"
+        "index_pending(connect(sys.argv[1]), bulk_min=1, progress=lambda n: print(n, flush=True))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()  # hashing is under way
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    time.sleep(0.5)  # its workers notice the closed pipe at their next chunk and stop
+    assert list(tmp_path.glob(f"{bulkindex.SPILL_PREFIX}*"))  # left behind by the kill
+    db = connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert len(unindexed_articles(db)) == 400  # nothing was marked indexed
+    index_pending(db, bulk_min=1)
+    assert unindexed_articles(db) == []
+    assert not list(tmp_path.glob(f"{bulkindex.SPILL_PREFIX}*"))
+    expected = sorted(set().union(*(keys_for(index_hashes(t), i) for i, t in _texts(db))))
+    assert _stored(db) == expected

@@ -222,3 +222,25 @@ async def test_articles_imported_since_last_run_are_indexed_and_linked_at_start(
                 break
             await pilot.pause(0.05)
         assert "Match index ready." in [n.message for n in app._notifications]
+
+
+async def test_a_failing_index_update_at_start_is_reported_and_reading_goes_on(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*_args: object, **_kw: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    seed(db_path, ARTICLES)
+    monkeypatch.setattr("annotations.matching.BULK_MIN", 1)
+    monkeypatch.setattr("annotations.matching.bulk_index", full_disk)
+    app = NewsmarkApp(db_path, Config(annotator="tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1
+        assert errors[0].startswith("The match index could not be updated: [Errno 28] No space")
+        assert "run `newsmark link` to retry" in errors[0]
+        assert len(app.article_rows) == 4 and app.is_running
+        await pilot.press("j")  # still reading

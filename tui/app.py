@@ -32,7 +32,7 @@ from annotations.matching import BULK_MIN, Matcher, index_pending, unindexed_art
 from annotations.model import Annotation
 from annotations.state import get_state, set_state
 from corpus.articles import Article, count_articles, get_article, list_articles
-from corpus.db import connect
+from corpus.db import connect, describe_error
 from corpus.errors import NewsmarkError
 from corpus.normalise import neutralise
 from corpus.samples import import_sample
@@ -199,10 +199,25 @@ class NewsmarkApp(App[None]):
                     f"Indexing {pending:,} articles for cross-article matches…",
                     timeout=5,
                 )
-            new = index_pending(db)  # articles imported since the index was last updated
-            annotated = db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone()
-            if new and annotated and link_all(db, Matcher(db), restrict=set(new)):
-                self.call_from_thread(self._links_updated)
+            try:
+                new = index_pending(db)  # articles imported since the index was last updated
+                annotated = db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone()
+                if new and annotated and link_all(db, Matcher(db), restrict=set(new)):
+                    self.call_from_thread(self._links_updated)
+            except (sqlite3.Error, OSError) as exc:  # reading and tagging still work
+                why = (
+                    describe_error(Path(self.db_path), exc)
+                    if isinstance(exc, sqlite3.Error)
+                    else exc
+                )
+                self.call_from_thread(
+                    self.notify,
+                    f"The match index could not be updated: {why}. Matches may be missing;"
+                    " run `newsmark link` to retry.",
+                    severity="error",
+                    timeout=10,
+                )
+                return
             if pending >= BULK_MIN:
                 self.call_from_thread(self.notify, "Match index ready.", timeout=3)
         finally:

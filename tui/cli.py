@@ -18,7 +18,14 @@ from annotations.config import Config, load_config, resolve_config_path
 from annotations.export import FORMATS, Filters, export_to_file, snapshot, write_stream
 from annotations.importing import IMPORT_FORMATS, import_file, list_orphans
 from annotations.links import link_all
-from annotations.matching import Matcher, index_pending, rebuild_index, search_corpus
+from annotations.matching import (
+    BULK_MIN,
+    Matcher,
+    index_pending,
+    rebuild_index,
+    search_corpus,
+    unindexed_articles,
+)
 from annotations.store import counts_by_article
 from corpus.articles import count_articles, list_articles
 from corpus.db import backup, connect, describe_error, resolve_db_path
@@ -177,7 +184,12 @@ def import_command(
 
 def _index_and_link_new(db: sqlite_utils.Database) -> None:
     """New articles join the match index, and existing annotations are matched against them."""
-    new_ids = index_pending(db)
+    pending = len(unindexed_articles(db))
+    show_bar = sys.stderr.isatty() and pending >= BULK_MIN
+    with click.progressbar(
+        length=pending, label="Indexing", file=sys.stderr, hidden=not show_bar
+    ) as bar:
+        new_ids = index_pending(db, progress=bar.update)
     if new_ids and db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone():
         added = link_all(db, Matcher(db), restrict=set(new_ids))
         if added:
