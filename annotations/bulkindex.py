@@ -17,27 +17,25 @@ is indexed) last, so an interrupted build leaves articles that are simply indexe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import sqlite_utils
 
-from annotations.normtext import index_hashes
-from annotations.postings import append_sorted, insert_keys, keys_for, last_key
+from annotations.indexworker import PARTS
+from annotations.postings import append_sorted, insert_keys, last_key
 from corpus.db import write
 from corpus.migrations import now_iso
 
@@ -48,11 +46,8 @@ except ImportError:  # Windows: no stale-folder clean-up
 
 SPILL_PREFIX = ".newsmark-index-"  # spill folders, beside the database
 LOCK_NAME = "owner.lock"
-CHUNK = 1000  # articles per worker task
-PARTS = 256  # key ranges the spill files are cut into
+CHUNK = 500  # articles a worker hashes into one spill file
 LOAD_KEYS = 1_000_000  # keys sorted and inserted per transaction while loading
-_STEP = (1 << 64) // PARTS
-BOUNDS = [-(1 << 63) + i * _STEP for i in range(1, PARTS)]  # where ranges 1.. begin
 
 
 def database_path(db: sqlite_utils.Database) -> str | None:
@@ -117,33 +112,6 @@ def workers() -> int:
     return max(1, min(cores, 8))
 
 
-def hash_chunk(db_path: str, ids: list[int], spill: str) -> tuple[list[tuple[int, int]], list[int]]:
-    """Hash ``ids`` into a sorted spill file; returns (article, 3-grams) and range offsets.
-
-    Runs in a worker process, which opens the database read-only itself: no article text
-    crosses a process boundary.
-    """
-    conn = sqlite3.connect(f"file:{quote(db_path)}?mode=ro", uri=True)
-    try:
-        rows = conn.execute(
-            "SELECT id, text FROM articles WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(ids)],
-        ).fetchall()
-    finally:
-        conn.close()
-    keys: list[int] = []
-    counts: list[tuple[int, int]] = []
-    for article_id, text in rows:
-        hashes = index_hashes(text)
-        keys.extend(keys_for(hashes, article_id))
-        counts.append((article_id, len(hashes)))
-    keys.sort()
-    with open(spill, "wb") as f:
-        array("q", keys).tofile(f)
-    offsets = [0, *(bisect_left(keys, b) for b in BOUNDS), len(keys)]
-    return counts, offsets
-
-
 class WorkerFailed(RuntimeError):
     """A hashing process could not finish (the caller indexes in-process instead)."""
 
@@ -165,10 +133,7 @@ def bulk_index(
     count = max(1, min(processes or workers(), len(chunks)))
     remove_stale_spills(Path(path).parent)
     with _spill_folder(Path(path).parent) as tmp:
-        jobs = [
-            [(n, chunk) for n, chunk in enumerate(chunks) if n % count == w] for w in range(count)
-        ]
-        _run_workers(path, Path(tmp), jobs, {n: len(c) for n, c in enumerate(chunks)}, progress)
+        _run_workers(path, tmp, chunks, count, progress)
         spills: list[tuple[str, list[int]]] = []
         counts: list[tuple[int, int]] = []
         for n in range(len(chunks)):
@@ -188,58 +153,60 @@ def bulk_index(
 def _run_workers(
     db_path: str,
     tmp: Path,
-    jobs: list[list[tuple[int, list[int]]]],
-    sizes: dict[int, int],
+    chunks: list[list[int]],
+    count: int,
     progress: Callable[[int], None] | None,
 ) -> None:
-    """One ``python -m annotations.bulkindex`` per core, each printing chunk numbers as done.
+    """``count`` hashing processes share the chunks: each asks for more as it finishes one.
 
-    Plain subprocesses rather than ``multiprocessing``: spawning re-imports the caller's main
-    module, which a script without a ``__main__`` guard cannot survive, and forking a process
-    that has threads (the app) is unsafe.
+    Plain subprocesses (``python -m annotations.indexworker``) rather than
+    ``multiprocessing``: spawning re-imports the caller's main module, which a script without
+    a ``__main__`` guard cannot survive, and forking a process that has threads (the app) is
+    unsafe. A chunk goes down a worker's stdin as one JSON line; its number comes back on
+    stdout when the chunk's spill file is complete.
     """
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    todo: queue.Queue[int] = queue.Queue()
+    for n in range(len(chunks)):
+        todo.put(n)
+    done: queue.Queue[int] = queue.Queue()
     procs: list[tuple[subprocess.Popen[str], Path]] = []
     try:
-        for w, job in enumerate(jobs):
-            job_file = tmp / f"job-{w}.json"
-            job_file.write_text(json.dumps({"db": db_path, "dir": str(tmp), "chunks": job}))
+        for w in range(count):
             log = tmp / f"worker-{w}.log"
             with open(log, "w") as err:
                 proc = subprocess.Popen(
-                    [*worker_command(), str(job_file)],
+                    [*worker_command(), db_path, str(tmp)],
+                    stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=err,
-                    stdin=subprocess.DEVNULL,
                     text=True,
                     env=env,
                 )
             procs.append((proc, log))
-        done: queue.Queue[int] = queue.Queue()
-        readers = [
-            threading.Thread(target=_read_done, args=(proc, done), daemon=True) for proc, _ in procs
+        feeders = [
+            threading.Thread(target=_feed, args=(proc, chunks, todo, done), daemon=True)
+            for proc, _ in procs
         ]
-        for r in readers:
-            r.start()
-        remaining = sum(len(j) for j in jobs)
-        while any(r.is_alive() for r in readers) or not done.empty():
+        for f in feeders:
+            f.start()
+        finished = 0
+        while any(f.is_alive() for f in feeders) or not done.empty():
             try:
                 n = done.get(timeout=0.1)
             except queue.Empty:
                 continue
-            remaining -= 1
+            finished += 1
             if progress:
-                progress(sizes[n])
-        for r in readers:
-            r.join()
+                progress(len(chunks[n]))
         for proc, log in procs:
             if proc.wait() != 0:
                 tail = log.read_text(errors="replace").strip().splitlines()[-1:]
                 raise WorkerFailed(f"indexing process exited with {proc.returncode}: {tail}")
-        if remaining:
-            raise WorkerFailed(f"{remaining} chunks were not indexed")
+        if finished < len(chunks):
+            raise WorkerFailed(f"{len(chunks) - finished} chunks of articles were not indexed")
     finally:
         for proc, _ in procs:
             if proc.poll() is None:
@@ -247,16 +214,46 @@ def _run_workers(
                 proc.wait()
 
 
-def worker_command() -> list[str]:
-    """How a hashing process is started (the job file's path is appended)."""
-    return [sys.executable, "-m", "annotations.bulkindex"]
-
-
-def _read_done(proc: subprocess.Popen[str], done: queue.Queue[int]) -> None:
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.strip().isdigit():
+def _feed(
+    proc: subprocess.Popen[str],
+    chunks: list[list[int]],
+    todo: queue.Queue[int],
+    done: queue.Queue[int],
+) -> None:
+    """Keep one worker two chunks ahead, until there are none left; then close its stdin."""
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        sent = 0
+        for _ in range(2):
+            sent += _send(proc, chunks, todo)
+        while sent:
+            line = proc.stdout.readline()
+            if not line.strip().isdigit():
+                return  # the worker died: the caller sees its exit status
             done.put(int(line))
+            sent -= 1
+            sent += _send(proc, chunks, todo)
+    except (BrokenPipeError, OSError):
+        return
+    finally:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+
+
+def _send(proc: subprocess.Popen[str], chunks: list[list[int]], todo: queue.Queue[int]) -> int:
+    try:
+        n = todo.get_nowait()
+    except queue.Empty:
+        return 0
+    assert proc.stdin is not None
+    proc.stdin.write(json.dumps([n, chunks[n]]) + "\n")
+    proc.stdin.flush()
+    return 1
+
+
+def worker_command() -> list[str]:
+    """How a hashing process is started (the database and spill folder are appended)."""
+    return [sys.executable, "-m", "annotations.indexworker"]
 
 
 def _load(db: sqlite_utils.Database, spills: list[tuple[str, list[int]]]) -> None:
@@ -289,19 +286,3 @@ def _load(db: sqlite_utils.Database, spills: list[tuple[str, list[int]]]) -> Non
     finally:
         for f in files:
             f.close()
-
-
-def _worker_main(job_file: str) -> None:
-    """Entry point of a hashing process: every chunk of its job, one line per chunk done."""
-    job = json.loads(Path(job_file).read_text())
-    folder = Path(job["dir"])
-    for n, ids in job["chunks"]:
-        counts, offsets = hash_chunk(job["db"], ids, str(folder / f"{n}.keys"))
-        result = folder / f"{n}.json"
-        result.with_suffix(".tmp").write_text(json.dumps({"counts": counts, "offsets": offsets}))
-        result.with_suffix(".tmp").replace(result)
-        print(n, flush=True)
-
-
-if __name__ == "__main__":
-    _worker_main(sys.argv[1])

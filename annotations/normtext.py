@@ -114,6 +114,20 @@ def sampled_hashes(words: list[str], stride: int = STRIDE) -> set[int]:
     return set(map(hash, zip(firsts, seconds, thirds, strict=False)))
 
 
+def words_of(text: str) -> list[str]:
+    """``NormText(text).words``, faster: what indexing a whole article needs.
+
+    Lower-casing the text before finding words gives the same words (and saves a pass)
+    unless lower-casing changes the length (as "İ" does) or depends on context (only the
+    Greek capital sigma does), so those texts take the usual path.
+    """
+    if "\u03a3" not in text:
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            return WORD_RE.findall(lowered)
+    return NormText(text).words
+
+
 def index_hashes(text: str) -> set[int]:
     """What the index stores for one article."""
-    return sampled_hashes(NormText(text).words)
+    return sampled_hashes(words_of(text))

@@ -16,7 +16,14 @@ from annotations.matching import (
     search_corpus,
     unindexed_articles,
 )
-from annotations.normtext import STRIDE, index_hashes, normalise, sampled_hashes, shingle_list
+from annotations.normtext import (
+    STRIDE,
+    index_hashes,
+    normalise,
+    sampled_hashes,
+    shingle_list,
+    words_of,
+)
 from annotations.postings import count_for_article, count_postings
 from corpus.articles import NewArticle, add_article
 from tests.fixture_matching import build
@@ -126,6 +133,16 @@ def test_search_never_raises(db: sqlite_utils.Database, query: str) -> None:
         _load(db, ['O\'Brien said "AND" 3.5% of U.S. NEAR(x) -foo * ^ {col}: words.'])
     for m in search_corpus(db, query):
         assert 0 <= m.score <= 100
+
+
+_TRICKY = "\u03a3\u03c3\u0130I\u0131i\u2019'_ \u0301\u212a\u01c5\u1e9e\u00df\u2160\u24b6-.9"
+
+
+@settings(max_examples=400)
+@given(st.text(max_size=60) | st.text(alphabet=_TRICKY + "AbΣΑΒ", max_size=40))
+def test_fast_words_of_an_article_equal_the_normaliser_words(text: str) -> None:
+    """Indexing lower-cases first; queries do not: the words must be the same all the same."""
+    assert words_of(text) == normalise(text).words
 
 
 def test_normaliser_maps_back_to_original() -> None:
