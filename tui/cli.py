@@ -307,7 +307,7 @@ def link_command(obj: Context, rebuild: bool) -> None:
         index_pending(db)
     annotations = db.execute("SELECT count(*) FROM annotations").fetchone()[0]
     with click.progressbar(
-        length=annotations, label="Linking", file=sys.stderr, hidden=not show
+        length=annotations, label="Linking", file=sys.stderr, hidden=not show or not annotations
     ) as bar:
         link_all(db, Matcher(db), progress=bar.update)
     counts = dict(db.execute("SELECT status, count(*) FROM links GROUP BY status").fetchall())
