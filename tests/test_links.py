@@ -159,3 +159,40 @@ def test_cli_link_and_import_add_suggestions(
     code, _, err = run("--db", db_path, "import", str(new))
     assert code == 0 and "1 new link suggestion" in err
     assert db.execute("SELECT count(*) FROM links").fetchone()[0] == before + 1
+
+
+def test_cli_remove_takes_annotations_links_and_postings_along(tmp_path: Path, seeded) -> None:
+    from annotations.postings import count_for_article
+
+    db, (a, b, c, d) = seeded
+    db_path = str(db.execute("PRAGMA database_list").fetchone()[2])
+    ann = _annotate(db, a, A, QUOTE)
+    found = links.suggest(db, Matcher(db), ann)
+    created = links.accept(db, next(k for k in found if k.target_article_id == b).id, "me")
+    on_c = _annotate(db, c, C, "the spokesman said today")
+    assert count_for_article(db.conn, b) > 0
+
+    # Unknown ids: an error naming them, and nothing removed.
+    code, _, err = run("--db", db_path, "remove", str(b), "999")
+    assert code == 1 and "no article with id 999" in err and "nothing removed" in err
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
+
+    # Declining the prompt removes nothing.
+    result = CliRunner().invoke(main, ["--db", db_path, "remove", str(b)], input="n\n")
+    assert result.exit_code == 1 and "Remove 1 article, 1 annotation and 1 link?" in result.stderr
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
+
+    result = CliRunner().invoke(main, ["--db", db_path, "remove", str(b), str(d)], input="y\n")
+    assert result.exit_code == 0
+    assert "removed 2 articles, 1 annotation and 1 link" in result.stderr
+    remaining = {r[0] for r in db.execute("SELECT id FROM articles")}
+    assert remaining == {a, c}
+    assert store.get_annotation(db, created.uuid) is None
+    assert store.get_annotation(db, ann.uuid) is not None and store.get_annotation(db, on_c.uuid)
+    assert {k.target_article_id for k in links.links_for(db, ann.uuid, include_rejected=True)} == {
+        c
+    }
+    assert count_for_article(db.conn, b) == 0 == count_for_article(db.conn, d)
+    assert {m.article_id for m in Matcher(db).find(QUOTE)} == {a, c}
+    code, _, err = run("--db", db_path, "remove", "--yes", str(c))
+    assert code == 0 and "removed 1 article, 1 annotation and 1 link" in err

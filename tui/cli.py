@@ -26,6 +26,7 @@ from annotations.matching import (
     search_corpus,
     unindexed_articles,
 )
+from annotations.removal import impact, remove_articles
 from annotations.store import counts_by_article
 from corpus.articles import count_articles, list_articles
 from corpus.db import backup, connect, describe_error, resolve_db_path
@@ -455,6 +456,38 @@ def orphans_command(obj: Context, as_json: bool) -> None:
             f"    article: {neutralise(r['article_title'] or r['article_url'] or '?')}"
             f"  reason: {r['reason']}  from: {neutralise(r['source'])}"
         )
+
+
+@main.command("remove")
+@click.argument("ids", nargs=-1, required=True, type=int, metavar="ID...")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+@user_errors
+def remove_command(obj: Context, ids: tuple[int, ...], yes: bool) -> None:
+    """Remove articles (ids as `newsmark articles` lists them) and their annotations.
+
+    Their annotations, undo history and links (from or to them) go too, and they leave the
+    match index. Asks first unless --yes; nothing is removed if any ID is unknown.
+    """
+    db = obj.db
+    found = impact(db, list(ids))
+    if found.missing:
+        unknown = ", ".join(map(str, found.missing))
+        raise NewsmarkError(
+            f"no article with id {unknown} (see `newsmark articles`); nothing removed"
+        )
+    what = (
+        f"{_plural(found.articles, 'article')}, {_plural(found.annotations, 'annotation')}"
+        f" and {_plural(found.links, 'link')}"
+    )
+    if not yes:
+        click.confirm(f"Remove {what}? This cannot be undone", abort=True, err=True)
+    remove_articles(db, list(ids))
+    click.echo(f"removed {what}", err=True)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @main.command("backup")
