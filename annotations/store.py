@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid as uuidlib
 from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlite_utils
 
@@ -111,9 +112,12 @@ def _record(
     action: str,
     before: Annotation | None,
     after: Annotation | None,
+    links: dict[str, Any] | None = None,
 ) -> None:
+    """One history row. ``links`` (a deletion's) is kept with ``before`` for its undo."""
     ann = after or before
     assert ann is not None
+    saved = {**before.as_row(), "links": links} if before and links else None
     db.execute("DELETE FROM history WHERE article_id = ? AND undone = 1", [ann.article_id])
     db.execute(
         "INSERT INTO history (article_id, action, annotation_uuid, before, after, at)"
@@ -122,7 +126,7 @@ def _record(
             ann.article_id,
             action,
             ann.uuid,
-            json.dumps(before.as_row()) if before else None,
+            json.dumps(saved or before.as_row()) if before else None,
             json.dumps(after.as_row()) if after else None,
             now_iso(),
         ],
@@ -246,9 +250,52 @@ def delete_annotation(db: sqlite_utils.Database, uuid: str) -> Annotation:
         before = get_annotation(db, uuid)
         if before is None:
             raise AnnotationError(f"annotation {uuid} does not exist")
+        links = _links_of(db, uuid)
         db.execute("DELETE FROM annotations WHERE uuid = ?", [uuid])
-        _record(db, "delete", before, None)
+        _record(db, "delete", before, None, links)
     return before
+
+
+# The links table belongs to annotations.links, which builds on this module; deleting an
+# annotation drops its links (and unsets the ones it was created from), so a deletion keeps
+# them here, as rows, for its undo: accepted and rejected decisions come back with it.
+
+
+def _links_of(db: sqlite_utils.Database, uuid: str) -> dict[str, Any]:
+    cursor = db.execute("SELECT * FROM links WHERE annotation_uuid = ? ORDER BY id", [uuid])
+    columns = [d[0] for d in cursor.description]
+    own = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    made_by = db.execute("SELECT id FROM links WHERE target_annotation_uuid = ?", [uuid])
+    return {"own": own, "made_by": [r[0] for r in made_by.fetchall()]}
+
+
+def _restore_links(db: sqlite_utils.Database, uuid: str, saved: dict[str, Any]) -> None:
+    for link in saved.get("own", []):
+        if not db.execute(
+            "SELECT 1 FROM articles WHERE id = ?", [link["target_article_id"]]
+        ).fetchone():
+            continue  # the other article was removed meanwhile
+        made = link.get("target_annotation_uuid")
+        if made and get_annotation(db, made) is None:
+            link = {**link, "target_annotation_uuid": None}
+        columns = [c for c in link if c != "id"]
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        db.execute(
+            f"INSERT INTO links ({names}) VALUES ({marks})"
+            ' ON CONFLICT (annotation_uuid, target_article_id, start, "end") DO UPDATE SET'
+            " status = excluded.status, target_annotation_uuid ="
+            " excluded.target_annotation_uuid, decided_at = excluded.decided_at",
+            [link[c] for c in columns],
+        )
+    ids = saved.get("made_by", [])
+    if ids:
+        marks = ", ".join("?" * len(ids))
+        db.execute(
+            f"UPDATE links SET target_annotation_uuid = ? WHERE id IN ({marks})"
+            " AND target_annotation_uuid IS NULL",
+            [uuid, *ids],
+        )
 
 
 def _restore(db: sqlite_utils.Database, uuid: str, state: str | None) -> Annotation | None:
@@ -258,11 +305,22 @@ def _restore(db: sqlite_utils.Database, uuid: str, state: str | None) -> Annotat
         if current is not None:
             db.execute("DELETE FROM annotations WHERE uuid = ?", [uuid])
         return current
-    target = Annotation(**json.loads(state))
+    saved_links = json.loads(state).get("links")
+    target = _annotation_in(state)
     if current is None:
-        return insert_annotation(db, target)
+        restored = insert_annotation(db, target)
+        if saved_links:
+            _restore_links(db, uuid, saved_links)
+        return restored
     _update(db, target)
     return replace(target, id=current.id)
+
+
+def _annotation_in(state: str) -> Annotation:
+    """The annotation a history state holds (a deletion's also holds its links)."""
+    fields = json.loads(state)
+    fields.pop("links", None)
+    return Annotation(**fields)
 
 
 def undo(db: sqlite_utils.Database, article_id: int) -> Change | None:
@@ -290,5 +348,5 @@ def _step(db: sqlite_utils.Database, article_id: int, undoing: bool) -> Change |
         target, other = (before, after) if undoing else (after, before)
         ann = _restore(db, uuid, target)
         db.execute("UPDATE history SET undone = ? WHERE id = ?", [1 if undoing else 0, hid])
-    shown = ann or Annotation(**json.loads(other or target))
+    shown = ann or _annotation_in(other or target)
     return Change(action, shown, undone=undoing)

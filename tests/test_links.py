@@ -196,3 +196,41 @@ def test_cli_remove_takes_annotations_links_and_postings_along(tmp_path: Path, s
     assert {m.article_id for m in Matcher(db).find(QUOTE)} == {a, c}
     code, _, err = run("--db", db_path, "remove", "--yes", str(c))
     assert code == 0 and "removed 1 article, 1 annotation and 1 link" in err
+
+
+def test_undoing_a_deletion_brings_back_its_links_and_decisions(seeded) -> None:
+    """Accepted and rejected links return with the annotation; a rejection stays final."""
+    db, (a, b, c, _d) = seeded
+    ann = _annotate(db, a, A, QUOTE)
+    found = {k.target_article_id: k for k in links.suggest(db, Matcher(db), ann)}
+    created = links.accept(db, found[b].id, "me")
+    links.reject(db, found[c].id)
+    before = sorted(
+        (k.target_article_id, k.status, k.target_annotation_uuid, k.decided_at)
+        for k in links.links_for(db, ann.uuid, include_rejected=True)
+    )
+
+    store.delete_annotation(db, ann.uuid)
+    assert links.links_for(db, ann.uuid, include_rejected=True) == []
+    assert store.undo(db, a) is not None
+    after = sorted(
+        (k.target_article_id, k.status, k.target_annotation_uuid, k.decided_at)
+        for k in links.links_for(db, ann.uuid, include_rejected=True)
+    )
+    assert after == before
+    restored = store.get_annotation(db, ann.uuid)
+    assert restored is not None
+    links.suggest(db, Matcher(db), restored)  # recomputing does not re-offer the rejection
+    statuses = {k.target_article_id: k.status for k in links.links_for(db, ann.uuid, True)}
+    assert statuses == {b: "accepted", c: "rejected"}
+    assert store.redo(db, a) is not None  # and deleting again still works
+    assert links.links_for(db, ann.uuid, include_rejected=True) == []
+
+    # Deleting the annotation an accept created, then undoing, re-attaches it to its link.
+    assert store.undo(db, a) is not None
+    store.delete_annotation(db, created.uuid)
+    (accepted,) = [k for k in links.links_for(db, ann.uuid) if k.status == "accepted"]
+    assert accepted.target_annotation_uuid is None
+    assert store.undo(db, b) is not None
+    (accepted,) = [k for k in links.links_for(db, ann.uuid) if k.status == "accepted"]
+    assert accepted.target_annotation_uuid == created.uuid
