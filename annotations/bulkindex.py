@@ -4,15 +4,16 @@ Adding articles one batch at a time inserts each batch's postings all over the B
 every batch rewrites most of its pages and a rebuild slows down as the index grows. A bulk
 build avoids both costs:
 
-1. Worker processes (one per core) each read a chunk of articles on their own read-only
-   connection, hash them, sort the chunk's posting keys and write them to a spill file, with
-   the offsets where each of ``PARTS`` key ranges begins.
+1. Worker processes (one per core, :mod:`annotations.indexworker`) take chunks of articles
+   as they finish the last, read them on their own read-only connection, hash them, and
+   write each chunk's sorted posting keys to a spill file, with the offsets where each of
+   ``PARTS`` key ranges begins.
 2. This process then loads the key ranges in order, each one gathered from every spill file
-   and sorted: SQLite only ever appends to the end of the B-tree.
+   and sorted: SQLite only ever appends blocks to the end of the index.
 
 Postings are committed range by range and the ``ngram_articles`` rows (which say an article
 is indexed) last, so an interrupted build leaves articles that are simply indexed again
-(``INSERT OR IGNORE`` makes the repeated keys harmless).
+(merging keys into blocks ignores the ones already there).
 """
 
 from __future__ import annotations
@@ -137,9 +138,9 @@ def bulk_index(
         spills: list[tuple[str, list[int]]] = []
         counts: list[tuple[int, int]] = []
         for n in range(len(chunks)):
-            result = json.loads((Path(tmp) / f"{n}.json").read_text())
+            result = json.loads((tmp / f"{n}.json").read_text())
             counts.extend(result["counts"])
-            spills.append((str(Path(tmp) / f"{n}.keys"), result["offsets"]))
+            spills.append((str(tmp / f"{n}.keys"), result["offsets"]))
         _load(db, spills)
         with write(db):
             db.conn.execute(
