@@ -26,8 +26,8 @@ class NormText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.norm = " ".join(WORD_RE.findall(text)).lower()
-        self.words = self.norm.split(" ") if self.norm else []
+        self.words = words_of(text)
+        self.norm = " ".join(self.words)
 
     def word_index(self, norm_offset: int) -> int:
         """The word containing (or just before) a position in ``norm``: count the spaces."""
@@ -115,17 +115,19 @@ def sampled_hashes(words: list[str], stride: int = STRIDE) -> set[int]:
 
 
 def words_of(text: str) -> list[str]:
-    """``NormText(text).words``, faster: what indexing a whole article needs.
+    """The normalised words of ``text``: its runs of word characters, lower-cased.
 
-    Lower-casing the text before finding words gives the same words (and saves a pass)
-    unless lower-casing changes the length (as "İ" does) or depends on context (only the
-    Greek capital sigma does), so those texts take the usual path.
+    Each word is lower-cased on its own, so a word's case never depends on what surrounds
+    it in the text. Lower-casing the whole text first and then finding the words gives the
+    same words with one pass fewer, unless lower-casing changes the length (as "İ" does) or
+    depends on context (only the Greek capital sigma does): those texts take the long way.
     """
     if "\u03a3" not in text:
         lowered = text.lower()
         if len(lowered) == len(text):
             return WORD_RE.findall(lowered)
-    return NormText(text).words
+    joined = " ".join(WORD_RE.findall(text)).lower()
+    return joined.split(" ") if joined else []
 
 
 def index_hashes(text: str) -> set[int]:

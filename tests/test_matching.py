@@ -18,6 +18,7 @@ from annotations.matching import (
 )
 from annotations.normtext import (
     STRIDE,
+    WORD_RE,
     index_hashes,
     normalise,
     sampled_hashes,
@@ -141,8 +142,14 @@ _TRICKY = "\u03a3\u03c3\u0130I\u0131i\u2019'_ \u0301\u212a\u01c5\u1e9e\u00df\u21
 @settings(max_examples=400)
 @given(st.text(max_size=60) | st.text(alphabet=_TRICKY + "AbΣΑΒ", max_size=40))
 def test_fast_words_of_an_article_equal_the_normaliser_words(text: str) -> None:
-    """Indexing lower-cases first; queries do not: the words must be the same all the same."""
-    assert words_of(text) == normalise(text).words
+    """Lower-casing the whole text first must give the words of the long way, always."""
+    joined = " ".join(WORD_RE.findall(text)).lower()
+    assert words_of(text) == (joined.split(" ") if joined else [])
+    norm = normalise(text)
+    assert norm.words == words_of(text) and norm.norm == " ".join(norm.words)
+    for i in range(len(norm.words)):  # each word maps back onto the same word of the text
+        start, end = norm.original_span(i, i)
+        assert text[start:end].lower() == norm.words[i]
 
 
 def test_normaliser_maps_back_to_original() -> None:
