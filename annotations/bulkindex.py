@@ -66,7 +66,10 @@ def _spill_folder(parent: Path) -> Iterator[Path]:
     The lock (``flock`` on a file inside) is what tells a later build that the folder is
     not stale: it is released when the process ends, however it ends.
     """
-    folder = Path(tempfile.mkdtemp(dir=parent, prefix=SPILL_PREFIX))
+    try:
+        folder = Path(tempfile.mkdtemp(dir=parent, prefix=SPILL_PREFIX))
+    except OSError as exc:
+        raise WorkerFailed(f"no room for spill files beside the database: {exc}") from exc
     fd = None
     if fcntl is not None:
         fd = os.open(folder / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
@@ -125,7 +128,8 @@ def bulk_index(
 ) -> None:
     """Index ``ids`` (articles not yet in the index) with every core.
 
-    Raises :class:`WorkerFailed` before anything is written if a worker process fails.
+    Raises :class:`WorkerFailed` before anything is written if a worker process fails or
+    its spill folder cannot be made.
     """
     path = database_path(db)
     if path is None:

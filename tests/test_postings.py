@@ -245,3 +245,20 @@ def test_a_killed_bulk_build_leaves_a_usable_index(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(f"{bulkindex.SPILL_PREFIX}*"))
     expected = sorted(set().union(*(keys_for(index_hashes(t), i) for i, t in _texts(db))))
     assert _stored(db) == expected
+
+
+def test_no_spill_folder_means_indexing_here(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    ids = _corpus(db, 12)
+
+    def refuse(*_args: object, **_kw: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    with pytest.raises(bulkindex.WorkerFailed, match="no room for spill files"):
+        bulkindex.bulk_index(db, ids)
+    assert index_pending(db, bulk_min=1) == ids
+    assert unindexed_articles(db) == []
