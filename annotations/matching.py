@@ -140,14 +140,17 @@ def index_pending(
     progress: Callable[[int], None] | None = None,
     batch: int = 2000,
     bulk_min: int | None = None,
+    pending: list[int] | None = None,
 ) -> list[int]:
     """Index every article not yet in the index; returns their ids (new articles).
 
     Many at once (a first import, a rebuild) go through :func:`bulk_index`, on every core
-    and in key order; a few are added here, one transaction per ``batch``.
+    and in key order; a few are added here, one transaction per ``batch``. ``pending`` is
+    :func:`unindexed_articles` when the caller already has it (it reads every article id).
     """
     _check_scheme(db)
-    pending = unindexed_articles(db)
+    if pending is None:
+        pending = unindexed_articles(db)
     if len(pending) >= (BULK_MIN if bulk_min is None else bulk_min) and database_path(db):
         try:
             bulk_index(db, pending, progress)

@@ -192,15 +192,15 @@ class NewsmarkApp(App[None]):
         db = connect(self.db_path)
         try:
             self.call_from_thread(self._show_article_rows, self._article_rows(db))
-            pending = len(unindexed_articles(db))
-            if pending >= BULK_MIN:
+            pending = unindexed_articles(db)
+            if len(pending) >= BULK_MIN:
                 self.call_from_thread(
                     self.notify,
-                    f"Indexing {pending:,} articles for cross-article matches…",
+                    f"Indexing {len(pending):,} articles for cross-article matches…",
                     timeout=5,
                 )
             try:
-                new = index_pending(db)  # articles imported since the index was last updated
+                new = index_pending(db, pending=pending)  # imported since the last update
                 annotated = db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone()
                 if new and annotated and link_all(db, Matcher(db), restrict=set(new)):
                     self.call_from_thread(self._links_updated)
@@ -218,7 +218,7 @@ class NewsmarkApp(App[None]):
                     timeout=10,
                 )
                 return
-            if pending >= BULK_MIN:
+            if len(pending) >= BULK_MIN:
                 self.call_from_thread(self.notify, "Match index ready.", timeout=3)
         finally:
             db.close()

@@ -185,12 +185,12 @@ def import_command(
 
 def _index_and_link_new(db: sqlite_utils.Database) -> None:
     """New articles join the match index, and existing annotations are matched against them."""
-    pending = len(unindexed_articles(db))
-    show_bar = sys.stderr.isatty() and pending >= BULK_MIN
+    pending = unindexed_articles(db)
+    show_bar = sys.stderr.isatty() and len(pending) >= BULK_MIN
     with click.progressbar(
-        length=pending, label="Indexing", file=sys.stderr, hidden=not show_bar
+        length=len(pending), label="Indexing", file=sys.stderr, hidden=not show_bar
     ) as bar:
-        new_ids = index_pending(db, progress=bar.update)
+        new_ids = index_pending(db, progress=bar.update, pending=pending)
     if new_ids and db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone():
         added = link_all(db, Matcher(db), restrict=set(new_ids))
         if added:
