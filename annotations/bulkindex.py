@@ -37,7 +37,7 @@ import sqlite_utils
 
 from annotations.indexworker import PARTS
 from annotations.postings import append_sorted, insert_keys, last_key
-from corpus.db import write
+from corpus.db import database_path, write
 from corpus.migrations import now_iso
 
 try:
@@ -49,14 +49,6 @@ SPILL_PREFIX = ".newsmark-index-"  # spill folders, beside the database
 LOCK_NAME = "owner.lock"
 CHUNK = 500  # articles a worker hashes into one spill file
 LOAD_KEYS = 1_000_000  # keys sorted and inserted per transaction while loading
-
-
-def database_path(db: sqlite_utils.Database) -> str | None:
-    """The file behind a connection, or ``None`` for an in-memory database."""
-    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return file or None
-    return None
 
 
 @contextmanager

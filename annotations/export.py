@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,9 +20,13 @@ from typing import IO, Any
 import sqlite_utils
 
 from annotations import store
+from annotations.labels import DEFAULT_LABELS, UNKNOWN_LABEL_COLOUR, Label
 from annotations.links import Link, links_for
 from annotations.model import Annotation
+from corpus import outputs
+from corpus.db import database_path
 from corpus.errors import NewsmarkError
+from corpus.normalise import neutralise
 
 FORMAT_NAME = "newsmark-annotations"
 FORMAT_VERSION = 1
@@ -339,10 +341,16 @@ def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def write_brat(db: sqlite_utils.Database, filters: Filters, folder: Path) -> int:
-    """One ``<article id>.txt`` and ``.ann`` per article, plus the cross-article links file."""
+def write_brat(
+    db: sqlite_utils.Database,
+    filters: Filters,
+    folder: Path,
+    labels: tuple[Label, ...] = DEFAULT_LABELS,
+) -> int:
+    """One ``<article id>.txt`` and ``.ann`` per article, brat's two configuration files (so
+    brat shows the label set in its colours), and the cross-article links file."""
     anns = selected(db, filters)
-    all_links = {a.uuid: links_for(db, a.uuid) for a in anns}
+    all_links = {a.uuid: links_for(db, a.uuid, include_rejected=True) for a in anns}
     articles = _articles(db, {a.article_id for a in anns})
     t_ids: dict[str, tuple[int, str]] = {}
     per_article: dict[int, list[Annotation]] = {}
@@ -357,9 +365,9 @@ def write_brat(db: sqlite_utils.Database, filters: Filters, folder: Path) -> int
             frags = _fragments(art.text, ann.start, ann.end)
             offsets = ";".join(f"{s} {e}" for s, e in frags)
             shown = " ".join(art.text[s:e] for s, e in frags)
-            lines.append(f"T{n}\t{brat_type(ann.label)} {offsets}\t{shown}")
+            lines.append(f"T{n}\t{brat_type(ann.label)} {offsets}\t{neutralise(shown)}")
             if ann.note:
-                note = " ".join(ann.note.split())
+                note = " ".join(neutralise(ann.note).split())
                 lines.append(f"#{n}\tAnnotatorNotes T{n}\t{note}")
         relations = 0
         for ann in group:
@@ -373,104 +381,145 @@ def write_brat(db: sqlite_utils.Database, filters: Filters, folder: Path) -> int
         (folder / f"{article_id}.ann").write_text(
             "\n".join(lines) + "\n", encoding="utf-8", newline="\n"
         )
-    rows = [
-        "source_file\tsource_id\ttarget_file\ttarget_id\ttarget_start\ttarget_end\tstatus\tscore"
-    ]
+    _write_brat_links(db, folder, anns, all_links, t_ids)
+    _write_brat_conf(folder, labels, sorted({a.label for a in anns}))
+    return len(anns)
+
+
+BRAT_LINK_COLUMNS = (
+    "source_file",
+    "source_id",
+    "target_file",
+    "target_id",
+    "target_start",
+    "target_end",
+    "status",
+    "score",
+    "source_annotation",
+    "target_annotation",
+)
+
+
+def _write_brat_links(
+    db: sqlite_utils.Database,
+    folder: Path,
+    anns: list[Annotation],
+    all_links: dict[str, list[Link]],
+    t_ids: dict[str, tuple[int, str]],
+) -> None:
+    """Links between articles (brat relations stay inside one document), every status.
+
+    ``target_annotation`` is the annotation whose span the target passage is (the one an
+    accept created, or one tagged there by hand); ``target_id`` its T-number when it was
+    exported too.
+    """
+    rows = ["\t".join(BRAT_LINK_COLUMNS)]
     for ann in anns:
-        for link in all_links[ann.uuid]:
-            target = link.target_annotation_uuid
-            same = target in t_ids and t_ids[target][0] == ann.article_id
-            if same:
-                continue
+        for link in sorted(
+            all_links[ann.uuid], key=lambda k: (k.target_article_id, k.start, k.end)
+        ):
+            target = link.target_annotation_uuid or _annotation_at(
+                db, link.target_article_id, link.start, link.end
+            )
+            if target in t_ids and t_ids[target][0] == ann.article_id:
+                continue  # written as an R line in the .ann file
             tid = t_ids[target][1] if target in t_ids else ""
-            tfile = f"{link.target_article_id}.ann"
             rows.append(
-                f"{ann.article_id}.ann\t{t_ids[ann.uuid][1]}\t{tfile}\t{tid}\t"
-                f"{link.start}\t{link.end}\t{link.status}\t{link.score}"
+                f"{ann.article_id}.ann\t{t_ids[ann.uuid][1]}\t{link.target_article_id}.ann\t"
+                f"{tid}\t{link.start}\t{link.end}\t{link.status}\t{link.score}\t"
+                f"{ann.uuid}\t{target or ''}"
             )
     (folder / BRAT_LINKS_FILE).write_text("\n".join(rows) + "\n", encoding="utf-8", newline="\n")
-    return len(anns)
+
+
+def _annotation_at(db: sqlite_utils.Database, article_id: int, start: int, end: int) -> str | None:
+    row = db.execute(
+        'SELECT uuid FROM annotations WHERE article_id = ? AND start = ? AND "end" = ?'
+        " ORDER BY id LIMIT 1",
+        [article_id, start, end],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def _write_brat_conf(folder: Path, labels: tuple[Label, ...], used: list[str]) -> None:
+    """``annotation.conf`` declares the entity types and the ``Linked`` relation;
+    ``visual.conf`` gives each its colour (labels not in the label set are grey)."""
+    colours = {brat_type(lab.name): lab.colour for lab in labels}
+    for name in used:
+        colours.setdefault(brat_type(name), UNKNOWN_LABEL_COLOUR)
+    conf = ["[entities]", *colours, "", "[relations]"]
+    conf += ["Linked\tArg1:<ENTITY>, Arg2:<ENTITY>", "", "[events]", "", "[attributes]", ""]
+    (folder / "annotation.conf").write_text("\n".join(conf), encoding="utf-8", newline="\n")
+    visual = ["[labels]", *(f"{t} | {t.replace('_', ' ')}" for t in colours), "Linked | Linked"]
+    visual += ["", "[drawing]"]
+    visual += [f"{t}\tbgColor:{c}, fgColor:white" for t, c in colours.items()]
+    visual += ["Linked\tcolor:#374151", ""]
+    (folder / "visual.conf").write_text("\n".join(visual), encoding="utf-8", newline="\n")
 
 
 # --- writing safely ----------------------------------------------------------------------
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def export_to_file(
-    db: sqlite_utils.Database, fmt: str, filters: Filters, dest: Path, force: bool
+    db: sqlite_utils.Database,
+    fmt: str,
+    filters: Filters,
+    dest: Path,
+    force: bool,
+    labels: tuple[Label, ...] = DEFAULT_LABELS,
 ) -> int:
-    """Write ``fmt`` to ``dest`` atomically (a folder for brat). Returns annotations written."""
+    """Write ``fmt`` to ``dest`` atomically (a folder for brat). Returns annotations written.
+
+    What may be written where is :mod:`corpus.outputs`' call: never the open database or a
+    folder holding it, a device or FIFO only written through, a folder replaced only if an
+    earlier export made it. A killed export's temporary files are removed first.
+    """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    dest = dest.expanduser()
-    parent = dest.parent if str(dest.parent) else Path(".")
-    if not parent.is_dir():
-        raise ExportError(f"{dest}: folder {parent} does not exist")
-    if dest.exists() and not force:
-        raise ExportError(f"{dest}: already exists; use --force to replace it")
+    source = database_path(db)
+    database = Path(source) if source else None
     if fmt == "brat":
-        return _export_brat(db, filters, dest, parent)
-    if dest.is_dir():
-        raise ExportError(f"{dest}: is a folder; the {fmt} format writes one file")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise ExportError(f"{dest}: cannot write in {parent} ({exc.strerror})") from exc
-    tmp = Path(tmp_name)
-    try:
+        target = outputs.check_folder_target(dest, database, force)
+        outputs.remove_leftovers(target.path, folder=True)
+        if not target.exists:  # the leftovers' clean-up may have put a cut swap back
+            target = outputs.check_folder_target(dest, database, force)
+        return _export_brat(db, filters, target.path, labels)
+    target = outputs.check_file_target(dest, database, force)
+    if target.through:
+        fd = outputs.open_through(target.path)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            count = write_stream(db, fmt, filters, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dest)
-        _fsync_dir(parent)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"{dest}: export failed, nothing was replaced ({exc.strerror})") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+            return write_stream(db, fmt, filters, out)
+    outputs.remove_leftovers(target.path)
+    with outputs.temp_file(target.path) as (fd, tmp):
+        try:
+            with open(fd, "w", encoding="utf-8", newline="\n", closefd=False) as out:
+                count = write_stream(db, fmt, filters, out)
+                out.flush()
+                os.fsync(fd)
+            os.replace(tmp, target.path)
+            outputs.fsync_dir(target.path.parent)
+        except OSError as exc:
+            raise ExportError(
+                f"{dest}: export failed, nothing was replaced ({exc.strerror})"
+            ) from exc
     return count
 
 
-def _export_brat(db: sqlite_utils.Database, filters: Filters, dest: Path, parent: Path) -> int:
-    if dest.exists() and not dest.is_dir():
-        raise ExportError(f"{dest}: is a file; the brat format writes a folder")
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise ExportError(f"{dest}: cannot write in {parent} ({exc.strerror})") from exc
-    try:
-        count = write_brat(db, filters, tmp)
-        for f in tmp.iterdir():
-            with f.open("rb") as fh:
-                os.fsync(fh.fileno())
-        old = None
-        if dest.exists():
-            old = parent / f".{dest.name}.old-{os.getpid()}"
-            os.replace(dest, old)
-        os.replace(tmp, dest)
-        _fsync_dir(parent)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise ExportError(f"{dest}: export failed, nothing was replaced ({exc.strerror})") from exc
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+def _export_brat(
+    db: sqlite_utils.Database, filters: Filters, dest: Path, labels: tuple[Label, ...]
+) -> int:
+    with outputs.temp_folder(dest) as tmp:
+        try:
+            count = write_brat(db, filters, tmp, labels)
+            for f in tmp.iterdir():
+                with f.open("rb") as fh:
+                    os.fsync(fh.fileno())
+            outputs.fsync_dir(tmp)
+            outputs.replace_folder(tmp, dest)
+        except OSError as exc:
+            raise ExportError(
+                f"{dest}: export failed, nothing was replaced ({exc.strerror})"
+            ) from exc
     return count
 
 

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 import sqlite_utils
 from rapidfuzz import fuzz
 
-from annotations.bulkindex import WorkerFailed, bulk_index, database_path
+from annotations.bulkindex import WorkerFailed, bulk_index
 from annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
 from annotations.postings import articles_with, delete_keys, insert_keys, keys_for
 from corpus.articles import delete_article
-from corpus.db import write
+from corpus.db import database_path, write
 from corpus.migrations import now_iso
 
 CHUNK_WORDS = 10  # partial_ratio slows steeply past ~64 characters of query

@@ -111,36 +111,44 @@ def describe_error(path: Path, exc: sqlite3.Error) -> str:
     return f"{path}: database error ({text})"
 
 
+def database_path(db: sqlite_utils.Database) -> str | None:
+    """The file behind a connection, or ``None`` for an in-memory database."""
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return file or None
+    return None
+
+
 def backup(db: sqlite_utils.Database, dest: Path, force: bool = False) -> Path:
     """Online backup (SQLite's backup API): a consistent copy even while the app writes.
 
-    Written to a temporary file beside ``dest`` and renamed, so a failed backup never leaves
-    half a file where a good one was.
+    Written to a locked temporary file beside ``dest`` and renamed, so a failed backup never
+    leaves half a file where a good one was, and a killed one's file is removed next time.
+    Never onto the database itself, its side files, a folder, or a device (see
+    :mod:`corpus.outputs`).
     """
-    import tempfile
+    from corpus import outputs
 
-    dest = dest.expanduser()
-    if dest.exists() and not force:
-        raise StoreError(f"{dest}: already exists; use --force to replace it")
-    if not dest.parent.is_dir():
-        raise StoreError(f"{dest}: folder {dest.parent} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        target = sqlite3.connect(tmp_name)
+    source = database_path(db)
+    target = outputs.check_file_target(dest, Path(source) if source else None, force)
+    if target.through:
+        raise StoreError(f"{dest}: is not a regular file; a backup must be written to a file")
+    outputs.remove_leftovers(target.path)
+    with outputs.temp_file(target.path) as (_fd, tmp):
         try:
-            db.conn.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            target.close()
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
-        raise StoreError(f"{dest}: backup failed, nothing was replaced ({exc})") from exc
-    return dest
+            copy = sqlite3.connect(str(tmp))
+            try:
+                db.conn.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+            with tmp.open("rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target.path)
+            outputs.fsync_dir(target.path.parent)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{dest}: backup failed, nothing was replaced ({exc})") from exc
+    return dest.expanduser()
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

@@ -134,3 +134,81 @@ async def test_app_opens_after_crashes(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.article is not None and app.annotations
+
+
+WRITE_OUTPUTS = """
+import sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from annotations.export import Filters, export_to_file
+from corpus.db import backup, connect
+db = connect({db!r})
+out = Path({out!r})
+print("ready", flush=True)
+n = 0
+while True:
+    export_to_file(db, "jsonl", Filters(), out / "a.jsonl", force=True)
+    export_to_file(db, "brat", Filters(), out / "brat", force=True)
+    backup(db, out / "copy.db", force=True)
+    print(f"round-{{n}}", flush=True)
+    n += 1
+"""
+
+
+def test_killed_exports_and_backups_never_lose_the_destination(tmp_path: Path) -> None:
+    """kill -9 during exports, brat swaps and backups: once written, a destination is always
+    there (checked continuously), and the next run removes every leftover temporary file."""
+    import threading
+
+    from annotations import store
+    from annotations.export import Filters, export_to_file
+    from corpus.articles import NewArticle, add_article
+    from corpus.db import backup
+
+    db_path = tmp_path / "src.db"
+    out = tmp_path / "out"
+    out.mkdir()
+    db = connect(db_path)
+    for i in range(60):
+        aid, _ = add_article(db, NewArticle(title=f"A{i}", text=f"Article {i} says " * 400))
+        for k in range(20):
+            store.create_annotation(db, aid, k * 10, k * 10 + 7, "claim", "crash")
+    export_to_file(db, "jsonl", Filters(), out / "a.jsonl", force=False)
+    export_to_file(db, "brat", Filters(), out / "brat", force=False)
+    backup(db, out / "copy.db")
+    missing: list[str] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            for name in ("a.jsonl", "brat", "copy.db"):
+                if not (out / name).exists():
+                    missing.append(name)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    code = WRITE_OUTPUTS.format(root=str(ROOT), db=str(db_path), out=str(out))
+    rng = random.Random(4)
+    try:
+        for _ in range(max(4, KILLS)):
+            child = subprocess.Popen(
+                [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == b"ready"
+            time.sleep(rng.uniform(0.02, 0.6))
+            child.send_signal(signal.SIGKILL)
+            _, err = child.communicate()
+            assert b"Traceback" not in err, err.decode()
+    finally:
+        stop.set()
+        watcher.join()
+    assert missing == []
+    export_to_file(db, "jsonl", Filters(), out / "a.jsonl", force=True)
+    export_to_file(db, "brat", Filters(), out / "brat", force=True)
+    backup(db, out / "copy.db", force=True)
+    assert sorted(p.name for p in out.iterdir()) == ["a.jsonl", "brat", "copy.db"]
+    copy = connect(out / "copy.db")
+    assert copy.execute("SELECT count(*) FROM annotations").fetchone()[0] == 1200
+    copy.close()
+    assert len(list((out / "brat").glob("*.ann"))) == 60

@@ -469,7 +469,7 @@ class NewsmarkApp(App[None]):
         db = connect(self.db_path)
         try:
             with snapshot(db):
-                count = export_to_file(db, fmt, Filters(), Path(path), force)
+                count = export_to_file(db, fmt, Filters(), Path(path), force, self.config.labels)
             message, severity = f"Exported {count} annotations to {path} ({fmt}).", "information"
         except (NewsmarkError, sqlite3.Error) as exc:
             message, severity = f"Export failed: {exc}", "error"

@@ -385,7 +385,7 @@ def export_command(
             count = write_stream(db, fmt, filters, sys.stdout)
             sys.stdout.flush()
         else:
-            count = export_to_file(db, fmt, filters, Path(output), force)
+            count = export_to_file(db, fmt, filters, Path(output), force, obj.config.labels)
     where = "standard output" if output == "-" else output
     click.echo(f"{count} annotation{'s' if count != 1 else ''} exported to {where}", err=True)
 
