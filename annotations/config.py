@@ -23,10 +23,14 @@ from pathlib import Path
 
 import platformdirs
 
+from annotations.keymap import check_keymap
 from annotations.labels import DEFAULT_LABELS, Label, parse_colour, valid_label_name
+from annotations.limits import MAX_ANNOTATOR_CHARS
 from corpus.errors import NewsmarkError
+from corpus.normalise import one_line
 
 ENV_CONFIG = "NEWSMARK_CONFIG"
+MAX_LISTED = 10  # problems or unknown names listed in one error
 
 
 class ConfigError(NewsmarkError):
@@ -72,6 +76,8 @@ def load_config(path: Path, required: bool = False) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML (nested too deeply)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from exc
     return parse_config(data, path)
@@ -79,12 +85,19 @@ def load_config(path: Path, required: bool = False) -> Config:
 
 def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
     where = str(path) if path else "config"
-    unknown = set(data) - {"annotator", "labels", "keys"}
+    unknown = sorted(set(data) - {"annotator", "labels", "keys"})
     if unknown:
-        raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+        shown = ", ".join(one_line(k, 40) for k in unknown[:MAX_LISTED])
+        more = f" and {len(unknown) - MAX_LISTED} more" if len(unknown) > MAX_LISTED else ""
+        raise ConfigError(
+            f"{where}: unknown setting{'s' if len(unknown) > 1 else ''} {shown}{more}"
+            " (known: annotator, labels, keys)"
+        )
     annotator = data.get("annotator", default_annotator())
     if not isinstance(annotator, str) or not annotator.strip():
         raise ConfigError(f"{where}: 'annotator' must be a non-empty string")
+    # the annotator is written into every annotation and export: keep it one safe line
+    annotator = one_line(annotator, MAX_ANNOTATOR_CHARS)
     labels = DEFAULT_LABELS
     if "labels" in data:
         labels = _parse_labels(data["labels"], where)
@@ -93,6 +106,12 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
         isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in keys_raw.items()
     ):
         raise ConfigError(f"{where}: [keys] must map binding ids to key names (strings)")
+    problems = check_keymap(keys_raw, {lab.name: lab.key for lab in labels}, where)
+    if problems:
+        more = len(problems) - MAX_LISTED
+        raise ConfigError(
+            "\n".join(problems[:MAX_LISTED]) + (f"\n... and {more} more" if more > 0 else "")
+        )
     return Config(annotator=annotator.strip(), labels=labels, keys=dict(keys_raw), path=path)
 
 

@@ -4,7 +4,12 @@ Every line is checked before anything is written; one bad line stops the whole f
 ``skip_bad`` is set. Annotations keep their ids, so importing twice adds nothing and two
 annotators' exports merge. Each annotation is attached by the article's sha256 when the text
 is identical, otherwise found by id/url/title and re-anchored (:mod:`annotations.anchoring`);
-one that cannot be placed confidently is kept as an orphan, never dropped or misplaced.
+one that cannot be placed confidently is kept as an orphan, never dropped or misplaced, and
+placed later when its article arrives (:func:`retry_orphans`).
+
+Everything read from a file is untrusted: strings are neutralised one character for one
+(so offsets hold) exactly as article text is, labels must be label names, notes have a
+limit. An id that comes back with other content is a conflict, never silently dropped.
 """
 
 from __future__ import annotations
@@ -18,15 +23,19 @@ import sqlite_utils
 
 from annotations.anchoring import reanchor
 from annotations.export import FORMAT_NAME, FORMAT_VERSION
+from annotations.labels import valid_label_name
+from annotations.limits import MAX_ANNOTATOR_CHARS, MAX_NOTE_CHARS
 from annotations.model import Annotation, context
-from annotations.store import get_annotation, insert_annotation
+from annotations.store import get_annotation, insert_annotation, replace_annotation
 from corpus.articles import sha256_text
 from corpus.db import write
 from corpus.errors import ImportRejected, NewsmarkError
 from corpus.importer import loads_strict
 from corpus.migrations import now_iso
+from corpus.normalise import lone_surrogate, neutralise, one_line
 
 IMPORT_FORMATS = ("jsonl", "prodigy")
+CONFLICT_CHOICES = ("keep", "replace")
 NAMESPACE = uuidlib.UUID("6f1c3a52-7d0e-4c1b-9a55-2f7b8e0d4c11")
 MAX_BYTES = 256 * 1024 * 1024
 
@@ -42,6 +51,9 @@ class ImportResult:
     present: int = 0
     orphaned: int = 0
     links: int = 0
+    placed: int = 0  # orphans of earlier imports placed now
+    kept: int = 0  # conflicts resolved by keeping the stored annotation
+    replaced: int = 0  # conflicts resolved by taking the incoming one
     problems: list[tuple[str, str]] = field(default_factory=list)
     applied: bool = False
 
@@ -107,20 +119,52 @@ def _int(obj: dict[str, Any], key: str) -> int:
     return value
 
 
-def _str(obj: dict[str, Any], key: str, required: bool = True, default: str = "") -> str:
+def _checked(value: str, key: str) -> str:
+    """A string from a file, made safe: no lone surrogate, unsafe characters neutralised."""
+    at = lone_surrogate(value)
+    if at is not None:
+        raise ImportRejected(
+            f"'{key}' holds a lone surrogate at character {at} (not valid Unicode; "
+            "JavaScript tools write these when they cut an emoji in half)"
+        )
+    return neutralise(value)
+
+
+def _str(
+    obj: dict[str, Any],
+    key: str,
+    required: bool = True,
+    default: str = "",
+    limit: int | None = None,
+) -> str:
     value = obj.get(key)
     if value is None and not required:
         return default
     if not isinstance(value, str):
         raise ImportRejected(f"'{key}' must be a string")
-    return value
+    if limit is not None and len(value) > limit:
+        raise ImportRejected(f"'{key}' is {len(value):,} characters; the limit is {limit:,}")
+    return _checked(value, key)
 
 
 def _opt_str(obj: dict[str, Any], key: str) -> str | None:
     value = obj.get(key)
     if value is not None and not isinstance(value, str):
         raise ImportRejected(f"'{key}' must be a string or null")
+    return None if value is None else _checked(value, key)
+
+
+def _label(value: str, key: str = "label") -> str:
+    if not valid_label_name(value):
+        raise ImportRejected(
+            f"'{key}' {one_line(value, 40)!r} is not a label name (1-32 letters, digits,"
+            " spaces or dashes)"
+        )
     return value
+
+
+def _annotator(value: str) -> str:
+    return one_line(value, MAX_ANNOTATOR_CHARS)
 
 
 def _article_ref(obj: object, key: str) -> ArticleRef:
@@ -158,9 +202,7 @@ def parse_record(obj: object, line: int, raw: str) -> Record:
         raise ImportRejected(f"'id' is not a UUID: {uuid[:40]!r}") from exc
     quote = _str(obj, "quote")
     start, end = _span(obj, quote)
-    label = _str(obj, "label")
-    if not label.strip():
-        raise ImportRejected("'label' is empty")
+    label = _label(_str(obj, "label"))
     links_raw = obj.get("links", [])
     if not isinstance(links_raw, list):
         raise ImportRejected("'links' must be a list")
@@ -195,8 +237,8 @@ def parse_record(obj: object, line: int, raw: str) -> Record:
         end,
         quote,
         label,
-        _str(obj, "note", required=False),
-        _str(obj, "annotator", required=False),
+        _str(obj, "note", required=False, limit=MAX_NOTE_CHARS),
+        _annotator(_str(obj, "annotator", required=False)),
         _str(obj, "created", required=False, default=stamp),
         _str(obj, "updated", required=False, default=stamp),
         tuple(links),
@@ -206,7 +248,7 @@ def parse_record(obj: object, line: int, raw: str) -> Record:
     )
 
 
-def parse_prodigy(obj: object, line: int, raw: str) -> list[Record]:
+def parse_prodigy(obj: object, line: int, raw: str, annotator: str = "") -> list[Record]:
     if not isinstance(obj, dict):
         raise ImportRejected("expected a JSON object")
     text = _str(obj, "text")
@@ -231,7 +273,7 @@ def parse_prodigy(obj: object, line: int, raw: str) -> list[Record]:
         start, end = _int(span, "start"), _int(span, "end")
         if not 0 <= start < end <= len(text):
             raise ImportRejected(f"spans[{i}]: [{start}, {end}) is outside the text")
-        label = _str(span, "label")
+        label = _label(_str(span, "label"))
         given = span.get("id")
         uid = (
             given
@@ -241,7 +283,19 @@ def parse_prodigy(obj: object, line: int, raw: str) -> list[Record]:
         stamp = now_iso()
         records.append(
             Record(
-                line, uid, ref, start, end, text[start:end], label, "", "", stamp, stamp, (), raw
+                line,
+                uid,
+                ref,
+                start,
+                end,
+                text[start:end],
+                label,
+                "",
+                _annotator(annotator),
+                stamp,
+                stamp,
+                (),
+                raw,
             )
         )
     return records
@@ -265,7 +319,9 @@ def detect_format(first: object) -> str:
     raise ImportRejected("not a Newsmark or Prodigy JSONL file (use --format to say which)")
 
 
-def read_file(path: Path, fmt: str | None) -> tuple[list[Record], list[tuple[str, str]]]:
+def read_file(
+    path: Path, fmt: str | None, annotator: str = ""
+) -> tuple[list[Record], list[tuple[str, str]]]:
     """Every record of the file, and every problem as (``file:line``, reason)."""
     lines = _lines(path)
     records: list[Record] = []
@@ -302,7 +358,7 @@ def read_file(path: Path, fmt: str | None) -> tuple[list[Record], list[tuple[str
             if fmt == "jsonl":
                 records.append(parse_record(obj, n, line))
             else:
-                records.extend(parse_prodigy(obj, n, line))
+                records.extend(parse_prodigy(obj, n, line, annotator))
         except ImportRejected as exc:
             problems.append((f"{path}:{n}", str(exc)))
     return records, problems
@@ -360,17 +416,30 @@ def _place(
 
 
 def import_file(
-    db: sqlite_utils.Database, path: Path, fmt: str | None = None, skip_bad: bool = False
+    db: sqlite_utils.Database,
+    path: Path,
+    fmt: str | None = None,
+    skip_bad: bool = False,
+    on_conflict: str | None = None,
+    annotator: str = "",
 ) -> ImportResult:
+    """Import one file, all or nothing (unless ``skip_bad``).
+
+    ``on_conflict`` says what to do with an id that is already stored (or earlier in the
+    file) with other content: ``keep`` the stored one, ``replace`` it (undoably), or, when
+    ``None``, report the line as a problem. ``annotator`` is given to Prodigy spans, which
+    carry none.
+    """
     result = ImportResult(str(path))
-    records, problems = read_file(path, fmt)
+    records, problems = read_file(path, fmt, annotator)
     result.problems = problems
     if problems and not skip_bad:
         return result
     try:
-        _apply(db, path, records, skip_bad, result)
+        _apply(db, path, records, skip_bad, on_conflict, result)
     except _Rollback:
         result.added = result.present = result.orphaned = result.links = 0
+        result.placed = result.kept = result.replaced = 0
         return result
     result.applied = True
     return result
@@ -381,58 +450,136 @@ def _apply(
     path: Path,
     records: list[Record],
     skip_bad: bool,
+    on_conflict: str | None,
     result: ImportResult,
 ) -> None:
     """Everything of one file in one transaction; :class:`_Rollback` undoes it all."""
     with write(db):
-        placed_records: list[tuple[Record, int]] = []
-        pending_problems: list[tuple[str, str]] = []
+        placed_records: list[Record] = []
+        pending: list[tuple[str, str]] = []
+        first_seen: dict[str, Record] = {}
         for rec in records:
-            if (
-                get_annotation(db, rec.uuid)
-                or db.execute("SELECT 1 FROM orphans WHERE uuid = ?", [rec.uuid]).fetchone()
-            ):
-                result.present += 1
-                continue
+            where = f"{path}:{rec.line}"
+            earlier = first_seen.setdefault(rec.uuid, rec)
+            if earlier is not rec:
+                diff = _differences(rec, earlier.label, earlier.note, earlier.quote)
+                if not diff:
+                    result.present += 1
+                    continue
+                if on_conflict != "replace":
+                    if on_conflict == "keep":
+                        result.kept += 1
+                    else:
+                        pending.append(
+                            (
+                                where,
+                                f"annotation {rec.uuid} conflicts with line {earlier.line}"
+                                f" of this file ({diff}); --on-conflict keep|replace chooses",
+                            )
+                        )
+                    continue
             try:
-                place = _place(
-                    db, rec.article, rec.start, rec.end, rec.quote, rec.prefix, rec.suffix
-                )
+                outcome = _settle(db, rec, on_conflict, path)
             except ImportRejected as exc:
-                pending_problems.append((f"{path}:{rec.line}", str(exc)))
+                pending.append((where, str(exc)))
                 continue
-            if isinstance(place, str):
-                _orphan(db, rec, place, path)
-                result.orphaned += 1
-                continue
-            article_id, start, end = place
-            text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
-            quote, prefix, suffix = context(text, start, end)
-            insert_annotation(
-                db,
-                Annotation(
-                    rec.uuid,
-                    article_id,
-                    start,
-                    end,
-                    quote,
-                    prefix,
-                    suffix,
-                    rec.label,
-                    rec.note,
-                    rec.annotator,
-                    rec.created,
-                    rec.updated,
-                ),
-            )
-            result.added += 1
-            placed_records.append((rec, article_id))
-        if pending_problems:
-            result.problems.extend(pending_problems)
+            if outcome in ("added", "placed", "replaced"):
+                placed_records.append(rec)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        if pending:
+            result.problems.extend(pending)
             if not skip_bad:
                 raise _Rollback()
-        for rec, _article_id in placed_records:
+        for rec in placed_records:
             result.links += _restore_links(db, rec)
+
+
+def _settle(db: sqlite_utils.Database, rec: Record, on_conflict: str | None, path: Path) -> str:
+    """Store one record; say what happened as an :class:`ImportResult` counter's name."""
+    stored = get_annotation(db, rec.uuid)
+    if stored is not None:
+        diff = _differences(rec, stored.label, stored.note, stored.quote)
+        if not diff:
+            return "present"
+        if on_conflict is None:
+            raise ImportRejected(
+                f"annotation {rec.uuid} conflicts with the stored one ({diff});"
+                " --on-conflict keep|replace chooses"
+            )
+        if on_conflict == "keep":
+            return "kept"
+        place = _place(db, rec.article, rec.start, rec.end, rec.quote, rec.prefix, rec.suffix)
+        if isinstance(place, str):
+            raise ImportRejected(f"annotation {rec.uuid} cannot replace the stored one: {place}")
+        replace_annotation(db, stored, _annotation(db, rec, *place))
+        return "replaced"
+    orphan = db.execute("SELECT label, note, quote FROM orphans WHERE uuid = ?", [rec.uuid])
+    row = orphan.fetchone()
+    if row is not None:
+        diff = _differences(rec, *row)
+        if diff and on_conflict is None:
+            raise ImportRejected(
+                f"annotation {rec.uuid} conflicts with the stored orphan ({diff});"
+                " --on-conflict keep|replace chooses"
+            )
+        if diff and on_conflict == "keep":
+            return "kept"
+        # the same annotation again (or its replacement): its article may be here now
+        place = _place(db, rec.article, rec.start, rec.end, rec.quote, rec.prefix, rec.suffix)
+        if isinstance(place, str):
+            if diff:
+                db.execute("DELETE FROM orphans WHERE uuid = ?", [rec.uuid])
+                _orphan(db, rec, place, path)
+                return "replaced"
+            return "present"
+        db.execute("DELETE FROM orphans WHERE uuid = ?", [rec.uuid])
+        insert_annotation(db, _annotation(db, rec, *place))
+        return "replaced" if diff else "placed"
+    place = _place(db, rec.article, rec.start, rec.end, rec.quote, rec.prefix, rec.suffix)
+    if isinstance(place, str):
+        _orphan(db, rec, place, path)
+        return "orphaned"
+    insert_annotation(db, _annotation(db, rec, *place))
+    return "added"
+
+
+def _differences(rec: Record, label: str, note: str, quote: str) -> str:
+    """What differs between an incoming record and what is stored under its id ("" if none)."""
+    out = []
+    for what, stored, incoming in (
+        ("label", label, rec.label),
+        ("note", note, rec.note),
+        ("quote", quote, rec.quote),
+    ):
+        if stored != incoming:
+            out.append(f"{what} {_short(stored)}, incoming {_short(incoming)}")
+    return "; ".join(out)
+
+
+def _short(value: str) -> str:
+    line = one_line(value, 30)
+    return line if line and " " not in line else f"\u201c{line}\u201d"
+
+
+def _annotation(
+    db: sqlite_utils.Database, rec: Record, article_id: int, start: int, end: int
+) -> Annotation:
+    text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    quote, prefix, suffix = context(text, start, end)
+    return Annotation(
+        rec.uuid,
+        article_id,
+        start,
+        end,
+        quote,
+        prefix,
+        suffix,
+        rec.label,
+        rec.note,
+        rec.annotator,
+        rec.created,
+        rec.updated,
+    )
 
 
 class _Rollback(Exception):
@@ -459,6 +606,49 @@ def _orphan(db: sqlite_utils.Database, rec: Record, reason: str, path: Path) -> 
             now_iso(),
         ],
     )
+
+
+def retry_orphans(db: sqlite_utils.Database) -> int:
+    """Place every orphan whose article has arrived; return how many were placed.
+
+    Run after articles are imported (CLI, app start) and by ``newsmark orphans --retry``.
+    Each orphan is read again from the line it came from, so it is placed exactly as a
+    fresh import of that line would place it, links included.
+    """
+    if db.execute("SELECT 1 FROM orphans LIMIT 1").fetchone() is None:
+        return 0
+    placed = 0
+    with write(db):
+        rows = db.execute("SELECT uuid, record, annotator FROM orphans ORDER BY id").fetchall()
+        for uuid, raw, annotator in rows:
+            rec = _orphan_record(str(uuid), str(raw), str(annotator))
+            if rec is None:
+                continue
+            try:
+                place = _place(
+                    db, rec.article, rec.start, rec.end, rec.quote, rec.prefix, rec.suffix
+                )
+            except ImportRejected:
+                continue
+            if isinstance(place, str) or get_annotation(db, rec.uuid) is not None:
+                continue
+            db.execute("DELETE FROM orphans WHERE uuid = ?", [rec.uuid])
+            insert_annotation(db, _annotation(db, rec, *place))
+            _restore_links(db, rec)
+            placed += 1
+    return placed
+
+
+def _orphan_record(uuid: str, raw: str, annotator: str) -> Record | None:
+    """The record an orphan was made from (a Prodigy line holds several: the one with its id)."""
+    try:
+        obj = loads_strict(raw)
+        if isinstance(obj, dict) and "spans" in obj and "quote" not in obj:
+            found = [r for r in parse_prodigy(obj, 0, raw, annotator) if r.uuid == uuid]
+            return found[0] if found else None
+        return parse_record(obj, 0, raw)
+    except (ValueError, ImportRejected):
+        return None
 
 
 def _restore_links(db: sqlite_utils.Database, rec: Record) -> int:

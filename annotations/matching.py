@@ -27,6 +27,7 @@ import sqlite_utils
 from rapidfuzz import fuzz
 
 from annotations.bulkindex import WorkerFailed, bulk_index
+from annotations.limits import MAX_QUERY_CHARS
 from annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
 from annotations.postings import articles_with, delete_keys, insert_keys, keys_for
 from corpus.articles import delete_article
@@ -359,8 +360,12 @@ def search_corpus(
     exclude: set[int] | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[Match]:
-    """Ranked fuzzy matches of a typed phrase across the corpus (best per article)."""
-    words = normalise(query).words
+    """Ranked fuzzy matches of a typed phrase across the corpus (best per article).
+
+    A query longer than :data:`MAX_QUERY_CHARS` is cut there: matching cost grows with the
+    query, and a pasted page must not hold the caller for minutes.
+    """
+    words = normalise(query[:MAX_QUERY_CHARS]).words
     if not words:
         return []
     extra: list[int] = []

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from annotations.limits import MAX_NOTE_CHARS
 from annotations.model import Annotation, context
 from corpus.articles import get_article
 from corpus.db import write
@@ -166,7 +167,7 @@ def insert_annotation(db: sqlite_utils.Database, ann: Annotation) -> Annotation:
 def _update(db: sqlite_utils.Database, ann: Annotation) -> None:
     db.execute(
         'UPDATE annotations SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,'
-        " label = ?, note = ?, updated = ? WHERE uuid = ?",
+        " label = ?, note = ?, annotator = ?, created = ?, updated = ? WHERE uuid = ?",
         [
             ann.start,
             ann.end,
@@ -175,10 +176,37 @@ def _update(db: sqlite_utils.Database, ann: Annotation) -> None:
             ann.suffix,
             ann.label,
             ann.note,
+            ann.annotator,
+            ann.created,
             ann.updated,
             ann.uuid,
         ],
     )
+
+
+def _check_note(note: str) -> None:
+    if len(note) > MAX_NOTE_CHARS:
+        raise AnnotationError(
+            f"the note is {len(note):,} characters; notes are limited to {MAX_NOTE_CHARS:,}"
+        )
+
+
+def replace_annotation(db: sqlite_utils.Database, before: Annotation, after: Annotation) -> None:
+    """Put ``after`` in place of ``before`` (same uuid), undoably: an import's ``replace``.
+
+    The caller is inside a transaction. Moving to another article is a deletion there and a
+    creation here, so each article's undo history stays its own.
+    """
+    _check_note(after.note)
+    if before.article_id == after.article_id:
+        _update(db, after)
+        _record(db, "replace", before, after)
+        return
+    links = _links_of(db, before.uuid)
+    db.execute("DELETE FROM annotations WHERE uuid = ?", [before.uuid])
+    _record(db, "delete", before, None, links)
+    insert_annotation(db, after)
+    _record(db, "create", None, after)
 
 
 def create_annotation(
@@ -191,6 +219,7 @@ def create_annotation(
     note: str = "",
 ) -> Annotation:
     """Tag ``[start, end)`` of the stored text with ``label``."""
+    _check_note(note)
     with write(db):
         text = _article_text(db, article_id)
         _check_span(text, start, end)
@@ -238,6 +267,7 @@ def relabel(db: sqlite_utils.Database, uuid: str, label: str) -> Annotation:
 
 
 def set_note(db: sqlite_utils.Database, uuid: str, note: str) -> Annotation:
+    _check_note(note)
     return _modify(db, uuid, "note", note=note)
 
 

@@ -39,51 +39,142 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return default_db_path()
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, create: bool) -> bool:
     """Refuse, before SQLite touches it, a path that is not (and cannot become) our file.
 
-    The file itself is never opened here: closing any descriptor of a database file drops
-    every POSIX lock this process holds on it, which corrupts other open connections.
-    SQLite's own first read reports a file that is not a database.
+    Returns whether the file can be written. The file itself is never opened here: closing
+    any descriptor of a database file drops every POSIX lock this process holds on it, which
+    corrupts other open connections. SQLite's own first read reports a file that is not a
+    database.
     """
     if path.exists():
         if path.is_dir():
             raise StoreError(f"{path}: is a folder, not a database file; pass a file path")
-        if not os.access(path, os.W_OK):
-            raise StoreError(
-                f"{path}: the database file is read-only; Newsmark saves every change as you "
-                "make it, so it needs write access (check the file's permissions, or copy it)"
-            )
-    else:
-        parent = path.parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot create folder {parent} ({exc.strerror})") from exc
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    if not create:
+        raise StoreError(
+            f"no database at {path} (nothing was created); check --db / NEWSMARK_DB, or"
+            " import articles first with `newsmark import`"
+        )
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create folder {parent} ({exc.strerror})") from exc
+    return True
 
 
-def connect(path: str | os.PathLike[str]) -> sqlite_utils.Database:
+def read_only(db: sqlite_utils.Database) -> bool:
+    """Whether ``db`` was opened read-only (see :func:`connect`)."""
+    return bool(getattr(db, "newsmark_read_only", False))
+
+
+class ReadOnlyError(StoreError):
+    """A change was asked of a database opened read-only."""
+
+
+def check_writable(db: sqlite_utils.Database) -> None:
+    if read_only(db):
+        raise ReadOnlyError(
+            f"{database_path(db)}: the database is read-only (no write permission, a"
+            " read-only file system or an immutable file); nothing can be saved to it"
+        )
+
+
+def connect(
+    path: str | os.PathLike[str], *, readable_only: bool = False, create: bool = True
+) -> sqlite_utils.Database:
     """Open (creating and migrating if needed) the database at ``path``.
 
     The connection is in autocommit mode: nothing is held open between user actions, and
     writes are grouped explicitly with :func:`write`.
+
+    ``readable_only`` is for commands that only read (and the app, which then says it is
+    read-only): a file that cannot be written is opened read-only instead of refused.
+    ``create=False`` refuses a missing file instead of creating it (a typo in ``--db`` must
+    not make a new empty database). A file made by a newer Newsmark is refused untouched.
     """
     from corpus.migrations import migrate
 
     p = Path(path)
-    if str(p) != ":memory:":
-        _check_file(p)
+    memory = str(p) == ":memory:"
+    writable = True if memory else _check_file(p, create)
+    if not writable and not readable_only:
+        raise StoreError(
+            f"{p}: the database file is read-only; Newsmark saves every change as you "
+            "make it, so it needs write access (check the file's permissions, or copy it)"
+        )
     try:
-        conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        if writable:
+            conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            _check_version(conn, p)
+        else:
+            conn = _connect_read_only(p)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        _enable_wal(conn)
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if writable:
+            _enable_wal(conn)
+            conn.execute("PRAGMA synchronous = NORMAL")
         db = sqlite_utils.Database(conn)
-        migrate(db)
+        if writable:
+            migrate(db)
+        _check_tables(db, p)
     except sqlite3.DatabaseError as exc:
         raise StoreError(describe_error(p, exc)) from exc
+    db.newsmark_read_only = not writable  # type: ignore[attr-defined]
     return db
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file made by a newer Newsmark before anything (even WAL mode) is written."""
+    from corpus.migrations import LATEST_VERSION
+
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > LATEST_VERSION:
+        conn.close()
+        raise StoreError(
+            f"{path}: made by a newer Newsmark (schema {version}, this one knows"
+            f" {LATEST_VERSION}): upgrade Newsmark; the file was not changed"
+        )
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """``mode=ro``, or ``immutable=1`` where not even the ``-shm`` file can be made."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}"
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        _check_version(conn, path)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        _check_version(conn, path)
+    conn.isolation_level = None
+    from corpus.migrations import LATEST_VERSION
+
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version < LATEST_VERSION:
+        conn.close()
+        raise StoreError(
+            f"{path}: needs upgrading (schema {version} to {LATEST_VERSION}) but is read-only;"
+            " open it once with write access"
+        )
+    return conn
+
+
+def _check_tables(db: sqlite_utils.Database, path: Path) -> None:
+    from corpus.migrations import REQUIRED_TABLES
+
+    have = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = sorted(REQUIRED_TABLES - have)
+    if missing:
+        db.conn.close()
+        raise StoreError(
+            f"{path}: the database is damaged (table{'s' if len(missing) > 1 else ''}"
+            f" {', '.join(missing)} missing); restore it from a backup, or pass another file"
+            " with --db"
+        )
 
 
 def describe_error(path: Path, exc: sqlite3.Error) -> str:
@@ -174,7 +265,9 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One committed unit of work: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or rollback on error.
 
     Nested use joins the outer transaction through a savepoint, so helpers can be composed.
+    On a read-only database it raises :class:`ReadOnlyError` before anything is tried.
     """
+    check_writable(db)
     if db.conn.in_transaction:
         with db.atomic():
             yield db

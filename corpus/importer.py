@@ -7,7 +7,9 @@ transaction, so one bad file never costs the good ones and a crash never leaves 
 
 from __future__ import annotations
 
+import codecs
 import glob
+import io
 import json
 import os
 import stat
@@ -22,7 +24,7 @@ from corpus.articles import NewArticle, add_article
 from corpus.db import write
 from corpus.decode import decode_bytes
 from corpus.errors import ImportRejected
-from corpus.normalise import normalise_text
+from corpus.normalise import lone_surrogate, normalise_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -119,15 +121,9 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
     ``O_NOFOLLOW | O_NONBLOCK`` and a check on the open descriptor close the gap between
     looking at the path and opening it (a FIFO never blocks us, a swapped-in link is refused).
     """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise ImportRejected(f"cannot open ({exc.strerror})") from exc
+    fd = _open_regular(path)
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ImportRejected(f"not a regular file ({_kind(st.st_mode)})")
         if st.st_size > max_bytes:
             raise ImportRejected(f"too big ({st.st_size:,} bytes; the limit is {max_bytes:,})")
         data = fh.read(max_bytes + 1)
@@ -220,8 +216,14 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 
 def loads_strict(line: str) -> object:
-    """JSON as RFC 8259 means it: no NaN/Infinity, no duplicate keys."""
-    return json.loads(line, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+    """JSON as RFC 8259 means it: no NaN/Infinity, no duplicate keys; nesting too deep for
+    the parser is a ``ValueError`` like any other bad line, not a ``RecursionError``."""
+    try:
+        return json.loads(
+            line, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
+        )
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def article_from_json(obj: object, path: Path, encoding: str) -> NewArticle:
@@ -233,6 +235,14 @@ def article_from_json(obj: object, path: Path, encoding: str) -> NewArticle:
     for key in ("title", "source", "outlet", "url"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise ImportRejected(f"'{key}' must be a string")
+    for key in ("text", "title", "source", "outlet", "url", "published"):
+        value = obj.get(key)
+        at = lone_surrogate(value) if isinstance(value, str) else None
+        if at is not None:
+            raise ImportRejected(
+                f"'{key}' holds a lone surrogate at character {at} (not valid Unicode;"
+                " JavaScript tools write these when they cut an emoji in half)"
+            )
     body = normalise_text(text).strip("\n")
     title = obj.get("title") or first_line_title(body, fallback=path.stem)
     outlet = obj.get("outlet") or obj.get("source")
@@ -247,31 +257,12 @@ def article_from_json(obj: object, path: Path, encoding: str) -> NewArticle:
     )
 
 
-def parse_file(
-    path: Path, encoding: str | None, max_bytes: int
-) -> tuple[list[NewArticle], list[tuple[str, str]]]:
-    """Articles in one file, and the (location, reason) of every part that was refused."""
+def parse_file(path: Path, encoding: str | None, max_bytes: int) -> NewArticle:
+    """The article in one ``.txt`` or ``.md`` file (JSONL goes through :func:`import_jsonl`)."""
     data = read_regular_file(path, max_bytes)
     decoded = decode_bytes(data, encoding)
-    if path.suffix.lower() != ".jsonl":
-        markdown = path.suffix.lower() in (".md", ".markdown")
-        return [article_from_text(decoded.text, path, decoded.encoding, markdown)], []
-    articles: list[NewArticle] = []
-    bad: list[tuple[str, str]] = []
-    for number, line in enumerate(decoded.text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            try:
-                obj = loads_strict(line)
-            except ValueError as exc:
-                raise ImportRejected(f"invalid JSON ({exc})") from exc
-            articles.append(article_from_json(obj, path, decoded.encoding))
-        except ImportRejected as exc:
-            bad.append((f"{path}:{number}", str(exc)))
-    if not articles and not bad:
-        raise ImportRejected("no articles in this JSONL file")
-    return articles, bad
+    markdown = path.suffix.lower() in (".md", ".markdown")
+    return article_from_text(decoded.text, path, decoded.encoding, markdown)
 
 
 def import_paths(
@@ -292,13 +283,127 @@ def import_paths(
             continue
         report.files += 1
         try:
-            articles, bad = parse_file(source.path, encoding, max_bytes)
+            if source.path.suffix.lower() == ".jsonl":
+                import_jsonl(db, source.path, encoding, max_bytes, report)
+                continue
+            article = parse_file(source.path, encoding, max_bytes)
         except ImportRejected as exc:
             report.rejected.append((str(source.path), str(exc)))
             continue
-        report.rejected.extend(bad)
-        store_articles(db, articles, report)
+        store_articles(db, [article], report)
     return report
+
+
+JSONL_BATCH_ARTICLES = 500
+JSONL_BATCH_CHARS = 16 * 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
+
+
+def import_jsonl(
+    db: sqlite_utils.Database,
+    path: Path,
+    encoding: str | None,
+    max_line: int,
+    report: ImportReport,
+) -> None:
+    """A JSONL corpus, read line by line: memory is bounded by the longest line (at most
+    ``max_line`` characters; a longer one is skipped and reported), never by the file.
+
+    Articles are stored in batches, each one transaction; importing the file again after an
+    interruption adds only what is missing (articles are matched by their text).
+    """
+    fd = _open_regular(path)
+    with os.fdopen(fd, "rb") as raw:
+        sniff = raw.read(_SNIFF_BYTES)
+        if not sniff.strip():
+            raise ImportRejected("empty file" if not sniff else "empty file (only whitespace)")
+        used = encoding or _jsonl_encoding(sniff)
+        raw.seek(0)
+        try:
+            text = io.TextIOWrapper(raw, encoding=used, errors="strict", newline="\n")
+        except LookupError as exc:
+            raise ImportRejected(f"unknown encoding {used!r}") from exc
+        batch: list[NewArticle] = []
+        size = 0
+        found = 0
+        number = 0
+        while True:
+            try:
+                line = text.readline(max_line + 1)
+            except UnicodeDecodeError as exc:
+                report.rejected.append(
+                    (
+                        f"{path}:{number + 1}",
+                        f"not valid {used} ({exc.reason}); the rest of the file was not read"
+                        " (--encoding NAME if you know the file's encoding)",
+                    )
+                )
+                break
+            if not line:
+                break
+            number += 1
+            if len(line) > max_line and not line.endswith("\n"):
+                _skip_rest_of_line(text)
+                report.rejected.append(
+                    (f"{path}:{number}", f"line too long (over {max_line:,} characters)")
+                )
+                continue
+            if not line.strip():
+                continue
+            found += 1
+            try:
+                try:
+                    obj = loads_strict(line)
+                except ValueError as exc:
+                    raise ImportRejected(f"invalid JSON ({exc})") from exc
+                article = article_from_json(obj, path, used)
+            except ImportRejected as exc:
+                report.rejected.append((f"{path}:{number}", str(exc)))
+                continue
+            batch.append(article)
+            size += len(article.text)
+            if len(batch) >= JSONL_BATCH_ARTICLES or size >= JSONL_BATCH_CHARS:
+                store_articles(db, batch, report)
+                batch, size = [], 0
+        if batch:
+            store_articles(db, batch, report)
+        if not found and number:
+            raise ImportRejected("no articles in this JSONL file")
+
+
+def _skip_rest_of_line(text: io.TextIOWrapper) -> None:
+    while True:
+        chunk = text.readline(1 << 20)
+        if not chunk or chunk.endswith("\n"):
+            return
+
+
+def _jsonl_encoding(sniff: bytes) -> str:
+    """JSON is UTF-8 (RFC 8259); a BOM or a failed strict decode of the start says otherwise."""
+    if sniff.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sniff.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    cut = sniff[: sniff.rfind(b"\n") + 1] or sniff
+    try:
+        cut.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return decode_bytes(cut).encoding
+
+
+def _open_regular(path: Path) -> int:
+    """Open ``path`` for reading only if it is a regular file (see :func:`read_regular_file`)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ImportRejected(f"cannot open ({exc.strerror})") from exc
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise ImportRejected(f"not a regular file ({_kind(st.st_mode)})")
+    return fd
 
 
 def store_articles(

@@ -258,6 +258,21 @@ MIGRATIONS += (
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
+# Tables a current database must have; a file without one of them is damaged.
+REQUIRED_TABLES = frozenset(
+    {
+        "articles",
+        "articles_fts",
+        "annotations",
+        "history",
+        "app_state",
+        "links",
+        "ngram_articles",
+        "orphans",
+        "postings",
+        "migrations",
+    }
+)
 
 
 def now_iso() -> str:

@@ -35,3 +35,32 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return neutralise(text)
+
+
+# Stored strings are drawn and printed through :func:`one_line` (or :func:`neutralise` for
+# text that keeps its lines), whoever wrote them: a database written by an older version may
+# hold what import now refuses. Past this many characters a line is cut before any work.
+DISPLAY_LIMIT = 2_000
+
+
+def one_line(text: str, limit: int = DISPLAY_LIMIT) -> str:
+    """Untrusted text for a single line of a screen or a terminal: neutralised, whitespace
+    folded, at most ``limit`` characters (a 20 MB note must not cost 20 MB per repaint)."""
+    cut = len(text) > limit
+    line = " ".join(neutralise(text[:limit]).split())
+    return line + "\u2026" if cut else line
+
+
+def escape_json_unsafe(dumped: str) -> str:
+    """JSON text with every unsafe character as a ``\\uXXXX`` escape: the same data, but
+    nothing in it can drive a terminal it is printed on (``json.dumps`` escapes C0 only)."""
+    return UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> int | None:
+    """Offset of the first lone surrogate (JSON allows ``"\\ud800"``; UTF-8 cannot hold it)."""
+    found = _LONE_SURROGATE.search(text)
+    return found.start() if found else None

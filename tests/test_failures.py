@@ -96,7 +96,11 @@ def test_read_only_database_is_reported(tmp_path: Path, monkeypatch) -> None:
         "access",
         lambda p, mode: False if Path(p) == db_path and mode == os.W_OK else real_access(p, mode),
     )
-    code, _, err = run("--db", str(db_path), "articles")
+    code, out, err = run("--db", str(db_path), "articles")
+    assert code == 0 and "Test article" in out  # reading works on a read-only file
+    f = tmp_path / "a.txt"
+    f.write_text("A headline\n\nSome text.")
+    code, _, err = run("--db", str(db_path), "import", str(f))
     assert code == 1 and "read-only" in err and str(db_path) in err
 
 

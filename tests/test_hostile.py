@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotations import store, textnav
+from annotations.limits import MAX_QUERY_CHARS
 from corpus.db import connect
 from corpus.normalise import REPLACEMENT
 from tui.cli import main
@@ -168,7 +169,10 @@ def test_very_long_and_odd_queries(tmp_path: Path, query: str) -> None:
     if not db_path.exists():
         run("--db", str(db_path), "import", "--sample")
     # "--" ends the options, as for any command, so a query may start with "-"
-    code, out, _ = run("--db", str(db_path), "search", "--json", "--limit", "3", "--", query)
+    code, out, err = run("--db", str(db_path), "search", "--json", "--limit", "3", "--", query)
+    if len(query) > MAX_QUERY_CHARS:
+        assert code == 2 and f"at most {MAX_QUERY_CHARS:,}" in err
+        return
     assert code == 0
     assert isinstance(json.loads(out or "[]"), list)
 

@@ -24,7 +24,7 @@ from textual.widgets import Footer, TextArea
 from annotations import store, textnav
 from annotations.config import Config
 from annotations.export import FORMATS, Filters, export_to_file, snapshot
-from annotations.importing import list_orphans
+from annotations.importing import list_orphans, retry_orphans
 from annotations.links import accept as accept_link
 from annotations.links import clusters, link_all, link_counts, links_for, suggest
 from annotations.links import reject as reject_link
@@ -32,9 +32,9 @@ from annotations.matching import BULK_MIN, Matcher, index_pending, unindexed_art
 from annotations.model import Annotation
 from annotations.state import get_state, set_state
 from corpus.articles import Article, count_articles, get_article, list_articles
-from corpus.db import connect, describe_error
+from corpus.db import connect, describe_error, read_only
 from corpus.errors import NewsmarkError
-from corpus.normalise import neutralise
+from corpus.normalise import neutralise, one_line
 from corpus.samples import import_sample
 from tui.linking import ClaimsScreen, CompareScreen, CorpusSearchScreen, MatchesPanel, MatchRow
 from tui.panels import AnnotationsPanel, ArticleList, ArticleRow, StatusLine
@@ -111,7 +111,11 @@ class NewsmarkApp(App[None]):
         super().__init__()
         self.db_path = db_path
         self.config = config or Config()
-        self.db: sqlite_utils.Database = connect(db_path)
+        # A file that cannot be written opens read-only: reading and searching still work.
+        self.db: sqlite_utils.Database = connect(db_path, readable_only=True)
+        self.read_only = read_only(self.db)
+        if self.read_only:
+            self.sub_title = "read-only: changes cannot be saved"
         self.article: Article | None = None
         self.article_rows: list[ArticleRow] = []
         self.annotations: list[Annotation] = []
@@ -161,7 +165,16 @@ class NewsmarkApp(App[None]):
         return self.query_one("#side", Vertical)
 
     def on_mount(self) -> None:
-        if count_articles(self.db) == 0:
+        if self.read_only:
+            self.notify(
+                f"{self.db_path} cannot be written (permissions, a read-only disk or an"
+                " immutable file): you can read and search, but tags and notes cannot be saved.",
+                title="Read-only database",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        elif count_articles(self.db) == 0:
             report = import_sample(self.db)
             self.notify(
                 f"The database was empty, so the {report.added} bundled sample articles "
@@ -189,9 +202,11 @@ class NewsmarkApp(App[None]):
         Both on a worker's own connection. The list is shown first: indexing a large import
         (or the whole corpus after an upgrade) can take a while, and reading need not wait.
         """
-        db = connect(self.db_path)
+        db = connect(self.db_path, readable_only=True)
         try:
             self.call_from_thread(self._show_article_rows, self._article_rows(db))
+            if read_only(db):
+                return
             pending = unindexed_articles(db)
             if len(pending) >= BULK_MIN:
                 self.call_from_thread(
@@ -201,6 +216,15 @@ class NewsmarkApp(App[None]):
                 )
             try:
                 new = index_pending(db, pending=pending)  # imported since the last update
+                placed = retry_orphans(db) if new else 0
+                if placed:
+                    self.call_from_thread(
+                        self.notify,
+                        f"{placed} orphaned annotation{'s' if placed != 1 else ''} found"
+                        " their article and were placed.",
+                        timeout=5,
+                    )
+                    self.call_from_thread(self._reload_current)
                 annotated = db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone()
                 if new and annotated and link_all(db, Matcher(db), restrict=set(new)):
                     self.call_from_thread(self._links_updated)
@@ -268,7 +292,9 @@ class NewsmarkApp(App[None]):
         self._show_matches(force=True)
         self.article_list.mark_current(article.id)
         outlet = article.outlet or "unknown outlet"
-        self.sub_title = f"{article.title} \u2014 {outlet}"
+        self.sub_title = one_line(f"{article.title} \u2014 {outlet}", 200) + (
+            "  (read-only)" if self.read_only else ""
+        )
         reader.border_title = Text(
             " \u00b7 ".join(
                 neutralise(" ".join(part.split()))
@@ -380,6 +406,8 @@ class NewsmarkApp(App[None]):
     @work(thread=True, group="links")
     def compute_links(self, uuids: list[str]) -> None:
         """Suggestions for changed annotations, off the UI thread, on its own connection."""
+        if self.read_only:
+            return
         db = connect(self.db_path)
         try:
             matcher = Matcher(db)
@@ -448,12 +476,8 @@ class NewsmarkApp(App[None]):
             if isinstance(created, Annotation):
                 self.notify("Accepted: tagged in the other article too.", timeout=2)
                 self.compute_links([created.uuid])
-        else:
-            try:
-                reject_link(self.db, link.id)
-                self.notify("Rejected: it will not be suggested again.", timeout=2)
-            except (NewsmarkError, sqlite3.Error) as exc:
-                self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+        elif self._guard(lambda: reject_link(self.db, link.id) or True):
+            self.notify("Rejected: it will not be suggested again.", timeout=2)
         self._links_updated()
 
     def action_export(self) -> None:
@@ -466,7 +490,7 @@ class NewsmarkApp(App[None]):
     @work(thread=True, group="export")
     def run_export(self, path: str, fmt: str, force: bool) -> None:
         """Export on a worker with its own connection, in one read transaction."""
-        db = connect(self.db_path)
+        db = connect(self.db_path, readable_only=True)
         try:
             with snapshot(db):
                 count = export_to_file(db, fmt, Filters(), Path(path), force, self.config.labels)
@@ -475,10 +499,24 @@ class NewsmarkApp(App[None]):
             message, severity = f"Export failed: {exc}", "error"
         finally:
             db.close()
-        self.call_from_thread(self.notify, message, severity=severity, timeout=8)
+        self.call_from_thread(
+            self.notify, one_line(message), severity=severity, timeout=8, markup=False
+        )
 
     def action_orphans(self) -> None:
-        self.push_screen(OrphansScreen(list_orphans(self.db)))
+        def retry() -> tuple[int, list[dict[str, object]]]:
+            placed = self._guard(lambda: retry_orphans(self.db))
+            if placed:
+                self._reload_current()
+                self.load_article_rows()
+            return int(placed or 0), list_orphans(self.db)
+
+        self.push_screen(OrphansScreen(list_orphans(self.db), retry))
+
+    def _reload_current(self) -> None:
+        """Annotations placed behind the reader's back (orphans) show up at once."""
+        if self.article is not None:
+            self._reload_annotations(self.current_uuid)
 
     def action_corpus_search(self) -> None:
         def opened(result: tuple[int, int, int] | None) -> None:
@@ -508,7 +546,7 @@ class NewsmarkApp(App[None]):
         self._save_timer = self.set_timer(STATE_SAVE_DELAY, self._save_state)
 
     def _save_state(self) -> None:
-        if self.article is None:
+        if self.article is None or self.read_only:
             return
         try:
             set_state(
@@ -529,10 +567,15 @@ class NewsmarkApp(App[None]):
 
     def _guard(self, change: Callable[[], object]) -> object | None:
         """Run a database change; report failure on screen, never crash, lose nothing."""
+        if self.read_only:
+            self.notify(
+                "The database is read-only: nothing can be saved.", severity="error", timeout=4
+            )
+            return None
         try:
             return change()
         except (NewsmarkError, sqlite3.Error) as exc:
-            self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+            self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
             return None
 
     def action_tag(self, label: str) -> None:
@@ -578,7 +621,9 @@ class NewsmarkApp(App[None]):
         if self._guard(lambda: store.delete_annotation(self.db, current.uuid)) is not None:
             self.current_uuid = None
             self._reload_annotations(changed=current.uuid)
-            self.notify(f"Deleted {current.label}. Press u to undo.", timeout=3)
+            self.notify(
+                f"Deleted {one_line(current.label, 40)}. Press u to undo.", timeout=3, markup=False
+            )
 
     def action_cycle_annotation(self) -> None:
         under = self._under_cursor()
@@ -654,7 +699,9 @@ class NewsmarkApp(App[None]):
         self.reader.move_to_offset(ann.start, center=True)
         present = store.get_annotation(self.db, ann.uuid) is not None
         self._reload_annotations(current=ann.uuid if present else None, changed=ann.uuid)
-        self.notify(f"{verb} {change.action} of {ann.label}.", timeout=2)
+        self.notify(
+            f"{verb} {change.action} of {one_line(ann.label, 40)}.", timeout=2, markup=False
+        )
 
     # --- navigation ------------------------------------------------------------------------
 
@@ -693,7 +740,7 @@ class NewsmarkApp(App[None]):
             self.notify("No search yet: press / to search this article.", timeout=2)
             return
         if not self.search_hits:
-            self.notify(f"Not found: {self.search_term}", timeout=2)
+            self.notify(f"Not found: {one_line(self.search_term, 80)}", timeout=2, markup=False)
             return
         offset = self.reader.cursor_offset
         if direction > 0:

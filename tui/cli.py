@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -16,7 +17,14 @@ import sqlite_utils
 
 from annotations.config import Config, load_config, resolve_config_path
 from annotations.export import FORMATS, Filters, export_to_file, snapshot, write_stream
-from annotations.importing import IMPORT_FORMATS, import_file, list_orphans
+from annotations.importing import (
+    CONFLICT_CHOICES,
+    IMPORT_FORMATS,
+    import_file,
+    list_orphans,
+    retry_orphans,
+)
+from annotations.limits import MAX_QUERY_CHARS
 from annotations.links import link_all
 from annotations.matching import (
     BULK_MIN,
@@ -29,7 +37,7 @@ from annotations.matching import (
 from annotations.removal import impact, remove_articles
 from annotations.store import counts_by_article
 from corpus.articles import count_articles, list_articles
-from corpus.db import backup, connect, describe_error, resolve_db_path
+from corpus.db import backup, connect, describe_error, read_only, resolve_db_path
 from corpus.errors import ImportRejected, NewsmarkError
 from corpus.importer import (
     DEFAULT_MAX_BYTES,
@@ -38,7 +46,7 @@ from corpus.importer import (
     import_paths,
     parse_published,
 )
-from corpus.normalise import neutralise
+from corpus.normalise import escape_json_unsafe, neutralise, one_line
 from corpus.samples import import_sample
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,9 +74,27 @@ class Context:
 
     @property
     def db(self) -> sqlite_utils.Database:
+        """The database for a command that writes: created if missing, refused if read-only."""
         if self._db is None:
             self._db = connect(self.db_path)
         return self._db
+
+    @property
+    def read_db(self) -> sqlite_utils.Database:
+        """The database for a command that only reads: never created (a typo in ``--db``
+        says so instead of making an empty file), opened read-only if it cannot be written."""
+        if self._db is None:
+            self._db = connect(self.db_path, readable_only=True, create=False)
+        return self._db
+
+
+def say(message: str, err: bool = False) -> None:
+    """Print a line built from stored or user-given text: the CLI's one way out.
+
+    Titles, notes, labels and file names can hold escape sequences (a database written by an
+    older version, a hostile file name); :func:`neutralise` makes each of them harmless.
+    """
+    click.echo(neutralise(message), err=err)
 
 
 def user_errors(func: F) -> F:
@@ -79,13 +105,13 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except NewsmarkError as exc:
-            click.echo(f"newsmark: error: {exc}", err=True)
+            say(f"newsmark: error: {exc}", err=True)
             sys.exit(1)
         except sqlite3.Error as exc:
             ctx = click.get_current_context(silent=True)
             obj = ctx.find_object(Context) if ctx else None
             where = obj.db_path if obj else Path("database")
-            click.echo(f"newsmark: error: {describe_error(where, exc)}", err=True)
+            say(f"newsmark: error: {describe_error(where, exc)}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -156,7 +182,7 @@ def import_command(
     rejected = 0
     if sample:
         report = import_sample(db)
-        click.echo(f"sample corpus: {report.summary()}", err=True)
+        say(f"sample corpus: {report.summary()}", err=True)
     if paths:
         sources = list(find_sources(paths))
         show_bar = sys.stderr.isatty() and len(sources) > 20
@@ -176,8 +202,8 @@ def import_command(
                 sources=sources,
             )
         for location, reason in report.rejected:
-            click.echo(f"{location}: {reason}", err=True)
-        click.echo(report.summary(), err=True)
+            say(f"{location}: {reason}", err=True)
+        say(report.summary(), err=True)
         rejected = len(report.rejected)
     _index_and_link_new(db)
     sys.exit(1 if rejected else 0)
@@ -191,10 +217,14 @@ def _index_and_link_new(db: sqlite_utils.Database) -> None:
         length=len(pending), label="Indexing", file=sys.stderr, hidden=not show_bar
     ) as bar:
         new_ids = index_pending(db, progress=bar.update, pending=pending)
+    if new_ids:
+        placed = retry_orphans(db)
+        if placed:
+            say(f"{_plural(placed, 'orphaned annotation')} placed in the new articles", err=True)
     if new_ids and db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone():
         added = link_all(db, Matcher(db), restrict=set(new_ids))
         if added:
-            click.echo(f"{added} new link suggestion{'s' if added != 1 else ''}", err=True)
+            say(f"{added} new link suggestion{'s' if added != 1 else ''}", err=True)
 
 
 @main.command("articles")
@@ -203,7 +233,7 @@ def _index_and_link_new(db: sqlite_utils.Database) -> None:
 @user_errors
 def articles_command(obj: Context, as_json: bool) -> None:
     """List the stored articles: id, title, outlet, length and annotation count."""
-    db = obj.db
+    db = obj.read_db
     counts = counts_by_article(db)
     rows = [
         {
@@ -219,11 +249,26 @@ def articles_command(obj: Context, as_json: bool) -> None:
     ]
     empty = "No articles yet. Import some with: newsmark import PATH (or --sample)"
     if not _json_or_empty(rows, as_json, empty):
-        click.echo(_table(rows))
+        say(_table(rows))
+
+
+def _check_query(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if len(value) > MAX_QUERY_CHARS:
+        raise click.BadParameter(
+            f"is {len(value):,} characters; search for a passage of at most {MAX_QUERY_CHARS:,}",
+            param_hint="QUERY",
+        )
+    return value
+
+
+def _check_score(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    if math.isnan(value):
+        raise click.BadParameter("nan is not a score; give a number from 0 to 100")
+    return value
 
 
 @main.command("search")
-@click.argument("query")
+@click.argument("query", callback=_check_query)
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -234,6 +279,7 @@ def articles_command(obj: Context, as_json: bool) -> None:
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 100),
+    callback=_check_score,
     default=60.0,
     show_default=True,
     help="Leave out matches scoring below this (0-100).",
@@ -262,8 +308,9 @@ def search_command(
     Case, punctuation, quotes and spacing do not matter, and small wording differences and
     typos still match. Each result is the passage exactly as stored, with its offsets.
     """
-    db = obj.db
-    index_pending(db)
+    db = obj.read_db
+    if not read_only(db):
+        index_pending(db)
     matches = search_corpus(db, query, limit=limit, min_score=min_score, exclude=set(exclude))
     titles = {a.id: a for a in list_articles(db)}
     rows = [
@@ -282,11 +329,11 @@ def search_command(
         return
     for r in rows:
         passage = " ".join(neutralise(r["text"]).split())
-        click.echo(
+        say(
             f"{r['score']:5.1f}  [{r['article_id']}] {_clip(neutralise(r['title']), 60)}"
             f" ({r['start']}-{r['end']})"
         )
-        click.echo(f"       {_clip(passage, 100)}")
+        say(f"       {_clip(passage, 100)}")
 
 
 @main.command("link")
@@ -303,7 +350,7 @@ def link_command(obj: Context, rebuild: bool) -> None:
             length=total, label="Indexing", file=sys.stderr, hidden=not show
         ) as bar:
             done = rebuild_index(db, progress=bar.update)
-        click.echo(f"index rebuilt: {done} articles", err=True)
+        say(f"index rebuilt: {done} articles", err=True)
     else:
         index_pending(db)
     annotations = db.execute("SELECT count(*) FROM annotations").fetchone()[0]
@@ -312,7 +359,7 @@ def link_command(obj: Context, rebuild: bool) -> None:
     ) as bar:
         link_all(db, Matcher(db), progress=bar.update)
     counts = dict(db.execute("SELECT status, count(*) FROM links GROUP BY status").fetchall())
-    click.echo(
+    say(
         f"{annotations} annotations, {counts.get('suggested', 0)} link suggestions"
         f" ({counts.get('accepted', 0)} accepted, {counts.get('rejected', 0)} rejected)",
         err=True,
@@ -379,15 +426,16 @@ def export_command(
                 f"{since!r} is not an ISO 8601 date", param_hint="--since"
             ) from exc
     filters = Filters(labels, articles, since, annotators)
-    db = obj.db
+    label_set = obj.config.labels  # a config mistake is reported before anything is opened
+    db = obj.read_db
     with snapshot(db):
         if output == "-":
             count = write_stream(db, fmt, filters, sys.stdout)
             sys.stdout.flush()
         else:
-            count = export_to_file(db, fmt, filters, Path(output), force, obj.config.labels)
+            count = export_to_file(db, fmt, filters, Path(output), force, label_set)
     where = "standard output" if output == "-" else output
-    click.echo(f"{count} annotation{'s' if count != 1 else ''} exported to {where}", err=True)
+    say(f"{count} annotation{'s' if count != 1 else ''} exported to {where}", err=True)
 
 
 @main.command("import-annotations")
@@ -406,55 +454,106 @@ def export_command(
     is_flag=True,
     help="Import the good lines of a file that has bad ones (default: none of it).",
 )
+@click.option(
+    "--on-conflict",
+    type=click.Choice(CONFLICT_CHOICES),
+    default=None,
+    help="An id already stored with other content: keep the stored annotation, or replace"
+    " it (undoably). Default: report it, and import nothing of that file.",
+)
+@click.option(
+    "--annotator",
+    metavar="NAME",
+    help="Annotator of Prodigy spans, which carry none (default: the configured one).",
+)
 @click.pass_obj
 @user_errors
 def import_annotations_command(
-    obj: Context, files: tuple[Path, ...], fmt: str | None, skip_bad: bool
+    obj: Context,
+    files: tuple[Path, ...],
+    fmt: str | None,
+    skip_bad: bool,
+    on_conflict: str | None,
+    annotator: str | None,
 ) -> None:
     """Import annotations from Newsmark JSONL or Prodigy JSONL files.
 
     Importing the same file twice adds nothing. Annotations whose article text changed are
     re-anchored by their quote; those that cannot be placed are kept as orphans (see
-    `newsmark orphans`). A file with a bad line is not applied at all unless --skip-bad.
+    `newsmark orphans`) and placed when their article is imported. A file with a bad line,
+    or an id that is already stored with other content, is not applied at all unless
+    --skip-bad (or --on-conflict) says what to do.
     """
     db = obj.db
+    who = annotator if annotator is not None else obj.config.annotator
     failed = False
+    orphaned = 0
     for path in files:
-        result = import_file(db, path, fmt, skip_bad)
+        result = import_file(db, path, fmt, skip_bad, on_conflict, who)
         for location, reason in result.problems:
-            click.echo(f"{location}: {reason}", err=True)
+            say(f"{location}: {reason}", err=True)
         if result.applied:
-            click.echo(
+            extra = [
+                f"{n} {what}"
+                for n, what in (
+                    (result.placed, "earlier orphans placed"),
+                    (result.kept, "conflicts kept as stored"),
+                    (result.replaced, "replaced"),
+                    (len(result.problems), "bad lines skipped"),
+                )
+                if n
+            ]
+            say(
                 f"{path}: {result.added} added, {result.present} already present, "
                 f"{result.orphaned} orphaned, {result.links} links"
-                + (f", {len(result.problems)} bad lines skipped" if result.problems else ""),
+                + "".join(f", {e}" for e in extra),
                 err=True,
             )
+            orphaned += result.orphaned
         else:
-            click.echo(
-                f"{path}: not imported ({len(result.problems)} problems; nothing was "
-                "changed; --skip-bad imports the good lines)",
+            say(
+                f"{path}: not imported ({_plural(len(result.problems), 'problem')}; nothing was"
+                " changed; --skip-bad imports the good lines, --on-conflict settles conflicts)",
                 err=True,
             )
         failed = failed or bool(result.problems)
+    if orphaned:
+        say(
+            f"warning: {_plural(orphaned, 'annotation')} could not be placed (their article is"
+            " not in this database); see `newsmark orphans`. They are placed when the"
+            " article is imported.",
+            err=True,
+        )
     sys.exit(1 if failed else 0)
 
 
 @main.command("orphans")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option(
+    "--retry",
+    is_flag=True,
+    help="Try to place them again first (their articles may have been imported since).",
+)
 @click.pass_obj
 @user_errors
-def orphans_command(obj: Context, as_json: bool) -> None:
-    """List imported annotations that could not be placed in any article."""
-    rows = list_orphans(obj.db)
+def orphans_command(obj: Context, as_json: bool, retry: bool) -> None:
+    """List imported annotations that could not be placed in any article.
+
+    They are retried on their own whenever articles are imported; --retry tries now.
+    """
+    db = obj.db if retry else obj.read_db
+    if retry:
+        placed = retry_orphans(db)
+        say(f"{_plural(placed, 'orphaned annotation')} placed", err=True)
+    rows = list_orphans(db)
     if _json_or_empty(rows, as_json, "No orphaned annotations."):
         return
     for r in rows:
-        quote = _clip(" ".join(neutralise(r["quote"]).split()), 70)
-        click.echo(f"{r['label']}: \u201c{quote}\u201d")
-        click.echo(
-            f"    article: {neutralise(r['article_title'] or r['article_url'] or '?')}"
-            f"  reason: {r['reason']}  from: {neutralise(r['source'])}"
+        quote = _clip(one_line(r["quote"]), 70)
+        say(f"{one_line(r['label'], 40)}: \u201c{quote}\u201d")
+        say(
+            f"    article: {one_line(r['article_title'] or r['article_url'] or '?')}"
+            f"  reason: {r['reason']}  from: {one_line(r['source'])}"
         )
 
 
@@ -483,7 +582,7 @@ def remove_command(obj: Context, ids: tuple[int, ...], yes: bool) -> None:
     if not yes:
         click.confirm(f"Remove {what}? This cannot be undone", abort=True, err=True)
     remove_articles(db, list(ids))
-    click.echo(f"removed {what}", err=True)
+    say(f"removed {what}", err=True)
 
 
 def _plural(n: int, noun: str) -> str:
@@ -498,16 +597,16 @@ def _plural(n: int, noun: str) -> str:
 def backup_command(obj: Context, dest: Path, force: bool) -> None:
     """Copy the whole database to PATH, safely, even while the app is open and saving."""
     written = backup(obj.db, dest, force)
-    click.echo(f"backup written to {written}", err=True)
+    say(f"backup written to {written}", err=True)
 
 
 def _json_or_empty(rows: list[dict[str, Any]], as_json: bool, empty: str) -> bool:
     """Print ``rows`` as JSON, or say there are none; True when nothing more is to be printed."""
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(escape_json_unsafe(json.dumps(rows, ensure_ascii=False, indent=2)))
         return True
     if not rows:
-        click.echo(empty, err=True)
+        say(empty, err=True)
         return True
     return False
 

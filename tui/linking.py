@@ -17,11 +17,11 @@ from textual.widgets import Footer, Input, Static
 
 from annotations import textnav
 from annotations.diffwords import differing_words
+from annotations.limits import MAX_QUERY_CHARS
 from annotations.links import Cluster, Link
 from annotations.matching import DEFAULT_THRESHOLDS, Match, search_corpus
 from corpus.db import connect
-from corpus.normalise import neutralise
-from tui.panels import one_line
+from corpus.normalise import neutralise, one_line
 from tui.textview import TextView
 from tui.virtual_list import VirtualList
 
@@ -295,7 +295,12 @@ class CorpusSearchScreen(ModalScreen[tuple[int, int, int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Input(value=self.initial, placeholder="Search all articles", id="query")
+            yield Input(
+                value=self.initial[:MAX_QUERY_CHARS],
+                placeholder="Search all articles",
+                max_length=MAX_QUERY_CHARS,
+                id="query",
+            )
             yield SearchResults(id="results")
 
     def on_mount(self) -> None:
@@ -316,7 +321,7 @@ class CorpusSearchScreen(ModalScreen[tuple[int, int, int] | None]):
 
     @work(thread=True, exclusive=True, group="corpus-search")
     def run_search(self, query: str) -> None:
-        db = connect(self.db_path)
+        db = connect(self.db_path, readable_only=True)
         try:
             matches = search_corpus(db, query, limit=50)
             ids = sorted({m.article_id for m in matches})

@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from annotations.labels import UNKNOWN_LABEL_COLOUR, Label
 from annotations.model import Annotation
-from corpus.normalise import neutralise
+from corpus.normalise import one_line
 from tui.virtual_list import VirtualList
 
 NOTE_MARK = "\u270e"
@@ -24,11 +24,6 @@ class ArticleRow:
     title: str
     outlet: str | None
     annotations: int
-
-
-def one_line(text: str) -> str:
-    """Untrusted text for a single line: neutralised, whitespace folded."""
-    return " ".join(neutralise(text).split())
 
 
 class ArticleList(VirtualList):
@@ -165,7 +160,7 @@ class AnnotationsPanel(VirtualList):
         colour = label.colour if label else UNKNOWN_LABEL_COLOUR
         head = Text()
         head.append("  ", style=f"on {colour}")
-        head.append(f" {ann.label}", style="bold")
+        head.append(f" {one_line(ann.label, 40)}", style="bold")
         carried = self.link_counts.get(ann.uuid, 0)
         if carried:
             head.append(f" \u21c4{carried}", style="bold cyan")
@@ -216,7 +211,7 @@ class StatusLine(Widget):
         for ann in under:
             marker = "\u25b6" if ann.uuid == current else "\u00b7"
             text.append(f"  {marker} ")
-            text.append(ann.label, style="bold")
+            text.append(one_line(ann.label, 40), style="bold")
             quote = one_line(ann.quote[:200])
             text.append(f" \u201c{quote[:40]}{'…' if len(quote) > 40 else ''}\u201d")
             if ann.note:

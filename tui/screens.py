@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,7 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from corpus.normalise import neutralise
+from annotations.limits import MAX_NOTE_CHARS, MAX_QUERY_CHARS
+from corpus.normalise import neutralise, one_line
 
 
 class NoteScreen(ModalScreen[str | None]):
@@ -34,12 +37,18 @@ class NoteScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"Note on {self.label}", style="bold"))
+            yield Label(Text(f"Note on {one_line(self.label, 40)}", style="bold"))
             quote = " ".join(neutralise(self.quote).split())
             if len(quote) > 300:
                 quote = quote[:299] + "\u2026"
             yield Static(Text(f"\u201c{quote}\u201d"), id="quote")
-            yield Input(value=self.note, placeholder="Type a note", id="note")
+            # a note imported long ago may be huge or hold escapes: edit a safe, bounded copy
+            yield Input(
+                value=neutralise(self.note[:MAX_NOTE_CHARS]),
+                placeholder="Type a note",
+                max_length=MAX_NOTE_CHARS,
+                id="note",
+            )
             yield Static(
                 Text("enter: save   escape: cancel   (an empty note removes it)"), id="hint"
             )
@@ -69,7 +78,12 @@ class SearchScreen(ModalScreen[str | None]):
         self.previous = previous
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self.previous, placeholder="Search this article", id="search")
+        yield Input(
+            value=self.previous[:MAX_QUERY_CHARS],
+            placeholder="Search this article",
+            max_length=MAX_QUERY_CHARS,
+            id="search",
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -173,22 +187,45 @@ class ExportScreen(ModalScreen[tuple[str, str, bool] | None]):
 
 
 class OrphansScreen(TextScreen):
-    """Imported annotations that could not be placed: kept, listed, never silently lost."""
+    """Imported annotations that could not be placed: kept, listed, never silently lost.
 
-    def __init__(self, orphans: list[dict[str, object]]) -> None:
+    ``r`` tries to place them again (their articles may have been imported since); the
+    app does the work and hands back the new list.
+    """
+
+    BINDINGS = [Binding("r", "retry", "Retry placing", id="orphans.retry")]
+
+    def __init__(
+        self,
+        orphans: list[dict[str, object]],
+        retry: Callable[[], tuple[int, list[dict[str, object]]]] | None = None,
+    ) -> None:
         super().__init__()
         self.orphans = orphans
+        self.retry = retry
 
     def page(self) -> Text:
         text = Text()
         text.append(f"Orphaned annotations ({len(self.orphans)})\n", style="bold underline")
         if not self.orphans:
             text.append("\nNone: every imported annotation found its place.", style="dim")
+        else:
+            text.append(
+                "They are placed when their article is imported; r tries again now.\n",
+                style="dim",
+            )
         for o in self.orphans:
-            quote = " ".join(neutralise(str(o["quote"])).split())
-            text.append(f"\n{o['label']}", style="bold")
-            text.append(f" \u201c{quote[:200]}\u201d\n")
-            where = neutralise(str(o["article_title"] or o["article_url"] or "?"))
-            text.append(f"  article: {where}\n  why: {o['reason']}\n", style="dim")
-            text.append(f"  from: {neutralise(str(o['source']))}\n", style="dim")
+            quote = one_line(str(o["quote"]), 200)
+            text.append(f"\n{one_line(str(o['label']), 40)}", style="bold")
+            text.append(f" \u201c{quote}\u201d\n")
+            where = one_line(str(o["article_title"] or o["article_url"] or "?"))
+            text.append(f"  article: {where}\n  why: {one_line(str(o['reason']))}\n", style="dim")
+            text.append(f"  from: {one_line(str(o['source']))}\n", style="dim")
         return text
+
+    def action_retry(self) -> None:
+        if self.retry is None:
+            return
+        placed, self.orphans = self.retry()
+        self.query_one(Static).update(self.page())
+        self.notify(f"{placed} orphaned annotation{'s' if placed != 1 else ''} placed.")

@@ -1,0 +1,46 @@
+"""The binding table the config is checked against is the one the TUI really declares."""
+
+from __future__ import annotations
+
+import inspect
+
+from textual.binding import Binding
+from textual.keys import Keys, _character_to_key
+
+import tui.app
+import tui.linking
+import tui.panels
+import tui.reader
+import tui.screens
+from annotations.keymap import BINDINGS, NAMED_KEYS, character_key, normalise_key
+
+
+def _declared() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for module in (tui.app, tui.reader, tui.panels, tui.linking, tui.screens):
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__:
+                continue
+            for b in cls.__dict__.get("BINDINGS", []):
+                if isinstance(b, Binding) and b.id:
+                    found[b.id] = b.key
+    return found
+
+
+def test_registry_matches_the_tui() -> None:
+    assert {k: v for k, (_g, v) in BINDINGS.items()} == _declared()
+
+
+def test_key_names_agree_with_textual() -> None:
+    plain = {k.value for k in Keys if "+" not in k.value and not k.value.startswith("<")}
+    assert plain - {"ctrl-at", "return"} <= NAMED_KEYS
+    for code in range(0x21, 0x7F):
+        char = chr(code)
+        assert character_key(char) == _character_to_key(char)
+        assert normalise_key(char) == _character_to_key(char)
+        assert normalise_key(_character_to_key(char)) == _character_to_key(char)
+    for _id, (_group, keys) in BINDINGS.items():
+        for key in keys.split(","):
+            assert normalise_key(key) is not None, key
+    for bad in ("", "ctrl+", "ctrl+ctrl+a", "foo", "shift+nokey", "\x1b", " "):
+        assert normalise_key(bad) is None, bad
