@@ -320,3 +320,27 @@ def test_records_follow_the_shipped_schema(tmp_path: Path) -> None:
             assert set(link) == set(link_schema["required"])
             assert link["status"] in link_schema["properties"]["status"]["enum"]
         assert record["quote"] and record["end"] - record["start"] == len(record["quote"])
+
+
+def test_brat_declares_labels_and_lists_every_link(tmp_path: Path) -> None:
+    """brat shows our label set in its colours; the links file keeps rejected links and
+    names the annotation a target passage is."""
+    db = connect(tmp_path / "n.db")
+    annotate_sample(db)
+    folder = tmp_path / "brat"
+    export_to_file(db, "brat", Filters(), folder, force=False)
+    conf = (folder / "annotation.conf").read_text()
+    entities = conf.split("[entities]\n")[1].split("\n\n")[0].split("\n")
+    assert entities == ["claim", "denial", "source", "figure"]
+    assert "Linked\tArg1:<ENTITY>, Arg2:<ENTITY>" in conf
+    visual = (folder / "visual.conf").read_text()
+    assert "denial\tbgColor:#b91c1c, fgColor:white" in visual
+    rows = [r.split("\t") for r in (folder / "cross-article-links.tsv").read_text().splitlines()]
+    header, body = rows[0], rows[1:]
+    assert header[-2:] == ["source_annotation", "target_annotation"]
+    statuses = {r[header.index("status")] for r in body}
+    assert {"accepted", "rejected"} <= statuses
+    accepted = next(r for r in body if r[header.index("status")] == "accepted")
+    target = accepted[header.index("target_annotation")]
+    assert target and store.get_annotation(db, target) is not None
+    assert accepted[header.index("target_id")].startswith("T")
