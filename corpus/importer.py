@@ -25,6 +25,7 @@ from corpus.db import write
 from corpus.decode import decode_bytes
 from corpus.errors import ImportRejected
 from corpus.normalise import lone_surrogate, normalise_text
+from corpus.outputs import file_kind
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -96,23 +97,11 @@ def _expand(p: Path) -> Iterator[Source]:
             if wanted or (child.is_dir() and not child.is_symlink()):
                 yield from _expand(child)
     elif not stat.S_ISREG(st.st_mode):
-        yield Source(p, f"not a regular file ({_kind(st.st_mode)})")
+        yield Source(p, f"not a regular file ({file_kind(st.st_mode)})")
     elif p.suffix.lower() not in SUPPORTED_SUFFIXES:
         yield Source(p, f"unsupported file type {p.suffix or '(none)'!r}; use .txt, .md or .jsonl")
     else:
         yield Source(p)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "FIFO"
-    if stat.S_ISCHR(mode):
-        return "character device"
-    if stat.S_ISBLK(mode):
-        return "block device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
 
 
 def read_regular_file(path: Path, max_bytes: int) -> bytes:
@@ -402,7 +391,7 @@ def _open_regular(path: Path) -> int:
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
-        raise ImportRejected(f"not a regular file ({_kind(st.st_mode)})")
+        raise ImportRejected(f"not a regular file ({file_kind(st.st_mode)})")
     return fd
 
 

@@ -73,7 +73,8 @@ def folder_mode() -> int:
     return 0o777 & ~current_umask()
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, for messages: "a FIFO", "a character device"..."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -139,29 +140,35 @@ def check_file_target(dest: Path, database: Path | None, force: bool) -> Target:
         except OSError as exc:
             raise OutputRefused(f"{dest}: no such device ({exc.strerror})") from exc
         if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISREG(st.st_mode)):
-            raise OutputRefused(f"{dest}: is {_kind(st.st_mode)}; refusing to write to it")
+            raise OutputRefused(f"{dest}: is {file_kind(st.st_mode)}; refusing to write to it")
         _check_not_database(dest, _real(dest), database)
         return Target(named, through=True, exists=True)
-    real = _real(dest)
-    parent = real.parent
-    if not parent.is_dir():
-        raise OutputRefused(f"{dest}: folder {dest.parent} does not exist")
-    _check_not_database(dest, real, database)
-    try:
-        st = os.stat(real)
-    except FileNotFoundError:
+    real, st = _existing(dest, database)
+    if st is None:
         return Target(real, through=False, exists=False)
-    except OSError as exc:
-        raise OutputRefused(f"{dest}: cannot be checked ({exc.strerror})") from exc
     if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
         return Target(real, through=True, exists=True)
     if stat.S_ISDIR(st.st_mode):
         raise OutputRefused(f"{dest}: is a folder; this format writes one file")
     if not stat.S_ISREG(st.st_mode):
-        raise OutputRefused(f"{dest}: is {_kind(st.st_mode)}; refusing to replace it")
+        raise OutputRefused(f"{dest}: is {file_kind(st.st_mode)}; refusing to replace it")
     if not force:
         raise OutputRefused(f"{dest}: already exists; use --force to replace it")
     return Target(real, through=False, exists=True)
+
+
+def _existing(dest: Path, database: Path | None) -> tuple[Path, os.stat_result | None]:
+    """The real path of ``dest`` (never the database) and its status, ``None`` if missing."""
+    real = _real(dest)
+    if not real.parent.is_dir():
+        raise OutputRefused(f"{dest}: folder {dest.parent} does not exist")
+    _check_not_database(dest, real, database)
+    try:
+        return real, os.stat(real)
+    except FileNotFoundError:
+        return real, None
+    except OSError as exc:
+        raise OutputRefused(f"{dest}: cannot be checked ({exc.strerror})") from exc
 
 
 def _under_system_folder(dest: Path) -> bool:
@@ -172,20 +179,13 @@ def _under_system_folder(dest: Path) -> bool:
 
 def check_folder_target(dest: Path, database: Path | None, force: bool) -> Target:
     """Where a folder output (brat) may go: new, or a folder an earlier export made."""
-    real = _real(dest)
-    if not real.parent.is_dir():
-        raise OutputRefused(f"{dest}: folder {dest.parent} does not exist")
-    _check_not_database(dest, real, database)
-    try:
-        st = os.stat(real)
-    except FileNotFoundError:
+    real, st = _existing(dest, database)
+    if st is None:
         return Target(real, through=False, exists=False)
-    except OSError as exc:
-        raise OutputRefused(f"{dest}: cannot be checked ({exc.strerror})") from exc
     if stat.S_ISREG(st.st_mode):
         raise OutputRefused(f"{dest}: is a file; this format writes a folder")
     if not stat.S_ISDIR(st.st_mode):
-        raise OutputRefused(f"{dest}: is {_kind(st.st_mode)}; this format writes a folder")
+        raise OutputRefused(f"{dest}: is {file_kind(st.st_mode)}; this format writes a folder")
     if not force:
         raise OutputRefused(f"{dest}: already exists; use --force to replace it")
     if not (real / FOLDER_MARKER).is_file() and any(real.iterdir()):
@@ -370,5 +370,5 @@ def open_through(target: Path) -> int:
     st = os.fstat(fd)
     if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISREG(st.st_mode)):
         os.close(fd)
-        raise OutputRefused(f"{target}: is {_kind(st.st_mode)}; cannot write to it")
+        raise OutputRefused(f"{target}: is {file_kind(st.st_mode)}; cannot write to it")
     return fd

@@ -150,7 +150,7 @@ def test_fifo_is_skipped_without_blocking(db: sqlite_utils.Database, tmp_path: P
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
     report = import_paths(db, [str(fifo)])
-    assert report.rejected == [(str(fifo), "not a regular file (FIFO)")]
+    assert report.rejected == [(str(fifo), "not a regular file (a FIFO)")]
 
 
 def test_symlink_is_skipped(db: sqlite_utils.Database, tmp_path: Path) -> None:
