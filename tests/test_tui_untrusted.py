@@ -89,3 +89,22 @@ async def test_orphans_screen_retries(db_path: Path, tmp_path: Path) -> None:
         await pilot.pause()
         assert "(0)" in str(app.screen.query_one(Static).render())
     assert list_orphans(db) == []
+
+
+async def test_a_pasted_page_is_cut_to_the_query_limit(db_path: Path) -> None:
+    from textual import events
+
+    from annotations.limits import MAX_QUERY_CHARS
+    from tui.linking import CorpusSearchScreen
+
+    seed(db_path)
+    app = NewsmarkApp(db_path, Config(annotator="t"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, CorpusSearchScreen)
+        box = app.screen.query_one(Input)
+        box.post_message(events.Paste("water " * 40_000))  # 240 KB
+        await pilot.pause()
+        assert len(box.value) == MAX_QUERY_CHARS
+        await pilot.pause(0.5)

@@ -22,6 +22,7 @@ from annotations.links import Cluster, Link
 from annotations.matching import DEFAULT_THRESHOLDS, Match, search_corpus
 from corpus.db import connect
 from corpus.normalise import neutralise, one_line
+from tui.screens import BoundedInput
 from tui.textview import TextView
 from tui.virtual_list import VirtualList
 
@@ -295,7 +296,7 @@ class CorpusSearchScreen(ModalScreen[tuple[int, int, int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Input(
+            yield BoundedInput(
                 value=self.initial[:MAX_QUERY_CHARS],
                 placeholder="Search all articles",
                 max_length=MAX_QUERY_CHARS,

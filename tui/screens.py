@@ -15,6 +15,26 @@ from annotations.limits import MAX_NOTE_CHARS, MAX_QUERY_CHARS
 from corpus.normalise import neutralise, one_line
 
 
+class BoundedInput(Input):
+    """An input with a length limit that keeps what fits of a paste and says so.
+
+    Textual's own ``max_length`` refuses a whole paste that does not fit, silently but for
+    the bell; a user who pastes a page should get its start and know why the rest is gone.
+    """
+
+    def insert_text_at_cursor(self, text: str) -> None:
+        selected = self.selection.end - self.selection.start if self.selection else 0
+        room = self.max_length - len(self.value) + abs(selected) if self.max_length else None
+        if room is not None and len(text) > room:
+            text = text[: max(0, room)]
+            self.notify(
+                f"Only the first {self.max_length:,} characters fit here.",
+                severity="warning",
+                timeout=4,
+            )
+        super().insert_text_at_cursor(text)
+
+
 class NoteScreen(ModalScreen[str | None]):
     """Edit the note of one annotation: Enter saves, Escape leaves it unchanged."""
 
@@ -43,7 +63,7 @@ class NoteScreen(ModalScreen[str | None]):
                 quote = quote[:299] + "\u2026"
             yield Static(Text(f"\u201c{quote}\u201d"), id="quote")
             # a note imported long ago may be huge or hold escapes: edit a safe, bounded copy
-            yield Input(
+            yield BoundedInput(
                 value=neutralise(self.note[:MAX_NOTE_CHARS]),
                 placeholder="Type a note",
                 max_length=MAX_NOTE_CHARS,
@@ -78,7 +98,7 @@ class SearchScreen(ModalScreen[str | None]):
         self.previous = previous
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield BoundedInput(
             value=self.previous[:MAX_QUERY_CHARS],
             placeholder="Search this article",
             max_length=MAX_QUERY_CHARS,
