@@ -35,10 +35,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from annotations.indexworker import PARTS
-from annotations.postings import append_sorted, insert_keys, last_key
-from corpus.db import database_path, write
-from corpus.migrations import now_iso
+from newsmark.annotations.indexworker import PARTS
+from newsmark.annotations.postings import append_sorted, insert_keys, last_key
+from newsmark.corpus.db import database_path, write
+from newsmark.corpus.migrations import now_iso
 
 try:
     import fcntl
@@ -156,15 +156,13 @@ def _run_workers(
 ) -> None:
     """``count`` hashing processes share the chunks: each asks for more as it finishes one.
 
-    Plain subprocesses (``python -m annotations.indexworker``) rather than
+    Plain subprocesses (``python -m newsmark.annotations.indexworker``) rather than
     ``multiprocessing``: spawning re-imports the caller's main module, which a script without
     a ``__main__`` guard cannot survive, and forking a process that has threads (the app) is
     unsafe. A chunk goes down a worker's stdin as one JSON line; its number comes back on
     stdout when the chunk's spill file is complete.
     """
     env = dict(os.environ)
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     todo: queue.Queue[int] = queue.Queue()
     for n in range(len(chunks)):
         todo.put(n)
@@ -250,7 +248,7 @@ def _send(proc: subprocess.Popen[str], chunks: list[list[int]], todo: queue.Queu
 
 def worker_command() -> list[str]:
     """How a hashing process is started (the database and spill folder are appended)."""
-    return [sys.executable, "-m", "annotations.indexworker"]
+    return [sys.executable, "-m", "newsmark.annotations.indexworker"]
 
 
 def _load(db: sqlite_utils.Database, spills: list[tuple[str, list[int]]]) -> None:

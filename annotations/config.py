@@ -23,11 +23,11 @@ from pathlib import Path
 
 import platformdirs
 
-from annotations.keymap import check_keymap
-from annotations.labels import DEFAULT_LABELS, Label, parse_colour, valid_label_name
-from annotations.limits import MAX_ANNOTATOR_CHARS
-from corpus.errors import NewsmarkError
-from corpus.normalise import one_line
+from newsmark.annotations.keymap import check_keymap
+from newsmark.annotations.labels import DEFAULT_LABELS, Label, parse_colour, valid_label_name
+from newsmark.annotations.limits import MAX_ANNOTATOR_CHARS
+from newsmark.corpus.errors import NewsmarkError
+from newsmark.corpus.normalise import one_line
 
 ENV_CONFIG = "NEWSMARK_CONFIG"
 MAX_LISTED = 10  # problems or unknown names listed in one error

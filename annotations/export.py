@@ -19,14 +19,14 @@ from typing import IO, Any
 
 import sqlite_utils
 
-from annotations import store
-from annotations.labels import DEFAULT_LABELS, UNKNOWN_LABEL_COLOUR, Label
-from annotations.links import Link, links_for
-from annotations.model import Annotation
-from corpus import outputs
-from corpus.db import database_path
-from corpus.errors import NewsmarkError
-from corpus.normalise import neutralise
+from newsmark.annotations import store
+from newsmark.annotations.labels import DEFAULT_LABELS, UNKNOWN_LABEL_COLOUR, Label
+from newsmark.annotations.links import Link, links_for
+from newsmark.annotations.model import Annotation
+from newsmark.corpus import outputs
+from newsmark.corpus.db import database_path
+from newsmark.corpus.errors import NewsmarkError
+from newsmark.corpus.normalise import neutralise
 
 FORMAT_NAME = "newsmark-annotations"
 FORMAT_VERSION = 1

@@ -21,18 +21,18 @@ from typing import Any
 
 import sqlite_utils
 
-from annotations.anchoring import reanchor
-from annotations.export import FORMAT_NAME, FORMAT_VERSION
-from annotations.labels import valid_label_name
-from annotations.limits import MAX_ANNOTATOR_CHARS, MAX_NOTE_CHARS
-from annotations.model import Annotation, context
-from annotations.store import get_annotation, insert_annotation, replace_annotation
-from corpus.articles import sha256_text
-from corpus.db import write
-from corpus.errors import ImportRejected, NewsmarkError
-from corpus.importer import loads_strict
-from corpus.migrations import now_iso
-from corpus.normalise import lone_surrogate, neutralise, one_line
+from newsmark.annotations.anchoring import reanchor
+from newsmark.annotations.export import FORMAT_NAME, FORMAT_VERSION
+from newsmark.annotations.labels import valid_label_name
+from newsmark.annotations.limits import MAX_ANNOTATOR_CHARS, MAX_NOTE_CHARS
+from newsmark.annotations.model import Annotation, context
+from newsmark.annotations.store import get_annotation, insert_annotation, replace_annotation
+from newsmark.corpus.articles import sha256_text
+from newsmark.corpus.db import write
+from newsmark.corpus.errors import ImportRejected, NewsmarkError
+from newsmark.corpus.importer import loads_strict
+from newsmark.corpus.migrations import now_iso
+from newsmark.corpus.normalise import lone_surrogate, neutralise, one_line
 
 IMPORT_FORMATS = ("jsonl", "prodigy")
 CONFLICT_CHOICES = ("keep", "replace")

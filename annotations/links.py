@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from annotations import store
-from annotations.matching import Match, Matcher
-from annotations.model import Annotation
-from corpus.db import write
-from corpus.errors import NewsmarkError
-from corpus.migrations import now_iso
+from newsmark.annotations import store
+from newsmark.annotations.matching import Match, Matcher
+from newsmark.annotations.model import Annotation
+from newsmark.corpus.db import write
+from newsmark.corpus.errors import NewsmarkError
+from newsmark.corpus.migrations import now_iso
 
 _COLUMNS = (
     'id, annotation_uuid, target_article_id, start, "end", text, score, status,'

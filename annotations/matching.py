@@ -26,13 +26,13 @@ from dataclasses import dataclass
 import sqlite_utils
 from rapidfuzz import fuzz
 
-from annotations.bulkindex import WorkerFailed, bulk_index
-from annotations.limits import MAX_QUERY_CHARS
-from annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
-from annotations.postings import articles_with, delete_keys, insert_keys, keys_for
-from corpus.articles import delete_article
-from corpus.db import database_path, write
-from corpus.migrations import now_iso
+from newsmark.annotations.bulkindex import WorkerFailed, bulk_index
+from newsmark.annotations.limits import MAX_QUERY_CHARS
+from newsmark.annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
+from newsmark.annotations.postings import articles_with, delete_keys, insert_keys, keys_for
+from newsmark.corpus.articles import delete_article
+from newsmark.corpus.db import database_path, write
+from newsmark.corpus.migrations import now_iso
 
 CHUNK_WORDS = 10  # partial_ratio slows steeply past ~64 characters of query
 MAX_CANDIDATES = 200  # a quote carried by more articles than this shows the 200 closest

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from annotations.matching import remove_article
-from corpus.db import write
+from newsmark.annotations.matching import remove_article
+from newsmark.corpus.db import write
 
 
 @dataclass(frozen=True)

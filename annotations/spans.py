@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from annotations.model import Annotation
+from newsmark.annotations.model import Annotation
 
 
 class SpanIndex:

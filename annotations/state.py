@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from corpus.db import write
+from newsmark.corpus.db import write
 
 
 def get_state(db: sqlite_utils.Database, key: str) -> str | None:

@@ -15,12 +15,12 @@ from typing import Any
 
 import sqlite_utils
 
-from annotations.limits import MAX_NOTE_CHARS
-from annotations.model import Annotation, context
-from corpus.articles import get_article
-from corpus.db import write
-from corpus.errors import NewsmarkError
-from corpus.migrations import now_iso
+from newsmark.annotations.limits import MAX_NOTE_CHARS
+from newsmark.annotations.model import Annotation, context
+from newsmark.corpus.articles import get_article
+from newsmark.corpus.db import write
+from newsmark.corpus.errors import NewsmarkError
+from newsmark.corpus.migrations import now_iso
 
 _COLUMNS = (
     'id, uuid, article_id, start, "end", quote, prefix, suffix, label, note, annotator,'

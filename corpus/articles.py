@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from corpus.db import write
-from corpus.migrations import now_iso
+from newsmark.corpus.db import write
+from newsmark.corpus.migrations import now_iso
 
 
 @dataclass(frozen=True)

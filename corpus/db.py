@@ -17,7 +17,7 @@ from pathlib import Path
 import platformdirs
 import sqlite_utils
 
-from corpus.errors import StoreError
+from newsmark.corpus.errors import StoreError
 
 BUSY_TIMEOUT_MS = 10_000
 ENV_DB = "NEWSMARK_DB"
@@ -94,7 +94,7 @@ def connect(
     ``create=False`` refuses a missing file instead of creating it (a typo in ``--db`` must
     not make a new empty database). A file made by a newer Newsmark is refused untouched.
     """
-    from corpus.migrations import migrate
+    from newsmark.corpus.migrations import migrate
 
     p = Path(path)
     memory = str(p) == ":memory:"
@@ -127,7 +127,7 @@ def connect(
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a file made by a newer Newsmark before anything (even WAL mode) is written."""
-    from corpus.migrations import LATEST_VERSION
+    from newsmark.corpus.migrations import LATEST_VERSION
 
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > LATEST_VERSION:
@@ -151,7 +151,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
         _check_version(conn, path)
     conn.isolation_level = None
-    from corpus.migrations import LATEST_VERSION
+    from newsmark.corpus.migrations import LATEST_VERSION
 
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version < LATEST_VERSION:
@@ -164,7 +164,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 
 def _check_tables(db: sqlite_utils.Database, path: Path) -> None:
-    from corpus.migrations import REQUIRED_TABLES
+    from newsmark.corpus.migrations import REQUIRED_TABLES
 
     have = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     missing = sorted(REQUIRED_TABLES - have)
@@ -218,7 +218,7 @@ def backup(db: sqlite_utils.Database, dest: Path, force: bool = False) -> Path:
     Never onto the database itself, its side files, a folder, or a device (see
     :mod:`corpus.outputs`).
     """
-    from corpus import outputs
+    from newsmark.corpus import outputs
 
     source = database_path(db)
     target = outputs.check_file_target(dest, Path(source) if source else None, force)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import CharsetMatch, from_bytes
 
-from corpus.errors import ImportRejected
+from newsmark.corpus.errors import ImportRejected
 
 # Share of characters that may be controls before we call a decoded file binary.
 _MAX_CONTROL_SHARE = 0.01

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from corpus.articles import NewArticle, add_article
-from corpus.db import write
-from corpus.decode import decode_bytes
-from corpus.errors import ImportRejected
-from corpus.normalise import lone_surrogate, normalise_text
-from corpus.outputs import file_kind
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import write
+from newsmark.corpus.decode import decode_bytes
+from newsmark.corpus.errors import ImportRejected
+from newsmark.corpus.normalise import lone_surrogate, normalise_text
+from newsmark.corpus.outputs import file_kind
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024

@@ -289,7 +289,7 @@ def migrate(db: sqlite_utils.Database, target: int = LATEST_VERSION) -> int:
     if schema_version(db) >= target:
         ensure_fts(db)
         return 0
-    from corpus.db import write
+    from newsmark.corpus.db import write
 
     ran = 0
     with write(db):
@@ -327,7 +327,7 @@ def ensure_fts(db: sqlite_utils.Database) -> None:
         return
     if set(FTS_TRIGGERS) <= fts_triggers(db) and db["articles_fts"].exists():
         return
-    from corpus.db import write
+    from newsmark.corpus.db import write
 
     with write(db):
         _create_fts_objects(db)

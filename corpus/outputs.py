@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.errors import NewsmarkError
+from newsmark.corpus.errors import NewsmarkError
 
 try:
     import fcntl

@@ -7,13 +7,13 @@ from pathlib import PurePosixPath
 
 import sqlite_utils
 
-from corpus.decode import decode_bytes
-from corpus.importer import ImportReport, article_from_text, store_articles
+from newsmark.corpus.decode import decode_bytes
+from newsmark.corpus.importer import ImportReport, article_from_text, store_articles
 
 
 def sample_files() -> list[tuple[str, bytes]]:
     """(name, bytes) of every sample article, in a stable order."""
-    root = resources.files("corpus.sample")
+    root = resources.files("newsmark.corpus.sample")
     return sorted(
         (entry.name, entry.read_bytes()) for entry in root.iterdir() if entry.name.endswith(".md")
     )

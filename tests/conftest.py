@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from corpus.db import connect
+from newsmark.corpus.db import connect
 
 
 @pytest.fixture(autouse=True)

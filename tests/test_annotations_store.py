@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from annotations import store
-from annotations.model import CONTEXT_CHARS
-from annotations.spans import SpanIndex
-from corpus.articles import NewArticle, add_article, delete_article, get_article
-from corpus.db import connect
+from newsmark.annotations import store
+from newsmark.annotations.model import CONTEXT_CHARS
+from newsmark.annotations.spans import SpanIndex
+from newsmark.corpus.articles import NewArticle, add_article, delete_article, get_article
+from newsmark.corpus.db import connect
 
 TEXT = (
     "Mayor Ilse Varga said: \u201cThe water in every tap is safe.\u201d "

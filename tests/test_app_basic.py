@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.articles import count_articles
-from corpus.db import connect
-from tui.app import NewsmarkApp
+from newsmark.corpus.articles import count_articles
+from newsmark.corpus.db import connect
+from newsmark.tui.app import NewsmarkApp
 
 
 async def test_empty_database_gets_the_sample_corpus(db_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tui.cli import main
+from newsmark.tui.cli import main
 
 
 def run(*args: str) -> tuple[int, str, str]:

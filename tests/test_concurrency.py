@@ -8,11 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from annotations import store
-from annotations.config import Config
-from corpus.db import connect
+from newsmark.annotations import store
+from newsmark.annotations.config import Config
+from newsmark.corpus.db import connect
+from newsmark.tui.app import NewsmarkApp
 from tests.tui_helpers import SIZE, TEXT, capture_errors, seed
-from tui.app import NewsmarkApp
 
 ROOT = Path(__file__).resolve().parent.parent
 N_FILES = 1500
@@ -23,7 +23,7 @@ def _cli(db_path: Path, *args: str) -> subprocess.Popen[str]:
         [
             sys.executable,
             "-c",
-            "import sys; from tui.cli import main; sys.exit(main())",
+            "import sys; from newsmark.tui.cli import main; sys.exit(main())",
             "--db",
             str(db_path),
             *args,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotations.config import ConfigError, load_config
-from annotations.labels import DEFAULT_LABELS
+from newsmark.annotations.config import ConfigError, load_config
+from newsmark.annotations.labels import DEFAULT_LABELS
 
 
 def test_missing_file_means_defaults(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.db import connect
+from newsmark.corpus.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = int(os.environ.get("NEWSMARK_CRASH_KILLS", "12"))  # more: NEWSMARK_CRASH_KILLS=200
@@ -20,9 +20,9 @@ KILLS = int(os.environ.get("NEWSMARK_CRASH_KILLS", "12"))  # more: NEWSMARK_CRAS
 ANNOTATE = """
 import sys
 sys.path.insert(0, {root!r})
-from annotations import store
-from corpus.articles import NewArticle, add_article
-from corpus.db import connect
+from newsmark.annotations import store
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import connect
 db = connect({db!r})
 aid, _ = add_article(db, NewArticle(title="Crash", text="word " * 2000))
 n = db.execute("SELECT count(*) FROM annotations").fetchone()[0]
@@ -38,9 +38,9 @@ while True:
 IMPORT = """
 import sys
 sys.path.insert(0, {root!r})
-from corpus.articles import NewArticle
-from corpus.db import connect
-from corpus.importer import ImportReport, store_articles
+from newsmark.corpus.articles import NewArticle
+from newsmark.corpus.db import connect
+from newsmark.corpus.importer import ImportReport, store_articles
 db = connect({db!r})
 n = db.execute("SELECT count(*) FROM articles").fetchone()[0]
 print("ready", flush=True)
@@ -125,8 +125,8 @@ def test_killed_importer_leaves_whole_files(tmp_path: Path) -> None:
 
 
 async def test_app_opens_after_crashes(tmp_path: Path) -> None:
-    from annotations.config import Config
-    from tui.app import NewsmarkApp
+    from newsmark.annotations.config import Config
+    from newsmark.tui.app import NewsmarkApp
 
     db_path = tmp_path / "crash.db"
     _hammer(db_path, ANNOTATE, 2, seed=3)
@@ -140,8 +140,8 @@ WRITE_OUTPUTS = """
 import sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from annotations.export import Filters, export_to_file
-from corpus.db import backup, connect
+from newsmark.annotations.export import Filters, export_to_file
+from newsmark.corpus.db import backup, connect
 db = connect({db!r})
 out = Path({out!r})
 print("ready", flush=True)
@@ -160,10 +160,10 @@ def test_killed_exports_and_backups_never_lose_the_destination(tmp_path: Path) -
     there (checked continuously), and the next run removes every leftover temporary file."""
     import threading
 
-    from annotations import store
-    from annotations.export import Filters, export_to_file
-    from corpus.articles import NewArticle, add_article
-    from corpus.db import backup
+    from newsmark.annotations import store
+    from newsmark.annotations.export import Filters, export_to_file
+    from newsmark.corpus.articles import NewArticle, add_article
+    from newsmark.corpus.db import backup
 
     db_path = tmp_path / "src.db"
     out = tmp_path / "out"

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import corpus.db
-from annotations import store
-from annotations.config import Config
-from annotations.importing import import_file
-from corpus.db import connect
+import newsmark.corpus.db
+from newsmark.annotations import store
+from newsmark.annotations.config import Config
+from newsmark.annotations.importing import import_file
+from newsmark.corpus.db import connect
+from newsmark.tui.app import NewsmarkApp
+from newsmark.tui.cli import main
 from tests.tui_helpers import SIZE, capture_errors, seed
-from tui.app import NewsmarkApp
-from tui.cli import main
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -92,7 +92,7 @@ def test_read_only_database_is_reported(tmp_path: Path, monkeypatch) -> None:
     seed(db_path)
     real_access = os.access
     monkeypatch.setattr(
-        corpus.db.os,
+        newsmark.corpus.db.os,
         "access",
         lambda p, mode: False if Path(p) == db_path and mode == os.W_OK else real_access(p, mode),
     )
@@ -107,7 +107,7 @@ def test_read_only_database_is_reported(tmp_path: Path, monkeypatch) -> None:
 def test_locked_database_gives_a_clear_message(tmp_path: Path, monkeypatch) -> None:
     db_path = tmp_path / "locked.db"
     seed(db_path)
-    monkeypatch.setattr(corpus.db, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(newsmark.corpus.db, "BUSY_TIMEOUT_MS", 300)
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:

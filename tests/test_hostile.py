@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations import store, textnav
-from annotations.limits import MAX_QUERY_CHARS
-from corpus.db import connect
-from corpus.normalise import REPLACEMENT
-from tui.cli import main
+from newsmark.annotations import store, textnav
+from newsmark.annotations.limits import MAX_QUERY_CHARS
+from newsmark.corpus.db import connect
+from newsmark.corpus.normalise import REPLACEMENT
+from newsmark.tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOADS = {
@@ -61,7 +61,12 @@ def _run_in_pty(args: list[str], keys: list[bytes], seconds: float) -> bytes:
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     env.pop("TEXTUAL", None)
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())", *args],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from newsmark.tui.cli import main; sys.exit(main())",
+            *args,
+        ],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -178,9 +183,9 @@ def test_very_long_and_odd_queries(tmp_path: Path, query: str) -> None:
 
 
 async def test_article_list_filter_takes_any_text(tmp_path: Path) -> None:
-    from annotations.config import Config
+    from newsmark.annotations.config import Config
+    from newsmark.tui.app import NewsmarkApp
     from tests.tui_helpers import SIZE, seed
-    from tui.app import NewsmarkApp
 
     db_path = tmp_path / "f.db"
     seed(

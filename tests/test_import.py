@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from corpus.articles import get_article, list_articles
-from corpus.importer import import_paths
-from corpus.normalise import REPLACEMENT
+from newsmark.corpus.articles import get_article, list_articles
+from newsmark.corpus.importer import import_paths
+from newsmark.corpus.normalise import REPLACEMENT
 
 STORY = "Mayor says water is safe\n\nThe mayor of Calderwick said the water was safe to drink.\n"
 

@@ -9,14 +9,14 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from annotations import export, links, store
-from annotations.export import Filters, export_to_file, tokens_for
-from annotations.importing import import_file, list_orphans
-from annotations.matching import Matcher, index_pending
-from corpus.articles import NewArticle, add_article
-from corpus.db import connect
-from corpus.samples import import_sample
-from tui.cli import main
+from newsmark.annotations import export, links, store
+from newsmark.annotations.export import Filters, export_to_file, tokens_for
+from newsmark.annotations.importing import import_file, list_orphans
+from newsmark.annotations.matching import Matcher, index_pending
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import connect
+from newsmark.corpus.samples import import_sample
+from newsmark.tui.cli import main
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -307,7 +307,9 @@ def test_records_follow_the_shipped_schema(tmp_path: Path) -> None:
     from importlib import resources
 
     schema = json.loads(
-        resources.files("annotations.schema").joinpath("annotations.schema.json").read_text()
+        resources.files("newsmark.annotations.schema")
+        .joinpath("annotations.schema.json")
+        .read_text()
     )
     db = connect(tmp_path / "s.db")
     annotate_sample(db)

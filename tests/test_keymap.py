@@ -7,17 +7,18 @@ import inspect
 from textual.binding import Binding
 from textual.keys import Keys, _character_to_key
 
-import tui.app
-import tui.linking
-import tui.panels
-import tui.reader
-import tui.screens
-from annotations.keymap import BINDINGS, NAMED_KEYS, character_key, normalise_key
+import newsmark.tui.app
+import newsmark.tui.linking
+import newsmark.tui.panels
+import newsmark.tui.reader
+import newsmark.tui.screens as screens
+from newsmark.annotations.keymap import BINDINGS, NAMED_KEYS, character_key, normalise_key
 
 
 def _declared() -> dict[str, str]:
     found: dict[str, str] = {}
-    for module in (tui.app, tui.reader, tui.panels, tui.linking, tui.screens):
+    tui = newsmark.tui
+    for module in (tui.app, tui.reader, tui.panels, tui.linking, screens):
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if cls.__module__ != module.__name__:
                 continue

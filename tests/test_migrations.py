@@ -8,12 +8,18 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from annotations import store
-from annotations.matching import Matcher, index_pending, unindexed_articles
-from annotations.postings import count_postings
-from corpus.db import connect
-from corpus.migrations import FTS_TRIGGERS, LATEST_VERSION, MIGRATIONS, fts_triggers, migrate
-from corpus.search import search_articles
+from newsmark.annotations import store
+from newsmark.annotations.matching import Matcher, index_pending, unindexed_articles
+from newsmark.annotations.postings import count_postings
+from newsmark.corpus.db import connect
+from newsmark.corpus.migrations import (
+    FTS_TRIGGERS,
+    LATEST_VERSION,
+    MIGRATIONS,
+    fts_triggers,
+    migrate,
+)
+from newsmark.corpus.search import search_articles
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

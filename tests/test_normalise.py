@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.normalise import REPLACEMENT, UNSAFE_RE, neutralise, normalise_text
+from newsmark.corpus.normalise import REPLACEMENT, UNSAFE_RE, neutralise, normalise_text
 
 
 def test_escape_sequences_and_bidi_are_neutralised_one_for_one() -> None:

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import corpus.db
-from annotations.config import Config
-from corpus.db import connect
-from corpus.errors import StoreError
-from corpus.migrations import LATEST_VERSION
+import newsmark.corpus.db
+from newsmark.annotations.config import Config
+from newsmark.corpus.db import connect
+from newsmark.corpus.errors import StoreError
+from newsmark.corpus.migrations import LATEST_VERSION
+from newsmark.tui.app import NewsmarkApp
+from newsmark.tui.cli import main
 from tests.tui_helpers import SIZE, seed
-from tui.app import NewsmarkApp
-from tui.cli import main
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -81,7 +81,7 @@ def _read_only(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
     """Tests run as root, who may write anything: the check is made to see a read-only file."""
     real_access = os.access
     monkeypatch.setattr(
-        corpus.db.os,
+        newsmark.corpus.db.os,
         "access",
         lambda p, mode: False if Path(p) == db_path and mode == os.W_OK else real_access(p, mode),
     )

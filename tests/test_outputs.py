@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotations import store
-from corpus import outputs
-from corpus.articles import NewArticle, add_article
-from corpus.db import connect
-from tui.cli import main
+from newsmark.annotations import store
+from newsmark.corpus import outputs
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import connect
+from newsmark.tui.cli import main
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -222,7 +222,7 @@ def test_dev_stdout_is_written_through_whatever_it_is(home: Path, tmp_path: Path
     import sys
 
     db = str(home / "news.db")
-    code = "import sys; from tui.cli import main; sys.exit(main())"
+    code = "import sys; from newsmark.tui.cli import main; sys.exit(main())"
     args = [sys.executable, "-c", code, "--db", db, "export", "-o", "/dev/stdout"]
     piped = subprocess.run(args, capture_output=True, check=True)
     assert piped.stdout.startswith(b'{"format": "newsmark-annotations"')

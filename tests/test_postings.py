@@ -11,10 +11,10 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations import bulkindex
-from annotations.matching import Matcher, index_pending, rebuild_index, unindexed_articles
-from annotations.normtext import index_hashes
-from annotations.postings import (
+from newsmark.annotations import bulkindex
+from newsmark.annotations.matching import Matcher, index_pending, rebuild_index, unindexed_articles
+from newsmark.annotations.normtext import index_hashes
+from newsmark.annotations.postings import (
     ARTICLE_MASK,
     BLOCK,
     articles_with,
@@ -24,8 +24,8 @@ from annotations.postings import (
     keys_for,
     unpack,
 )
-from corpus.articles import NewArticle, add_article
-from corpus.db import write
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import write
 
 
 def _stored(db: sqlite_utils.Database) -> list[int]:
@@ -213,15 +213,15 @@ def test_a_killed_bulk_build_leaves_a_usable_index(tmp_path: Path) -> None:
     import subprocess
     import time
 
-    from corpus.db import connect
+    from newsmark.corpus.db import connect
 
     path = tmp_path / "k.db"
     db = connect(path)
     _corpus(db, 400)
     db.close()
     script = (
-        "import sys; from corpus.db import connect; from annotations import bulkindex;"
-        "from annotations.matching import index_pending;"
+        "import sys; from newsmark.corpus.db import connect; from annotations import bulkindex;"
+        "from newsmark.annotations.matching import index_pending;"
         "bulkindex.CHUNK = 5;"
         "index_pending(connect(sys.argv[1]), bulk_min=1, progress=lambda n: print(n, flush=True))"
     )

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from annotations import store
-from annotations.config import Config
-from corpus.db import connect
+from newsmark.annotations import store
+from newsmark.annotations.config import Config
+from newsmark.corpus.db import connect
+from newsmark.tui.app import NewsmarkApp
 from tests.tui_helpers import SIZE, TEXT, make_app, seed
-from tui.app import NewsmarkApp
 
 
 def _annotate(db_path: Path) -> None:

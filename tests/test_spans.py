@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations.model import Annotation
-from annotations.spans import SpanIndex, nested_among
+from newsmark.annotations.model import Annotation
+from newsmark.annotations.spans import SpanIndex, nested_among
 
 
 def ann(uuid: str, start: int, end: int) -> Annotation:

@@ -10,11 +10,11 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus.articles import NewArticle, add_article, delete_article
-from corpus.db import connect, resolve_db_path, write
-from corpus.errors import StoreError
-from corpus.migrations import FTS_TRIGGERS, LATEST_VERSION, ensure_fts, fts_triggers
-from corpus.search import fts_query, search_articles
+from newsmark.corpus.articles import NewArticle, add_article, delete_article
+from newsmark.corpus.db import connect, resolve_db_path, write
+from newsmark.corpus.errors import StoreError
+from newsmark.corpus.migrations import FTS_TRIGGERS, LATEST_VERSION, ensure_fts, fts_triggers
+from newsmark.corpus.search import fts_query, search_articles
 
 
 def test_connection_settings(db: sqlite_utils.Database) -> None:
@@ -47,7 +47,7 @@ def test_schema_reads_well_in_datasette(db: sqlite_utils.Database) -> None:
 
 
 def test_fts_triggers_exist_after_every_migration(db_path: Path) -> None:
-    from corpus.migrations import MIGRATIONS, migrate
+    from newsmark.corpus.migrations import MIGRATIONS, migrate
 
     raw = sqlite_utils.Database(db_path)
     for migration in MIGRATIONS:

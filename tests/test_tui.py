@@ -6,14 +6,14 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from annotations import store
-from annotations.config import Config
-from annotations.labels import Label
-from corpus.db import connect
+from newsmark.annotations import store
+from newsmark.annotations.config import Config
+from newsmark.annotations.labels import Label
+from newsmark.corpus.db import connect
+from newsmark.tui.app import NewsmarkApp
+from newsmark.tui.reader import Reader
+from newsmark.tui.screens import HelpScreen, NoteScreen
 from tests.tui_helpers import SIZE, TEXT, make_app
-from tui.app import NewsmarkApp
-from tui.reader import Reader
-from tui.screens import HelpScreen, NoteScreen
 
 
 def saved(db_path: Path, article_id: int = 1) -> list[tuple[str, str, str]]:

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from annotations import store
-from annotations.config import Config
-from annotations.links import links_for
-from corpus.db import connect
+from newsmark.annotations import store
+from newsmark.annotations.config import Config
+from newsmark.annotations.links import links_for
+from newsmark.corpus.db import connect
+from newsmark.tui.app import NewsmarkApp
+from newsmark.tui.linking import ClaimsScreen, CompareScreen, CorpusSearchScreen
 from tests.tui_helpers import SIZE, seed
-from tui.app import NewsmarkApp
-from tui.linking import ClaimsScreen, CompareScreen, CorpusSearchScreen
 
 QUOTE = "At no point did any material leave our site"
 ARTICLES = [
@@ -172,7 +172,7 @@ def test_snapshot_claims_view(snap_compare, db_path: Path) -> None:
 
 
 async def test_export_from_palette_and_orphans(db_path: Path, tmp_path: Path) -> None:
-    from tui.screens import ExportScreen, OrphansScreen
+    from newsmark.tui.screens import ExportScreen, OrphansScreen
 
     app = make(db_path)
     target = tmp_path / "from-app.jsonl"
@@ -205,8 +205,8 @@ async def test_articles_imported_since_last_run_are_indexed_and_linked_at_start(
     start = text.index(QUOTE)
     ann = store.create_annotation(db, first, start, start + len(QUOTE), "claim", "tester")
     db.close()
-    monkeypatch.setattr("tui.app.BULK_MIN", 2)
-    monkeypatch.setattr("annotations.matching.BULK_MIN", 2)
+    monkeypatch.setattr("newsmark.tui.app.BULK_MIN", 2)
+    monkeypatch.setattr("newsmark.annotations.matching.BULK_MIN", 2)
     app = NewsmarkApp(db_path, Config(annotator="tester"))
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(200):
@@ -231,8 +231,8 @@ async def test_a_failing_index_update_at_start_is_reported_and_reading_goes_on(
         raise OSError(28, "No space left on device")
 
     seed(db_path, ARTICLES)
-    monkeypatch.setattr("annotations.matching.BULK_MIN", 1)
-    monkeypatch.setattr("annotations.matching.bulk_index", full_disk)
+    monkeypatch.setattr("newsmark.annotations.matching.BULK_MIN", 1)
+    monkeypatch.setattr("newsmark.annotations.matching.bulk_index", full_disk)
     app = NewsmarkApp(db_path, Config(annotator="tester"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

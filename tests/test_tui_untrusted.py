@@ -9,13 +9,13 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from annotations.config import Config
-from annotations.importing import list_orphans
-from corpus.articles import NewArticle, add_article
-from corpus.db import connect
+from newsmark.annotations.config import Config
+from newsmark.annotations.importing import list_orphans
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import connect
+from newsmark.tui.app import NewsmarkApp
+from newsmark.tui.screens import NoteScreen, OrphansScreen
 from tests.tui_helpers import SIZE, TEXT, seed
-from tui.app import NewsmarkApp
-from tui.screens import NoteScreen, OrphansScreen
 
 EVIL = "\x1b]0;PWNED\x07\x1b[41m\u202e"
 
@@ -74,7 +74,7 @@ async def test_orphans_screen_retries(db_path: Path, tmp_path: Path) -> None:
     }
     f = tmp_path / "a.jsonl"
     f.write_text(json.dumps(record) + "\n")
-    from annotations.importing import import_file
+    from newsmark.annotations.importing import import_file
 
     db = connect(db_path)
     assert import_file(db, f).orphaned == 1
@@ -94,8 +94,8 @@ async def test_orphans_screen_retries(db_path: Path, tmp_path: Path) -> None:
 async def test_a_pasted_page_is_cut_to_the_query_limit(db_path: Path) -> None:
     from textual import events
 
-    from annotations.limits import MAX_QUERY_CHARS
-    from tui.linking import CorpusSearchScreen
+    from newsmark.annotations.limits import MAX_QUERY_CHARS
+    from newsmark.tui.linking import CorpusSearchScreen
 
     seed(db_path)
     app = NewsmarkApp(db_path, Config(annotator="t"))

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotations import store
-from annotations.config import ConfigError, load_config
-from annotations.export import Filters, export_to_file
-from annotations.limits import MAX_NOTE_CHARS
-from corpus.articles import NewArticle, add_article
-from corpus.db import connect
-from tui.cli import main
+from newsmark.annotations import store
+from newsmark.annotations.config import ConfigError, load_config
+from newsmark.annotations.export import Filters, export_to_file
+from newsmark.annotations.limits import MAX_NOTE_CHARS
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import connect
+from newsmark.tui.cli import main
 
 # ESC, 8-bit CSI, BEL, RLO: anything that reaches a terminal raw is a failure
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotations.config import Config
-from corpus.articles import NewArticle, add_article
-from corpus.db import connect
-from tui.app import NewsmarkApp
+from newsmark.annotations.config import Config
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import connect
+from newsmark.tui.app import NewsmarkApp
 
 TEXT = (
     "Mayor Ilse Varga said the water is safe.\n"

@@ -21,25 +21,31 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, TextArea
 
-from annotations import store, textnav
-from annotations.config import Config
-from annotations.export import FORMATS, Filters, export_to_file, snapshot
-from annotations.importing import list_orphans, retry_orphans
-from annotations.links import accept as accept_link
-from annotations.links import clusters, link_all, link_counts, links_for, suggest
-from annotations.links import reject as reject_link
-from annotations.matching import BULK_MIN, Matcher, index_pending, unindexed_articles
-from annotations.model import Annotation
-from annotations.state import get_state, set_state
-from corpus.articles import Article, count_articles, get_article, list_articles
-from corpus.db import connect, describe_error, read_only
-from corpus.errors import NewsmarkError
-from corpus.normalise import neutralise, one_line
-from corpus.samples import import_sample
-from tui.linking import ClaimsScreen, CompareScreen, CorpusSearchScreen, MatchesPanel, MatchRow
-from tui.panels import AnnotationsPanel, ArticleList, ArticleRow, StatusLine
-from tui.reader import Reader
-from tui.screens import (
+from newsmark.annotations import store, textnav
+from newsmark.annotations.config import Config
+from newsmark.annotations.export import FORMATS, Filters, export_to_file, snapshot
+from newsmark.annotations.importing import list_orphans, retry_orphans
+from newsmark.annotations.links import accept as accept_link
+from newsmark.annotations.links import clusters, link_all, link_counts, links_for, suggest
+from newsmark.annotations.links import reject as reject_link
+from newsmark.annotations.matching import BULK_MIN, Matcher, index_pending, unindexed_articles
+from newsmark.annotations.model import Annotation
+from newsmark.annotations.state import get_state, set_state
+from newsmark.corpus.articles import Article, count_articles, get_article, list_articles
+from newsmark.corpus.db import connect, describe_error, read_only
+from newsmark.corpus.errors import NewsmarkError
+from newsmark.corpus.normalise import neutralise, one_line
+from newsmark.corpus.samples import import_sample
+from newsmark.tui.linking import (
+    ClaimsScreen,
+    CompareScreen,
+    CorpusSearchScreen,
+    MatchesPanel,
+    MatchRow,
+)
+from newsmark.tui.panels import AnnotationsPanel, ArticleList, ArticleRow, StatusLine
+from newsmark.tui.reader import Reader
+from newsmark.tui.screens import (
     ExportScreen,
     HelpScreen,
     NoteScreen,

@@ -15,18 +15,18 @@ from typing import Any, TypeVar
 import click
 import sqlite_utils
 
-from annotations.config import Config, load_config, resolve_config_path
-from annotations.export import FORMATS, Filters, export_to_file, snapshot, write_stream
-from annotations.importing import (
+from newsmark.annotations.config import Config, load_config, resolve_config_path
+from newsmark.annotations.export import FORMATS, Filters, export_to_file, snapshot, write_stream
+from newsmark.annotations.importing import (
     CONFLICT_CHOICES,
     IMPORT_FORMATS,
     import_file,
     list_orphans,
     retry_orphans,
 )
-from annotations.limits import MAX_QUERY_CHARS
-from annotations.links import link_all
-from annotations.matching import (
+from newsmark.annotations.limits import MAX_QUERY_CHARS
+from newsmark.annotations.links import link_all
+from newsmark.annotations.matching import (
     BULK_MIN,
     Matcher,
     index_pending,
@@ -34,20 +34,20 @@ from annotations.matching import (
     search_corpus,
     unindexed_articles,
 )
-from annotations.removal import impact, remove_articles
-from annotations.store import counts_by_article
-from corpus.articles import count_articles, list_articles
-from corpus.db import backup, connect, describe_error, read_only, resolve_db_path
-from corpus.errors import ImportRejected, NewsmarkError
-from corpus.importer import (
+from newsmark.annotations.removal import impact, remove_articles
+from newsmark.annotations.store import counts_by_article
+from newsmark.corpus.articles import count_articles, list_articles
+from newsmark.corpus.db import backup, connect, describe_error, read_only, resolve_db_path
+from newsmark.corpus.errors import ImportRejected, NewsmarkError
+from newsmark.corpus.importer import (
     DEFAULT_MAX_BYTES,
     Source,
     find_sources,
     import_paths,
     parse_published,
 )
-from corpus.normalise import escape_json_unsafe, neutralise, one_line
-from corpus.samples import import_sample
+from newsmark.corpus.normalise import escape_json_unsafe, neutralise, one_line
+from newsmark.corpus.samples import import_sample
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -143,7 +143,7 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
     """
     ctx.obj = Context(db_path, config_path)
     if ctx.invoked_subcommand is None:
-        from tui.app import run_app
+        from newsmark.tui.app import run_app
 
         config = ctx.obj.config
         run_app(ctx.obj.db_path, config)

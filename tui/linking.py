@@ -15,16 +15,16 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
-from annotations import textnav
-from annotations.diffwords import differing_words
-from annotations.limits import MAX_QUERY_CHARS
-from annotations.links import Cluster, Link
-from annotations.matching import DEFAULT_THRESHOLDS, Match, search_corpus
-from corpus.db import connect
-from corpus.normalise import neutralise, one_line
-from tui.screens import BoundedInput
-from tui.textview import TextView
-from tui.virtual_list import VirtualList
+from newsmark.annotations import textnav
+from newsmark.annotations.diffwords import differing_words
+from newsmark.annotations.limits import MAX_QUERY_CHARS
+from newsmark.annotations.links import Cluster, Link
+from newsmark.annotations.matching import DEFAULT_THRESHOLDS, Match, search_corpus
+from newsmark.corpus.db import connect
+from newsmark.corpus.normalise import neutralise, one_line
+from newsmark.tui.screens import BoundedInput
+from newsmark.tui.textview import TextView
+from newsmark.tui.virtual_list import VirtualList
 
 DIFF_STYLE = Style(color="#111111", bgcolor="#fde047", bold=True)
 SPAN_STYLE = Style(bgcolor="#334155", color="#f8fafc")

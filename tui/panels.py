@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
-from annotations.labels import UNKNOWN_LABEL_COLOUR, Label
-from annotations.model import Annotation
-from corpus.normalise import one_line
-from tui.virtual_list import VirtualList
+from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
+from newsmark.annotations.model import Annotation
+from newsmark.corpus.normalise import one_line
+from newsmark.tui.virtual_list import VirtualList
 
 NOTE_MARK = "\u270e"
 

@@ -18,12 +18,12 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets.text_area import Selection
 
-from annotations import textnav
-from annotations.labels import UNKNOWN_LABEL_COLOUR, Label
-from annotations.model import Annotation
-from annotations.spans import SpanIndex, nested_among
-from corpus.normalise import neutralise
-from tui.textview import TextView
+from newsmark.annotations import textnav
+from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
+from newsmark.annotations.model import Annotation
+from newsmark.annotations.spans import SpanIndex, nested_among
+from newsmark.corpus.normalise import neutralise
+from newsmark.tui.textview import TextView
 
 MOTIONS = {
     "word_forward": textnav.next_word_start,

@@ -11,8 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from annotations.limits import MAX_NOTE_CHARS, MAX_QUERY_CHARS
-from corpus.normalise import neutralise, one_line
+from newsmark.annotations.limits import MAX_NOTE_CHARS, MAX_QUERY_CHARS
+from newsmark.corpus.normalise import neutralise, one_line
 
 
 class BoundedInput(Input):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import TextArea
 
-from annotations import textnav
+from newsmark.annotations import textnav
 
 
 class TextView(TextArea):

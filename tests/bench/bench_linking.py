@@ -31,12 +31,12 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz  # noqa: E402
 
-from annotations.matching import Matcher, index_article, rebuild_index  # noqa: E402
-from annotations.normtext import normalise  # noqa: E402
-from annotations.postings import count_postings  # noqa: E402
-from corpus.articles import sha256_text  # noqa: E402
-from corpus.db import connect, write  # noqa: E402
-from corpus.migrations import now_iso  # noqa: E402
+from newsmark.annotations.matching import Matcher, index_article, rebuild_index  # noqa: E402
+from newsmark.annotations.normtext import normalise  # noqa: E402
+from newsmark.annotations.postings import count_postings  # noqa: E402
+from newsmark.corpus.articles import sha256_text  # noqa: E402
+from newsmark.corpus.db import connect, write  # noqa: E402
+from newsmark.corpus.migrations import now_iso  # noqa: E402
 
 SYLLABLES = [c + v for c in "bdfklmnprstv" for v in "aeiou" if c + v not in ("fu", "vu")]
 

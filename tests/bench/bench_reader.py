@@ -23,13 +23,13 @@ sys.path.insert(0, str(ROOT))
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import TextArea  # noqa: E402
 
-from annotations import store  # noqa: E402
-from annotations.config import Config  # noqa: E402
-from annotations.textnav import words  # noqa: E402
-from corpus.articles import NewArticle, add_article  # noqa: E402
-from corpus.db import connect, write  # noqa: E402
+from newsmark.annotations import store  # noqa: E402
+from newsmark.annotations.config import Config  # noqa: E402
+from newsmark.annotations.textnav import words  # noqa: E402
+from newsmark.corpus.articles import NewArticle, add_article  # noqa: E402
+from newsmark.corpus.db import connect, write  # noqa: E402
+from newsmark.tui.app import NewsmarkApp  # noqa: E402
 from tests.bench.corpus_gen import article_text  # noqa: E402
-from tui.app import NewsmarkApp  # noqa: E402
 
 SIZE = (160, 48)
 LABELS = ("claim", "denial", "source", "figure")
