@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import inspect
+import pkgutil
+from importlib import import_module
 
 from textual.binding import Binding
 from textual.keys import Keys, _character_to_key
 
-import newsmark.tui.app
-import newsmark.tui.linking
-import newsmark.tui.panels
-import newsmark.tui.reader
-import newsmark.tui.screens as screens
+import newsmark.tui.screens
+import newsmark.tui.widgets
 from newsmark.annotations.keymap import BINDINGS, NAMED_KEYS, character_key, normalise_key
 
 
 def _declared() -> dict[str, str]:
     found: dict[str, str] = {}
-    tui = newsmark.tui
-    for module in (tui.app, tui.reader, tui.panels, tui.linking, screens):
+    modules = [import_module("newsmark.tui.app")] + [
+        import_module(f"{package.__name__}.{info.name}")
+        for package in (newsmark.tui.widgets, newsmark.tui.screens)
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+    for module in modules:
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if cls.__module__ != module.__name__:
                 continue

@@ -11,8 +11,9 @@ from newsmark.annotations.config import Config
 from newsmark.annotations.labels import Label
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
-from newsmark.tui.reader import Reader
-from newsmark.tui.screens import HelpScreen, NoteScreen
+from newsmark.tui.screens.note import NoteScreen
+from newsmark.tui.screens.text_page import HelpScreen
+from newsmark.tui.widgets.reader import Reader
 from tests.tui_helpers import SIZE, TEXT, make_app
 
 

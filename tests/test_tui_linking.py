@@ -12,7 +12,9 @@ from newsmark.annotations.config import Config
 from newsmark.annotations.links import links_for
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
-from newsmark.tui.linking import ClaimsScreen, CompareScreen, CorpusSearchScreen
+from newsmark.tui.screens.claims import ClaimsScreen
+from newsmark.tui.screens.compare import CompareScreen
+from newsmark.tui.screens.corpus_search import CorpusSearchScreen
 from tests.tui_helpers import SIZE, seed
 
 QUOTE = "At no point did any material leave our site"
@@ -172,7 +174,8 @@ def test_snapshot_claims_view(snap_compare, db_path: Path) -> None:
 
 
 async def test_export_from_palette_and_orphans(db_path: Path, tmp_path: Path) -> None:
-    from newsmark.tui.screens import ExportScreen, OrphansScreen
+    from newsmark.tui.screens.export import ExportScreen
+    from newsmark.tui.screens.text_page import OrphansScreen
 
     app = make(db_path)
     target = tmp_path / "from-app.jsonl"

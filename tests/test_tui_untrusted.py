@@ -14,7 +14,8 @@ from newsmark.annotations.importing import list_orphans
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
-from newsmark.tui.screens import NoteScreen, OrphansScreen
+from newsmark.tui.screens.note import NoteScreen
+from newsmark.tui.screens.text_page import OrphansScreen
 from tests.tui_helpers import SIZE, TEXT, seed
 
 EVIL = "\x1b]0;PWNED\x07\x1b[41m\u202e"
@@ -95,7 +96,7 @@ async def test_a_pasted_page_is_cut_to_the_query_limit(db_path: Path) -> None:
     from textual import events
 
     from newsmark.annotations.limits import MAX_QUERY_CHARS
-    from newsmark.tui.linking import CorpusSearchScreen
+    from newsmark.tui.screens.corpus_search import CorpusSearchScreen
 
     seed(db_path)
     app = NewsmarkApp(db_path, Config(annotator="t"))

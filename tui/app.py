@@ -36,22 +36,18 @@ from newsmark.corpus.db import connect, describe_error, read_only
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import neutralise, one_line
 from newsmark.corpus.samples import import_sample
-from newsmark.tui.linking import (
-    ClaimsScreen,
-    CompareScreen,
-    CorpusSearchScreen,
-    MatchesPanel,
-    MatchRow,
-)
-from newsmark.tui.panels import AnnotationsPanel, ArticleList, ArticleRow, StatusLine
-from newsmark.tui.reader import Reader
-from newsmark.tui.screens import (
-    ExportScreen,
-    HelpScreen,
-    NoteScreen,
-    OrphansScreen,
-    SearchScreen,
-)
+from newsmark.tui.screens.claims import ClaimsScreen
+from newsmark.tui.screens.compare import CompareScreen
+from newsmark.tui.screens.corpus_search import CorpusSearchScreen
+from newsmark.tui.screens.export import ExportScreen
+from newsmark.tui.screens.find import SearchScreen
+from newsmark.tui.screens.note import NoteScreen
+from newsmark.tui.screens.text_page import HelpScreen, OrphansScreen
+from newsmark.tui.widgets.annotations_panel import AnnotationsPanel
+from newsmark.tui.widgets.article_list import ArticleList, ArticleRow
+from newsmark.tui.widgets.matches_panel import MatchesPanel, MatchRow
+from newsmark.tui.widgets.reader import Reader
+from newsmark.tui.widgets.status_line import StatusLine
 
 MIN_SIDE = 16
 MAX_SIDE = 80

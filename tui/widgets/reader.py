@@ -23,7 +23,7 @@ from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
 from newsmark.annotations.model import Annotation
 from newsmark.annotations.spans import SpanIndex, nested_among
 from newsmark.corpus.normalise import neutralise
-from newsmark.tui.textview import TextView
+from newsmark.tui.widgets.text_view import TextView
 
 MOTIONS = {
     "word_forward": textnav.next_word_start,

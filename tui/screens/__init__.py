@@ -1,0 +1,1 @@
+"""The screens of the Newsmark app: the reader and the dialogs over it."""

@@ -1,0 +1,56 @@
+"""How linked claims spread across outlets."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from newsmark.annotations.links import Cluster
+from newsmark.tui.widgets.claims_list import ClaimsList
+from newsmark.tui.widgets.virtual_list import VirtualList
+
+
+class ClaimsScreen(ModalScreen[tuple[int, int, int] | None]):
+    """How each linked claim spread: the same words in N articles, first published where."""
+
+    DEFAULT_CSS = """
+    ClaimsScreen { align: center middle; }
+    ClaimsScreen > Vertical {
+        width: 92%; height: 88%; border: thick $primary; background: $surface;
+    }
+    ClaimsScreen ClaimsList { height: 1fr; }
+    """
+    BINDINGS = [Binding("escape,q", "dismiss_none", "Close", id="claims.close")]
+
+    def __init__(self, clusters: list[Cluster]) -> None:
+        super().__init__()
+        self.clusters = clusters
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                Text(
+                    "Claims across articles (Enter: open where it was first "
+                    "published, escape: close)",
+                    style="bold",
+                )
+            )
+            claims = ClaimsList(self.clusters, id="claims")
+            claims.border_subtitle = f"{len(self.clusters)} clusters"
+            yield claims
+
+    def on_mount(self) -> None:
+        claims = self.query_one(ClaimsList)
+        claims.set_count(len(self.clusters), 0)
+        claims.focus()
+
+    def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
+        first = self.clusters[event.index].first
+        self.dismiss((first.article_id, first.start, first.end))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,63 @@
+"""The note editor of one annotation."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from newsmark.annotations.limits import MAX_NOTE_CHARS
+from newsmark.corpus.normalise import neutralise, one_line
+from newsmark.tui.widgets.bounded_input import BoundedInput
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """Edit the note of one annotation: Enter saves, Escape leaves it unchanged."""
+
+    DEFAULT_CSS = """
+    NoteScreen { align: center middle; }
+    NoteScreen > Vertical {
+        width: 80; max-width: 95%; height: auto; border: thick $primary;
+        background: $surface; padding: 1 2;
+    }
+    NoteScreen #quote { color: $text-muted; margin-bottom: 1; }
+    NoteScreen #hint { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
+
+    def __init__(self, label: str, quote: str, note: str) -> None:
+        super().__init__()
+        self.label = label
+        self.quote = quote
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(f"Note on {one_line(self.label, 40)}", style="bold"))
+            quote = " ".join(neutralise(self.quote).split())
+            if len(quote) > 300:
+                quote = quote[:299] + "\u2026"
+            yield Static(Text(f"\u201c{quote}\u201d"), id="quote")
+            # a note imported long ago may be huge or hold escapes: edit a safe, bounded copy
+            yield BoundedInput(
+                value=neutralise(self.note[:MAX_NOTE_CHARS]),
+                placeholder="Type a note",
+                max_length=MAX_NOTE_CHARS,
+                id="note",
+            )
+            yield Static(
+                Text("enter: save   escape: cancel   (an empty note removes it)"), id="hint"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,73 @@
+"""The open article's annotations in text order."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+
+from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
+from newsmark.annotations.model import Annotation
+from newsmark.corpus.normalise import one_line
+from newsmark.tui.widgets.virtual_list import VirtualList
+
+NOTE_MARK = "\u270e"
+
+
+class AnnotationsPanel(VirtualList):
+    """The open article's annotations in text order; Enter jumps to one in the reader."""
+
+    BINDINGS = [
+        Binding("k", "move(-1)", "Up", show=False),
+        Binding("j", "move(1)", "Down", show=False),
+    ]
+
+    class Jump(Message):
+        def __init__(self, uuid: str) -> None:
+            super().__init__()
+            self.uuid = uuid
+
+    def __init__(self, labels: dict[str, Label], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.labels = labels
+        self.border_title = "Annotations"
+        self.items: list[Annotation] = []
+        self.uuids: list[str] = []
+        self.link_counts: dict[str, int] = {}
+        self.empty_text = Text(
+            "No annotations yet.\nSelect text (v, shift+arrows\nor the mouse) and press a\n"
+            "label key; ? lists them.",
+            style="dim",
+        )
+
+    def show(self, annotations: list[Annotation], current: str | None) -> None:
+        self.items = annotations
+        self.uuids = [a.uuid for a in annotations]
+        self.border_subtitle = str(len(annotations))
+        self.set_count(len(annotations))
+        self.mark(current)
+
+    def mark(self, uuid: str | None) -> None:
+        if uuid in self.uuids:
+            self.move_to(self.uuids.index(uuid))
+
+    def item_lines(self, index: int) -> tuple[Text, Text]:
+        ann = self.items[index]
+        label = self.labels.get(ann.label)
+        colour = label.colour if label else UNKNOWN_LABEL_COLOUR
+        head = Text()
+        head.append("  ", style=f"on {colour}")
+        head.append(f" {one_line(ann.label, 40)}", style="bold")
+        carried = self.link_counts.get(ann.uuid, 0)
+        if carried:
+            head.append(f" \u21c4{carried}", style="bold cyan")
+        if ann.note:
+            head.append(f" {NOTE_MARK} ", style="bold")
+            head.append(one_line(ann.note), style="italic")
+        quote = Text(one_line(ann.quote[:400]), style="dim")
+        return head, quote
+
+    def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
+        event.stop()
+        if event.index < len(self.items):
+            self.post_message(self.Jump(self.items[event.index].uuid))

@@ -1,0 +1,118 @@
+"""Every passage that matches the current annotation, with the words that differ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+
+from newsmark.annotations.diffwords import differing_words
+from newsmark.annotations.links import Link
+from newsmark.annotations.matching import DEFAULT_THRESHOLDS
+from newsmark.corpus.normalise import one_line
+from newsmark.tui.widgets.virtual_list import VirtualList
+
+DIFF_STYLE = Style(color="#111111", bgcolor="#fde047", bold=True)
+
+
+STATUS_MARK = {"accepted": "\u2713 accepted", "suggested": "suggested", "rejected": "rejected"}
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    link: Link
+    title: str
+    outlet: str | None
+
+
+def context_line(text: str, start: int, end: int, width: int = 30) -> tuple[str, int, int]:
+    """The passage with a little context either side, and where the passage sits in it."""
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    before, passage, after = text[lo:start], text[start:end], text[end:hi]
+    prefix = (
+        ("\u2026" if lo > 0 else "") + one_line(before) + (" " if before[-1:].isspace() else "")
+    )
+    body = one_line(passage)
+    suffix = (
+        (" " if after[:1].isspace() else "")
+        + one_line(after)
+        + ("\u2026" if hi < len(text) else "")
+    )
+    return prefix + body + suffix, len(prefix), len(prefix) + len(body)
+
+
+class MatchesPanel(VirtualList):
+    """Every passage matching the current annotation: article, outlet, score, differences."""
+
+    BINDINGS = [
+        Binding("k", "move(-1)", "Up", show=False),
+        Binding("j", "move(1)", "Down", show=False),
+    ]
+
+    class Compare(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.border_title = "Matches"
+        self.rows: list[MatchRow] = []
+        self.quote = ""
+        self._rendered: dict[int, tuple[Text, Text]] = {}
+        self.empty_text = Text("No annotation under the cursor.", style="dim")
+
+    def show(self, quote: str, rows: list[MatchRow], empty: str) -> None:
+        self.quote = quote
+        self.rows = rows
+        self._rendered = {}
+        self.empty_text = Text(empty, style="dim")
+        self.border_subtitle = str(len(rows)) if rows else ""
+        self.set_count(len(rows), 0)
+
+    def item_lines(self, index: int) -> tuple[Text, Text]:
+        cached = self._rendered.get(index)
+        if cached:
+            return cached
+        row = self.rows[index]
+        link = row.link
+        head = Text()
+        kind = "near-verbatim" if link.score >= DEFAULT_THRESHOLDS.near else "similar"
+        head.append(f"{link.score:5.1f} ", style="bold")
+        head.append(f"{kind} ", style="dim")
+        if link.status != "suggested":
+            head.append(f"[{STATUS_MARK[link.status]}] ", style="bold green")
+        head.append(one_line(row.outlet or "unknown outlet"), style="bold")
+        head.append(f" \u2014 {one_line(row.title)}", style="dim")
+        _, diffs = differing_words(self.quote, link.text)
+        passage = Text(one_line(link.text))
+        # Offsets of differences are in link.text; one_line keeps words in order, so map
+        # them through the word sequence of both strings.
+        folded = one_line(link.text)
+        cursor = 0
+        first_diff = -1
+        for start, end in diffs:
+            word = one_line(link.text[start:end])
+            at = folded.find(word, cursor)
+            if at >= 0:
+                passage.stylize(DIFF_STYLE, at, at + len(word))
+                cursor = at + len(word)
+                first_diff = at if first_diff < 0 else first_diff
+        width = max(10, self.size.width)
+        if first_diff > width * 2 // 3:
+            # The line is cut at the pane's width: start it near the first difference.
+            cut = first_diff - width // 3
+            passage = Text("\u2026") + passage[cut:]
+        self._rendered[index] = (head, passage)
+        return head, passage
+
+    def on_resize(self) -> None:
+        self._rendered.clear()  # passages are cut to the pane's width
+        super().on_resize()
+
+    def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
+        event.stop()
+        self.post_message(self.Compare(event.index))

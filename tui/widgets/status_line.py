@@ -1,0 +1,56 @@
+"""One line under the panes: article, offset, mode, and what is under the cursor."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from newsmark.annotations.model import Annotation
+from newsmark.corpus.normalise import one_line
+from newsmark.tui.widgets.annotations_panel import NOTE_MARK
+
+
+class StatusLine(Widget):
+    """Article, cursor offset, mode, and the annotation(s) under the cursor."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.text = Text()
+
+    def render(self) -> Text:
+        return self.text
+
+    def show(
+        self,
+        title: str,
+        offset: int,
+        length: int,
+        under: list[Annotation],
+        current: str | None,
+        mode: str,
+        selection: tuple[int, int] | None,
+    ) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if mode:
+            text.append(f" {mode} ", style="bold reverse")
+            text.append(" ")
+        text.append(one_line(title)[:48], style="bold")
+        text.append(f"  {offset}/{length}")
+        if selection:
+            text.append(f"  sel {selection[0]}-{selection[1]} ({selection[1] - selection[0]})")
+        for ann in under:
+            marker = "\u25b6" if ann.uuid == current else "\u00b7"
+            text.append(f"  {marker} ")
+            text.append(one_line(ann.label, 40), style="bold")
+            quote = one_line(ann.quote[:200])
+            text.append(f" \u201c{quote[:40]}{'…' if len(quote) > 40 else ''}\u201d")
+            if ann.note:
+                text.append(f" {NOTE_MARK}")
+        if len(under) > 1:
+            text.append("  (space: next)", style="dim")
+        self.text = text
+        self.refresh()
