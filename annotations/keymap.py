@@ -13,67 +13,177 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-# id -> (where it fires, default keys). A group is the set of bindings that can fire for
-# the same keypress: one widget's or screen's own bindings.
-BINDINGS: dict[str, tuple[str, str]] = {
-    "app.quit": ("app", "q"),
-    "app.help": ("app", "question_mark,f1"),
-    "app.toggle_articles": ("app", "f2"),
-    "app.toggle_annotations": ("app", "f3"),
-    "app.full_width": ("app", "f4"),
-    "app.corpus_search": ("app", "ctrl+f"),
-    "app.claims": ("app", "f5"),
-    "app.panes_narrower": ("app", "alt+left"),
-    "app.panes_wider": ("app", "alt+right"),
-    "reader.left": ("reader", "h"),
-    "reader.down": ("reader", "j"),
-    "reader.up": ("reader", "k"),
-    "reader.right": ("reader", "l"),
-    "reader.word_forward": ("reader", "w"),
-    "reader.word_back": ("reader", "b"),
-    "reader.word_end": ("reader", "e"),
-    "reader.sentence_forward": ("reader", "right_parenthesis"),
-    "reader.sentence_back": ("reader", "left_parenthesis"),
-    "reader.paragraph_forward": ("reader", "right_curly_bracket"),
-    "reader.paragraph_back": ("reader", "left_curly_bracket"),
-    "reader.top": ("reader", "g"),
-    "reader.bottom": ("reader", "G"),
-    "reader.select_page_up": ("reader", "shift+pageup"),
-    "reader.select_page_down": ("reader", "shift+pagedown"),
-    "reader.visual": ("reader", "v"),
-    "reader.clear": ("reader", "escape"),
-    "reader.delete": ("reader", "x"),
-    "reader.cycle": ("reader", "space"),
-    "reader.note": ("reader", "enter,i"),
-    "reader.end_right": ("reader", "greater_than_sign"),
-    "reader.end_left": ("reader", "less_than_sign"),
-    "reader.start_right": ("reader", "alt+greater_than_sign"),
-    "reader.start_left": ("reader", "alt+less_than_sign"),
-    "reader.undo": ("reader", "u"),
-    "reader.redo": ("reader", "ctrl+r"),
-    "reader.next_annotation": ("reader", "right_square_bracket"),
-    "reader.prev_annotation": ("reader", "left_square_bracket"),
-    "reader.search": ("reader", "slash"),
-    "reader.compare": ("reader", "m"),
-    "reader.corpus_search": ("reader", "s"),
-    "reader.search_next": ("reader", "n"),
-    "reader.search_prev": ("reader", "N"),
-    "articles.clear_filter": ("articles", "escape"),
-    "claims.close": ("claims", "escape,q"),
-    "compare.accept": ("compare", "a"),
-    "compare.reject": ("compare", "r"),
-    "compare.next": ("compare", "right_square_bracket"),
-    "compare.prev": ("compare", "left_square_bracket"),
-    "compare.back": ("compare", "escape,q"),
-    "corpus_search.close": ("corpus_search", "escape"),
-    "export.cancel": ("export", "escape"),
-    "help.close": ("help", "question_mark,f1"),
-    "note.cancel": ("note", "escape"),
-    "orphans.retry": ("orphans", "r"),
-    "search.cancel": ("search", "escape"),
-    "page.close": ("page", "escape,q"),
-}
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One binding: where it fires, its default keys, what it does and how it is shown.
+
+    ``place`` groups the bindings that can fire for the same keypress (one widget's or
+    screen's own); ``action`` is the Textual action string; ``footer`` names the footer
+    group it is folded into, if any.
+    """
+
+    id: str
+    place: str
+    keys: str
+    action: str
+    description: str
+    show: bool = False
+    footer: str | None = None
+
+
+def _spec(*args: object, **kwargs: object) -> KeySpec:
+    return KeySpec(*args, **kwargs)  # type: ignore[arg-type]
+
+
+SPECS: tuple[KeySpec, ...] = (
+    # anywhere on the main screen (ids keep the "app." prefix: configs name them so)
+    _spec("app.quit", "app", "q", "app.quit", "Quit", show=True),
+    _spec("app.help", "app", "question_mark,f1", "app.help", "Help", show=True),
+    _spec("app.toggle_articles", "app", "f2", "screen.toggle_pane('articles')", "Articles"),
+    _spec("app.toggle_annotations", "app", "f3", "screen.toggle_pane('side')", "Annotations"),
+    _spec("app.full_width", "app", "f4", "screen.full_width", "Full width"),
+    _spec("app.corpus_search", "app", "ctrl+f", "screen.corpus_search", "Search all", show=True),
+    _spec("app.claims", "app", "f5", "screen.claims", "Claims"),
+    _spec("app.panes_narrower", "app", "alt+left", "screen.resize_panes(-4)", "Panes narrower"),
+    _spec("app.panes_wider", "app", "alt+right", "screen.resize_panes(4)", "Panes wider"),
+    # the reader
+    _spec("reader.left", "reader", "h", "cursor_left", "Left", footer="move"),
+    _spec("reader.down", "reader", "j", "cursor_down", "Down", footer="move"),
+    _spec("reader.up", "reader", "k", "cursor_up", "Up", footer="move"),
+    _spec("reader.right", "reader", "l", "cursor_right", "Right", footer="move"),
+    _spec("reader.word_forward", "reader", "w", "motion('word_forward')", "Next word"),
+    _spec("reader.word_back", "reader", "b", "motion('word_back')", "Previous word"),
+    _spec("reader.word_end", "reader", "e", "motion('word_end')", "End of word"),
+    _spec(
+        "reader.sentence_forward",
+        "reader",
+        "right_parenthesis",
+        "motion('sentence_forward')",
+        "Next sentence",
+    ),
+    _spec(
+        "reader.sentence_back",
+        "reader",
+        "left_parenthesis",
+        "motion('sentence_back')",
+        "Previous sentence",
+    ),
+    _spec(
+        "reader.paragraph_forward",
+        "reader",
+        "right_curly_bracket",
+        "motion('paragraph_forward')",
+        "Next paragraph",
+    ),
+    _spec(
+        "reader.paragraph_back",
+        "reader",
+        "left_curly_bracket",
+        "motion('paragraph_back')",
+        "Previous paragraph",
+    ),
+    _spec("reader.top", "reader", "g", "top", "Top"),
+    _spec("reader.bottom", "reader", "G", "bottom", "Bottom"),
+    _spec("reader.select_page_up", "reader", "shift+pageup", "page_up_select", "Select page up"),
+    _spec(
+        "reader.select_page_down",
+        "reader",
+        "shift+pagedown",
+        "page_down_select",
+        "Select page down",
+    ),
+    _spec("reader.visual", "reader", "v", "toggle_visual", "Visual", show=True),
+    _spec("reader.clear", "reader", "escape", "clear_selection", "Clear selection"),
+    _spec("reader.delete", "reader", "x", "screen.delete_annotation", "Delete", show=True),
+    _spec("reader.cycle", "reader", "space", "screen.cycle_annotation", "Next overlapping"),
+    _spec("reader.note", "reader", "enter,i", "screen.edit_note", "Note", show=True),
+    _spec(
+        "reader.end_right",
+        "reader",
+        "greater_than_sign",
+        "screen.resize('end', 1)",
+        "End one word right",
+        footer="resize",
+    ),
+    _spec(
+        "reader.end_left",
+        "reader",
+        "less_than_sign",
+        "screen.resize('end', -1)",
+        "End one word left",
+        footer="resize",
+    ),
+    # "," and "." are "<" and ">" unshifted: the start edge. Alt with punctuation is not
+    # sent by common terminals (ESC + ">" arrives as a plain ">").
+    _spec(
+        "reader.start_right",
+        "reader",
+        "full_stop",
+        "screen.resize('start', 1)",
+        "Start one word right",
+        footer="resize",
+    ),
+    _spec(
+        "reader.start_left",
+        "reader",
+        "comma",
+        "screen.resize('start', -1)",
+        "Start one word left",
+        footer="resize",
+    ),
+    _spec("reader.undo", "reader", "u", "screen.undo", "Undo", show=True),
+    _spec("reader.redo", "reader", "ctrl+r", "screen.redo", "Redo"),
+    _spec(
+        "reader.next_annotation",
+        "reader",
+        "right_square_bracket",
+        "screen.next_annotation(1)",
+        "Next annotation",
+    ),
+    _spec(
+        "reader.prev_annotation",
+        "reader",
+        "left_square_bracket",
+        "screen.next_annotation(-1)",
+        "Previous annotation",
+    ),
+    _spec("reader.search", "reader", "slash", "screen.search", "Search", show=True),
+    _spec("reader.compare", "reader", "m", "screen.compare", "Compare", show=True),
+    _spec("reader.corpus_search", "reader", "s", "screen.corpus_search", "Search all"),
+    _spec("reader.search_next", "reader", "n", "screen.search_next(1)", "Next match"),
+    _spec("reader.search_prev", "reader", "N", "screen.search_next(-1)", "Previous match"),
+    # lists and dialogs
+    _spec("articles.clear_filter", "articles", "escape", "clear_filter", "Clear filter"),
+    _spec("list.up", "list", "k", "move(-1)", "Up"),
+    _spec("list.down", "list", "j", "move(1)", "Down"),
+    _spec("claims.close", "claims", "escape,q", "dismiss_none", "Close", show=True),
+    _spec("compare.accept", "compare", "a", "accept", "Accept", show=True),
+    _spec("compare.reject", "compare", "r", "reject", "Reject", show=True),
+    _spec("compare.next", "compare", "right_square_bracket", "step(1)", "Next match", show=True),
+    _spec(
+        "compare.prev", "compare", "left_square_bracket", "step(-1)", "Previous match", show=True
+    ),
+    _spec("compare.back", "compare", "escape,q", "app.pop_screen", "Back", show=True),
+    _spec("corpus_search.close", "corpus_search", "escape", "dismiss_none", "Close", show=True),
+    _spec("corpus_search.results", "corpus_search", "down", "focus_results", "Results"),
+    _spec("export.cancel", "export", "escape", "cancel", "Cancel", show=True),
+    _spec("help.close", "help", "question_mark,f1", "dismiss", "Close"),
+    _spec("note.cancel", "note", "escape", "cancel", "Cancel", show=True),
+    _spec("orphans.retry", "orphans", "r", "retry", "Retry placing", show=True),
+    _spec("search.cancel", "search", "escape", "cancel", "Cancel", show=True),
+    _spec("page.close", "page", "escape,q", "dismiss", "Close", show=True),
+)
+BINDINGS: dict[str, tuple[str, str]] = {s.id: (s.place, s.keys) for s in SPECS}
+FOOTER_GROUPS = {"move": "Move", "resize": "Resize"}
+
+
+def specs_for(place: str) -> list[KeySpec]:
+    return [s for s in SPECS if s.place == place]
+
+
 # Label keys are bound on the reader as ``label.NAME``.
 LABEL_GROUP = "reader"
 # A key of a focused widget's own group shadows an app-wide one (Textual's design: the

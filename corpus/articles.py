@@ -9,6 +9,7 @@ import sqlite_utils
 
 from newsmark.corpus.db import write
 from newsmark.corpus.migrations import now_iso
+from newsmark.corpus.normalise import one_line
 
 
 @dataclass(frozen=True)
@@ -115,3 +116,9 @@ def delete_article(db: sqlite_utils.Database, article_id: int) -> bool:
     with write(db):
         cursor = db.execute("DELETE FROM articles WHERE id = ?", [article_id])
         return cursor.rowcount > 0
+
+
+def source_line(title: str | None, outlet: str | None = None, published: str | None = None) -> str:
+    """ "Outlet · Title · date", each part only when known: lists never say "unknown outlet"."""
+    parts = [one_line(p, 200) for p in (outlet, title, (published or "")[:10]) if p and p.strip()]
+    return " \u00b7 ".join(parts)

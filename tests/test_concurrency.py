@@ -58,7 +58,7 @@ async def test_tagging_during_import_and_export(db_path: Path, tmp_path: Path) -
             pos = TEXT.find(word, pos + 1)
             if pos < 0:
                 pos = TEXT.find(word)
-            app.reader.select_offsets(pos, pos + len(word))
+            app.reader_screen.reader.select_offsets(pos, pos + len(word))
             started = time.perf_counter()
             await pilot.press(str(1 + tagged % 4))
             await pilot.pause()

@@ -133,7 +133,7 @@ async def test_app_opens_after_crashes(tmp_path: Path) -> None:
     app = NewsmarkApp(db_path, Config(annotator="t"))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert app.article is not None and app.annotations
+        assert app.reader_screen.article is not None and app.reader_screen.annotations
 
 
 WRITE_OUTPUTS = """

@@ -210,7 +210,7 @@ async def test_article_list_filter_takes_any_text(tmp_path: Path) -> None:
             ("title", 2),
         ):
             await pilot.press("escape", *typed)
-            assert app.article_list.count == expected, typed
+            assert app.reader_screen.article_list.count == expected, typed
         await pilot.press("escape")
-        assert app.article_list.count == 2
+        assert app.reader_screen.article_list.count == 2
         assert app.is_running

@@ -125,7 +125,7 @@ async def test_the_app_opens_a_read_only_database_and_says_so(
         await pilot.press("v", "e", "1")
         await pilot.pause()
         assert any("read-only" in m for m in shown)
-        assert app.annotations == []
+        assert app.reader_screen.annotations == ()
         await pilot.press("q")
     monkeypatch.undo()
     db = connect(db_path)

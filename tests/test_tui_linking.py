@@ -58,13 +58,13 @@ def make(db_path: Path) -> NewsmarkApp:
 async def tag_quote(app: NewsmarkApp, pilot: Pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
-    start = app.article.text.index(QUOTE)
-    app.reader.select_offsets(start, start + len(QUOTE))
+    start = app.reader_screen.article.text.index(QUOTE)
+    app.reader_screen.reader.select_offsets(start, start + len(QUOTE))
     await pilot.press("2")
     for _ in range(100):  # links are computed on a worker started after the repaint
         await pilot.pause(0.02)
         await app.workers.wait_for_complete()
-        if app.link_counts:
+        if app.reader_screen.link_counts:
             break
     await pilot.pause()
 
@@ -73,14 +73,14 @@ async def test_matches_panel_lists_other_articles(db_path: Path) -> None:
     app = make(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await tag_quote(app, pilot)
-        titles = [row.title for row in app.match_rows]
+        titles = [row.title for row in app.reader_screen.match_rows]
         assert sorted(titles) == ["Letters", "Regulator opens inquiry"]
-        assert app.matches.count == 2
-        assert app.link_counts == {app.current_uuid: 2}
-        assert "\u21c42" in app.panel.item_lines(0)[0].plain
+        assert app.reader_screen.matches.count == 2
+        assert app.reader_screen.link_counts == {app.reader_screen.current_uuid: 2}
+        assert "\u21c42" in app.reader_screen.panel.item_lines(0)[0].plain
         # the reworded passage has its differing word marked
         index = titles.index("Regulator opens inquiry")
-        _, passage = app.matches.item_lines(index)
+        _, passage = app.reader_screen.matches.item_lines(index)
         marked = [passage.plain[s.start : s.end] for s in passage.spans]
         assert "its" in marked
 
@@ -92,7 +92,7 @@ async def test_compare_accept_and_reject(db_path: Path) -> None:
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen)
-        first = app.match_rows[0]
+        first = app.reader_screen.match_rows[0]
         await pilot.press("a")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -101,12 +101,12 @@ async def test_compare_accept_and_reject(db_path: Path) -> None:
         assert [(a.label, a.quote) for a in created] == [("denial", first.link.text)]
         await pilot.press("right_square_bracket", "r")
         await pilot.pause()
-        uuid = app.current_uuid
+        uuid = app.reader_screen.current_uuid
         statuses = sorted(k.status for k in links_for(db, uuid, include_rejected=True))
         assert statuses == ["accepted", "rejected"]
         await pilot.press("escape")
         assert not isinstance(app.screen, CompareScreen)
-        assert [r.link.status for r in app.match_rows] == ["accepted"]
+        assert [r.link.status for r in app.reader_screen.match_rows] == ["accepted"]
 
 
 async def test_corpus_search_opens_article_at_match(db_path: Path) -> None:
@@ -121,8 +121,8 @@ async def test_corpus_search_opens_article_at_match(db_path: Path) -> None:
         assert results.count >= 1
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.article.title == "Chess final"
-        assert app.reader.selected_text.lower().startswith("fourteen")
+        assert app.reader_screen.article.title == "Chess final"
+        assert app.reader_screen.reader.selected_text.lower().startswith("fourteen")
 
 
 async def test_claims_view(db_path: Path) -> None:
@@ -136,7 +136,7 @@ async def test_claims_view(db_path: Path) -> None:
         assert cluster.articles == 3
         await pilot.press("enter")
         await pilot.pause()
-        assert app.article.title == cluster.first.title
+        assert app.reader_screen.article.title == cluster.first.title
 
 
 def test_snapshot_matches_panel(snap_compare, db_path: Path) -> None:
@@ -208,18 +208,18 @@ async def test_articles_imported_since_last_run_are_indexed_and_linked_at_start(
     start = text.index(QUOTE)
     ann = store.create_annotation(db, first, start, start + len(QUOTE), "claim", "tester")
     db.close()
-    monkeypatch.setattr("newsmark.tui.app.BULK_MIN", 2)
+    monkeypatch.setattr("newsmark.tui.screens.reader_screen.BULK_MIN", 2)
     monkeypatch.setattr("newsmark.annotations.matching.BULK_MIN", 2)
     app = NewsmarkApp(db_path, Config(annotator="tester"))
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(200):
             await pilot.pause(0.05)
-            if app.link_counts:
+            if app.reader_screen.link_counts:
                 break
         messages = [n.message for n in app._notifications]
         assert "Indexing 4 articles for cross-article matches\u2026" in messages
-        assert app.link_counts == {ann.uuid: 2}
-        assert len(app.article_rows) == 4
+        assert app.reader_screen.link_counts == {ann.uuid: 2}
+        assert len(app.reader_screen.article_rows) == 4
         for _ in range(100):
             if "Match index ready." in [n.message for n in app._notifications]:
                 break
@@ -245,5 +245,5 @@ async def test_a_failing_index_update_at_start_is_reported_and_reading_goes_on(
         assert len(errors) == 1
         assert errors[0].startswith("The match index could not be updated: [Errno 28] No space")
         assert "run `newsmark link` to retry" in errors[0]
-        assert len(app.article_rows) == 4 and app.is_running
+        assert len(app.reader_screen.article_rows) == 4 and app.is_running
         await pilot.press("j")  # still reading

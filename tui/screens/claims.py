@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsmark.annotations.links import Cluster
+from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.claims_list import ClaimsList
 from newsmark.tui.widgets.virtual_list import VirtualList
 
@@ -17,21 +17,14 @@ from newsmark.tui.widgets.virtual_list import VirtualList
 class ClaimsScreen(ModalScreen[tuple[int, int, int] | None]):
     """How each linked claim spread: the same words in N articles, first published where."""
 
-    DEFAULT_CSS = """
-    ClaimsScreen { align: center middle; }
-    ClaimsScreen > Vertical {
-        width: 92%; height: 88%; border: thick $primary; background: $surface;
-    }
-    ClaimsScreen ClaimsList { height: 1fr; }
-    """
-    BINDINGS = [Binding("escape,q", "dismiss_none", "Close", id="claims.close")]
+    BINDINGS = bindings("claims")
 
     def __init__(self, clusters: list[Cluster]) -> None:
         super().__init__()
         self.clusters = clusters
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-box large"):
             yield Static(
                 Text(
                     "Claims across articles (Enter: open where it was first "

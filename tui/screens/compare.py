@@ -2,41 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from newsmark.annotations.diffwords import differing_words
+from newsmark.annotations.model import Annotation
 from newsmark.corpus.normalise import one_line
+from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.matches_panel import DIFF_STYLE, STATUS_MARK, MatchRow
 from newsmark.tui.widgets.text_view import Passage
 
 SPAN_STYLE = Style(bgcolor="#334155", color="#f8fafc")
 
 
+@dataclass(frozen=True)
+class CompareInput:
+    """What the compare view shows and how it reports a decision.
+
+    ``decide(index, accept)`` stores the decision and returns the matches as they are now;
+    ``text_of(article_id)`` gives another article's stored text.
+    """
+
+    title: str
+    text: str
+    annotation: Annotation | None
+    rows: list[MatchRow]
+    decide: Callable[[int, bool], list[MatchRow]]
+    text_of: Callable[[int], str]
+
+
 class CompareScreen(Screen[None]):
     """Two articles side by side at the matching passages; a accepts, r rejects."""
 
-    BINDINGS = [
-        Binding("a", "accept", "Accept", id="compare.accept"),
-        Binding("r", "reject", "Reject", id="compare.reject"),
-        Binding("right_square_bracket", "step(1)", "Next match", id="compare.next"),
-        Binding("left_square_bracket", "step(-1)", "Previous match", id="compare.prev"),
-        Binding("escape,q", "app.pop_screen", "Back", id="compare.back"),
-    ]
-    DEFAULT_CSS = """
-    CompareScreen #sides { height: 1fr; }
-    CompareScreen Passage { width: 1fr; }
-    CompareScreen #info { height: 2; background: $panel; padding: 0 1; }
-    """
+    BINDINGS = bindings("compare")
 
-    def __init__(self, controller: object, index: int) -> None:
+    def __init__(self, given: CompareInput, index: int) -> None:
         super().__init__()
-        self.controller = controller
+        self.given = given
+        self.rows = given.rows
         self.index = index
 
     def compose(self) -> ComposeResult:
@@ -50,24 +60,19 @@ class CompareScreen(Screen[None]):
         self.render_match()
 
     def render_match(self) -> None:
-        c = self.controller
-        rows: list[MatchRow] = c.match_rows  # type: ignore[attr-defined]
+        rows = self.rows
         if not rows:
             self.app.pop_screen()
             return
         self.index = max(0, min(self.index, len(rows) - 1))
         row = rows[self.index]
-        ann = c.current_annotation()  # type: ignore[attr-defined]
-        source_text: str = c.article.text  # type: ignore[attr-defined]
-        target_text: str = c.article_text(row.link.target_article_id)  # type: ignore[attr-defined]
+        ann = self.given.annotation
         left = self.query_one("#left", Passage)
         right = self.query_one("#right", Passage)
-        left.set_text(source_text)
-        right.set_text(target_text)
-        left.border_title = Text(one_line(c.article.title))  # type: ignore[attr-defined,assignment]
-        right.border_title = Text(  # type: ignore[assignment]
-            f"{one_line(row.outlet or 'unknown outlet')} \u2014 {one_line(row.title)}"
-        )
+        left.set_text(self.given.text)
+        right.set_text(self.given.text_of(row.link.target_article_id))
+        left.border_title = Text(one_line(self.given.title))  # type: ignore[assignment]
+        right.border_title = Text(row.heading())  # type: ignore[assignment]
         diff_a, diff_b = differing_words(ann.quote, row.link.text) if ann else ([], [])
         if ann:
             left.paint(
@@ -92,15 +97,13 @@ class CompareScreen(Screen[None]):
         self.query_one("#info", Static).update(info)
 
     def action_step(self, delta: int) -> None:
-        self.index += delta
-        rows = self.controller.match_rows  # type: ignore[attr-defined]
-        self.index %= max(1, len(rows))
+        self.index = (self.index + delta) % max(1, len(self.rows))
         self.render_match()
 
     def action_accept(self) -> None:
-        self.controller.decide(self.index, accept=True)  # type: ignore[attr-defined]
+        self.rows = self.given.decide(self.index, True)
         self.render_match()
 
     def action_reject(self) -> None:
-        self.controller.decide(self.index, accept=False)  # type: ignore[attr-defined]
+        self.rows = self.given.decide(self.index, False)
         self.render_match()

@@ -7,7 +7,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
@@ -15,6 +14,7 @@ from textual.widgets import Input
 from newsmark.annotations.limits import MAX_QUERY_CHARS
 from newsmark.annotations.matching import Match, search_corpus
 from newsmark.corpus.db import connect
+from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.bounded_input import BoundedInput
 from newsmark.tui.widgets.search_results import SearchResults
 from newsmark.tui.widgets.virtual_list import VirtualList
@@ -23,17 +23,7 @@ from newsmark.tui.widgets.virtual_list import VirtualList
 class CorpusSearchScreen(ModalScreen[tuple[int, int, int] | None]):
     """Search all articles as you type; Enter opens the article at the match."""
 
-    DEFAULT_CSS = """
-    CorpusSearchScreen { align: center middle; }
-    CorpusSearchScreen > Vertical {
-        width: 90%; height: 85%; border: thick $primary; background: $surface;
-    }
-    CorpusSearchScreen SearchResults { height: 1fr; }
-    """
-    BINDINGS = [
-        Binding("escape", "dismiss_none", "Close", id="corpus_search.close"),
-        Binding("down", "focus_results", "Results", show=False),
-    ]
+    BINDINGS = bindings("corpus_search")
     DEBOUNCE = 0.25
 
     def __init__(self, db_path: Path, query: str = "") -> None:
@@ -43,7 +33,7 @@ class CorpusSearchScreen(ModalScreen[tuple[int, int, int] | None]):
         self._timer: object | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-box large"):
             yield BoundedInput(
                 value=self.initial[:MAX_QUERY_CHARS],
                 placeholder="Search all articles",

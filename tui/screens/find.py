@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from newsmark.annotations.limits import MAX_QUERY_CHARS
+from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.bounded_input import BoundedInput
 
 
 class SearchScreen(ModalScreen[str | None]):
     """The ``/`` prompt: plain text (never a regex), case-insensitive."""
 
-    DEFAULT_CSS = """
-    SearchScreen { align: center bottom; background: transparent; }
-    SearchScreen > Input { width: 100%; margin: 0 0 2 0; border: tall $accent; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="search.cancel")]
+    BINDINGS = bindings("search")
 
     def __init__(self, previous: str) -> None:
         super().__init__()

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from newsmark.annotations.limits import MAX_NOTE_CHARS
 from newsmark.corpus.normalise import neutralise, one_line
+from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.bounded_input import BoundedInput
 
 
 class NoteScreen(ModalScreen[str | None]):
     """Edit the note of one annotation: Enter saves, Escape leaves it unchanged."""
 
-    DEFAULT_CSS = """
-    NoteScreen { align: center middle; }
-    NoteScreen > Vertical {
-        width: 80; max-width: 95%; height: auto; border: thick $primary;
-        background: $surface; padding: 1 2;
-    }
-    NoteScreen #quote { color: $text-muted; margin-bottom: 1; }
-    NoteScreen #hint { color: $text-muted; margin-top: 1; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
+    BINDINGS = bindings("note")
 
     def __init__(self, label: str, quote: str, note: str) -> None:
         super().__init__()
@@ -35,7 +26,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="modal-box"):
             yield Label(Text(f"Note on {one_line(self.label, 40)}", style="bold"))
             quote = " ".join(neutralise(self.quote).split())
             if len(quote) > 300:
@@ -49,7 +40,7 @@ class NoteScreen(ModalScreen[str | None]):
                 id="note",
             )
             yield Static(
-                Text("enter: save   escape: cancel   (an empty note removes it)"), id="hint"
+                Text("enter: save   escape: cancel   (an empty note removes it)"), classes="hint"
             )
 
     def on_mount(self) -> None:

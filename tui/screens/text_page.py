@@ -6,31 +6,24 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsmark.corpus.normalise import one_line
+from newsmark.tui.bindings import bindings
 
 
 class TextScreen(ModalScreen[None]):
     """A scrollable page of text over the app (help, orphans); escape or q closes it."""
 
-    DEFAULT_CSS = """
-    TextScreen { align: center middle; }
-    TextScreen > VerticalScroll {
-        width: 96; max-width: 98%; height: 90%; border: thick $primary;
-        background: $surface; padding: 0 2;
-    }
-    """
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="page.close")]
+    BINDINGS = bindings("page")
 
     def page(self) -> Text:
         return Text()
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(classes="modal-box page"):
             yield Static(self.page())
 
     async def action_dismiss(self, result: None = None) -> None:
@@ -40,7 +33,7 @@ class TextScreen(ModalScreen[None]):
 class HelpScreen(TextScreen):
     """Every binding with the key it has now (remapped keys included)."""
 
-    BINDINGS = [Binding("question_mark,f1", "dismiss", "Close", id="help.close")]
+    BINDINGS = bindings("help")
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
         super().__init__()
@@ -65,7 +58,7 @@ class OrphansScreen(TextScreen):
     app does the work and hands back the new list.
     """
 
-    BINDINGS = [Binding("r", "retry", "Retry placing", id="orphans.retry")]
+    BINDINGS = bindings("orphans")
 
     def __init__(
         self,

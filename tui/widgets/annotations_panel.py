@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 
 from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
 from newsmark.annotations.model import Annotation
 from newsmark.corpus.normalise import one_line
+from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.virtual_list import VirtualList
 
 NOTE_MARK = "\u270e"
@@ -17,10 +17,7 @@ NOTE_MARK = "\u270e"
 class AnnotationsPanel(VirtualList):
     """The open article's annotations in text order; Enter jumps to one in the reader."""
 
-    BINDINGS = [
-        Binding("k", "move(-1)", "Up", show=False),
-        Binding("j", "move(1)", "Down", show=False),
-    ]
+    BINDINGS = bindings("list")
 
     class Jump(Message):
         def __init__(self, uuid: str) -> None:

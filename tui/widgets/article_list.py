@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.message import Message
 
 from newsmark.corpus.normalise import one_line
+from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.virtual_list import VirtualList
 
 
@@ -24,9 +24,7 @@ class ArticleRow:
 class ArticleList(VirtualList):
     """Articles with outlet and annotation count. Typing filters; escape clears the filter."""
 
-    BINDINGS = [
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="articles.clear_filter"),
-    ]
+    BINDINGS = bindings("articles")
 
     class Open(Message):
         def __init__(self, article_id: int) -> None:
@@ -87,7 +85,8 @@ class ArticleList(VirtualList):
         count = self.counts.get(row.id, 0)
         if count:
             meta.append(f"\u25cf{count} ", style="bold")
-        meta.append(one_line(row.outlet or "unknown outlet"), style="dim")
+        if row.outlet:
+            meta.append(one_line(row.outlet), style="dim")
         return title, meta
 
     async def _on_key(self, event: events.Key) -> None:

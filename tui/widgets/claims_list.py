@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from newsmark.annotations.links import Cluster
+from newsmark.corpus.articles import source_line
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.widgets.virtual_list import VirtualList
 
@@ -26,12 +27,10 @@ class ClaimsList(VirtualList):
         head.append(f"{c.label} ", style="dim")
         head.append(f"\u201c{one_line(c.quote)}\u201d")
         first = c.first
-        outlets = sorted({one_line(m.outlet or "unknown outlet") for m in c.members})
+        outlets = sorted({one_line(m.outlet) for m in c.members if m.outlet})
         line = Text()
         line.append("first: ", style="dim")
-        line.append(
-            f"{one_line(first.outlet or 'unknown outlet')} ({first.published or 'date unknown'})",
-            style="bold",
-        )
-        line.append("  \u00b7  " + ", ".join(outlets), style="dim")
+        line.append(source_line(first.title, first.outlet, first.published), style="bold")
+        if outlets:
+            line.append("  \u00b7  " + ", ".join(outlets), style="dim")
         return head, line

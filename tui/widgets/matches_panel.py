@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 
 from newsmark.annotations.diffwords import differing_words
 from newsmark.annotations.links import Link
 from newsmark.annotations.matching import DEFAULT_THRESHOLDS
+from newsmark.corpus.articles import source_line
 from newsmark.corpus.normalise import one_line
+from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.virtual_list import VirtualList
 
 DIFF_STYLE = Style(color="#111111", bgcolor="#fde047", bold=True)
@@ -26,6 +27,9 @@ class MatchRow:
     link: Link
     title: str
     outlet: str | None
+
+    def heading(self) -> str:
+        return source_line(self.title, self.outlet)
 
 
 def context_line(text: str, start: int, end: int, width: int = 30) -> tuple[str, int, int]:
@@ -47,10 +51,7 @@ def context_line(text: str, start: int, end: int, width: int = 30) -> tuple[str,
 class MatchesPanel(VirtualList):
     """Every passage matching the current annotation: article, outlet, score, differences."""
 
-    BINDINGS = [
-        Binding("k", "move(-1)", "Up", show=False),
-        Binding("j", "move(1)", "Down", show=False),
-    ]
+    BINDINGS = bindings("list")
 
     class Compare(Message):
         def __init__(self, index: int) -> None:
@@ -79,14 +80,16 @@ class MatchesPanel(VirtualList):
             return cached
         row = self.rows[index]
         link = row.link
-        head = Text()
-        kind = "near-verbatim" if link.score >= DEFAULT_THRESHOLDS.near else "similar"
-        head.append(f"{link.score:5.1f} ", style="bold")
-        head.append(f"{kind} ", style="dim")
+        # The title is what tells two articles apart: it comes first, then the outlet;
+        # the kind of match is one mark (= near-verbatim, ~ similar) beside the score.
+        head = Text(no_wrap=True, overflow="ellipsis")
+        kind = "=" if link.score >= DEFAULT_THRESHOLDS.near else "~"
+        head.append(f"{link.score:3.0f}{kind} ", style="bold")
         if link.status != "suggested":
-            head.append(f"[{STATUS_MARK[link.status]}] ", style="bold green")
-        head.append(one_line(row.outlet or "unknown outlet"), style="bold")
-        head.append(f" \u2014 {one_line(row.title)}", style="dim")
+            head.append(f"{STATUS_MARK[link.status]} ", style="bold green")
+        head.append(one_line(row.title), style="bold")
+        if row.outlet:
+            head.append(f" \u00b7 {one_line(row.outlet)}", style="dim")
         _, diffs = differing_words(self.quote, link.text)
         passage = Text(one_line(link.text))
         # Offsets of differences are in link.text; one_line keeps words in order, so map

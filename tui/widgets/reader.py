@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.reactive import reactive
 from textual.widgets.text_area import Selection
 
@@ -23,6 +23,7 @@ from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
 from newsmark.annotations.model import Annotation
 from newsmark.annotations.spans import SpanIndex, nested_among
 from newsmark.corpus.normalise import neutralise
+from newsmark.tui.bindings import bindings, label_bindings
 from newsmark.tui.widgets.text_view import TextView
 
 MOTIONS = {
@@ -38,6 +39,7 @@ CURRENT_STYLE = Style(bold=True)
 MAX_WRAPPED_LINE = 50_000  # characters; longer lines are shown unwrapped
 SEARCH_STYLE = Style(color="#111111", bgcolor="#facc15", bold=True)
 LABEL_TEXT_COLOUR = "#f8fafc"
+ROW_CACHE_SIZE = 1_000  # styled lines kept; a screen shows ~50
 
 
 @dataclass(frozen=True)
@@ -50,113 +52,7 @@ class Piece:
 class Reader(TextView):
     """Movement and selection live here; changes to annotations are app actions."""
 
-    BINDINGS = [
-        Binding("h", "cursor_left", "Left", show=False, id="reader.left"),
-        Binding("j", "cursor_down", "Down", show=False, id="reader.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="reader.up"),
-        Binding("l", "cursor_right", "Right", show=False, id="reader.right"),
-        Binding("w", "motion('word_forward')", "Next word", show=False, id="reader.word_forward"),
-        Binding("b", "motion('word_back')", "Previous word", show=False, id="reader.word_back"),
-        Binding("e", "motion('word_end')", "End of word", show=False, id="reader.word_end"),
-        Binding(
-            "right_parenthesis",
-            "motion('sentence_forward')",
-            "Next sentence",
-            show=False,
-            id="reader.sentence_forward",
-        ),
-        Binding(
-            "left_parenthesis",
-            "motion('sentence_back')",
-            "Previous sentence",
-            show=False,
-            id="reader.sentence_back",
-        ),
-        Binding(
-            "right_curly_bracket",
-            "motion('paragraph_forward')",
-            "Next paragraph",
-            show=False,
-            id="reader.paragraph_forward",
-        ),
-        Binding(
-            "left_curly_bracket",
-            "motion('paragraph_back')",
-            "Previous paragraph",
-            show=False,
-            id="reader.paragraph_back",
-        ),
-        Binding("g", "top", "Top", show=False, id="reader.top"),
-        Binding("G", "bottom", "Bottom", show=False, id="reader.bottom"),
-        Binding(
-            "shift+pageup",
-            "page_up_select",
-            "Select page up",
-            show=False,
-            id="reader.select_page_up",
-        ),
-        Binding(
-            "shift+pagedown",
-            "page_down_select",
-            "Select page down",
-            show=False,
-            id="reader.select_page_down",
-        ),
-        Binding("v", "toggle_visual", "Visual", id="reader.visual"),
-        Binding("escape", "clear_selection", "Clear selection", show=False, id="reader.clear"),
-        Binding("x", "app.delete_annotation", "Delete", id="reader.delete"),
-        Binding("space", "app.cycle_annotation", "Cycle", show=False, id="reader.cycle"),
-        Binding("enter,i", "app.edit_note", "Note", id="reader.note"),
-        Binding(
-            "greater_than_sign",
-            "app.resize('end', 1)",
-            "End \u2192",
-            show=False,
-            id="reader.end_right",
-        ),
-        Binding(
-            "less_than_sign",
-            "app.resize('end', -1)",
-            "End \u2190",
-            show=False,
-            id="reader.end_left",
-        ),
-        Binding(
-            "alt+greater_than_sign",
-            "app.resize('start', 1)",
-            "Start \u2192",
-            show=False,
-            id="reader.start_right",
-        ),
-        Binding(
-            "alt+less_than_sign",
-            "app.resize('start', -1)",
-            "Start \u2190",
-            show=False,
-            id="reader.start_left",
-        ),
-        Binding("u", "app.undo", "Undo", id="reader.undo"),
-        Binding("ctrl+r", "app.redo", "Redo", show=False, id="reader.redo"),
-        Binding(
-            "right_square_bracket",
-            "app.next_annotation(1)",
-            "Next annotation",
-            show=False,
-            id="reader.next_annotation",
-        ),
-        Binding(
-            "left_square_bracket",
-            "app.next_annotation(-1)",
-            "Previous annotation",
-            show=False,
-            id="reader.prev_annotation",
-        ),
-        Binding("slash", "app.search", "Search", id="reader.search"),
-        Binding("m", "app.compare", "Compare", id="reader.compare"),
-        Binding("s", "app.corpus_search", "Search all", show=False, id="reader.corpus_search"),
-        Binding("n", "app.search_next(1)", "Next match", show=False, id="reader.search_next"),
-        Binding("N", "app.search_next(-1)", "Previous match", show=False, id="reader.search_prev"),
-    ]
+    BINDINGS = bindings("reader")
 
     visual: reactive[bool] = reactive(False)
 
@@ -167,21 +63,17 @@ class Reader(TextView):
         self.current_uuid: str | None = None
         self.search_hits: list[tuple[int, int]] = []
         self.spans = SpanIndex()
-        self._row_cache: dict[int, list[Piece]] = {}
+        self._row_cache: LRUCache[int, list[Piece]] = LRUCache(ROW_CACHE_SIZE)
         self._style_cache: dict[tuple[str, bool], Style] = {}
-        for label in self.labels.values():
-            for binding in Binding.make_bindings(
-                [
-                    Binding(
-                        label.key,
-                        f"app.tag({label.name!r})",
-                        f"Tag {label.name}",
-                        show=False,
-                        id=f"label.{label.name}",
-                    )
-                ]
-            ):
-                self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+
+    @classmethod
+    def for_labels(cls, labels: Iterable[Label]) -> type[Reader]:
+        """A reader class whose label keys come from the config.
+
+        Textual merges ``BINDINGS`` along the class hierarchy, so a subclass (named like its
+        base, for CSS and screenshots) adds the label bindings without private attributes.
+        """
+        return type(cls.__name__, (cls,), {"BINDINGS": label_bindings(labels)})
 
     # --- content -------------------------------------------------------------------------
 
@@ -262,7 +154,8 @@ class Reader(TextView):
         line = super().get_line(line_index)
         pieces = self._row_cache.get(line_index)
         if pieces is None:
-            pieces = self._row_cache[line_index] = self._row_pieces(line_index)
+            pieces = self._row_pieces(line_index)
+            self._row_cache.set(line_index, pieces)
         for piece in pieces:
             line.stylize(piece.style, piece.start, piece.end)
         if self.current_uuid is not None:

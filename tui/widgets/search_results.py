@@ -26,8 +26,9 @@ class SearchResults(VirtualList):
         title, outlet = self.titles.get(m.article_id, ("?", None))
         head = Text()
         head.append(f"{m.score:5.1f} ", style="bold")
-        head.append(one_line(outlet or "unknown outlet"), style="bold")
-        head.append(f" \u2014 {one_line(title)}", style="dim")
+        head.append(one_line(title), style="bold")
+        if outlet:
+            head.append(f" \u00b7 {one_line(outlet)}", style="dim")
         line, a, b = context_line(self.texts.get(m.article_id, m.text), m.start, m.end)
         body = Text(line)
         body.stylize("bold reverse", a, b)

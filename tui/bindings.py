@@ -1,0 +1,67 @@
+"""Textual bindings made from the one key registry (:mod:`newsmark.annotations.keymap`).
+
+Widgets and screens take their ``BINDINGS`` from here, the config is checked against the same
+table, and the help screen lists it with the keys in force: a key is declared once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding
+
+from newsmark.annotations.keymap import FOOTER_GROUPS, KeySpec, specs_for
+from newsmark.annotations.labels import Label
+
+_GROUPS = {name: Binding.Group(description) for name, description in FOOTER_GROUPS.items()}
+
+
+def _binding(spec: KeySpec) -> Binding:
+    return Binding(
+        spec.keys,
+        spec.action,
+        spec.description,
+        show=spec.show,
+        id=spec.id,
+        group=_GROUPS.get(spec.footer) if spec.footer else None,
+    )
+
+
+def bindings(*places: str) -> list[Binding]:
+    """The bindings of these places, in registry order."""
+    return [_binding(spec) for place in places for spec in specs_for(place)]
+
+
+def label_bindings(labels: Iterable[Label]) -> list[Binding]:
+    """One binding per label (``label.NAME``), tagging the selection with it."""
+    return [
+        Binding(
+            label.key,
+            f"screen.tag({label.name!r})",
+            f"Tag {label.name}",
+            show=False,
+            id=f"label.{label.name}",
+            group=Binding.Group("Tag"),
+        )
+        for label in labels
+    ]
+
+
+# Bindings of the "app" place that work on every screen (the rest are the main screen's).
+GLOBAL_IDS = ("app.quit", "app.help")
+
+# The places the help screen lists, in this order, with a heading each.
+HELP_PLACES = (
+    ("reader", "Reader"),
+    ("app", "Anywhere on the main screen"),
+    ("articles", "Article list"),
+    ("list", "Annotations and matches panels"),
+    ("compare", "Compare view"),
+    ("corpus_search", "Search all articles"),
+    ("claims", "Claims view"),
+    ("orphans", "Orphaned annotations"),
+    ("note", "Note editor"),
+    ("search", "Search this article"),
+    ("export", "Export dialog"),
+    ("page", "Help and other pages"),
+)

@@ -1,0 +1,820 @@
+"""The main screen: article list | reader | annotations and matches, a status line, and keys.
+
+The state several widgets show lives here, as reactives: the open ``article``, its
+``annotations``, the ``current_uuid`` and the in-article ``search_hits``, and the pane
+layout. Each has one watcher that brings the widgets in line, so a new view of, say, the
+current annotation is one more line in one watcher. Every change to the data goes through
+:mod:`newsmark.annotations.store` (one committed transaction each) and then sets the
+reactives from what the database says.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, TextArea
+
+from newsmark.annotations import store, textnav
+from newsmark.annotations.importing import retry_orphans
+from newsmark.annotations.links import accept as accept_link
+from newsmark.annotations.links import clusters, link_all, link_counts, links_for, suggest
+from newsmark.annotations.links import reject as reject_link
+from newsmark.annotations.matching import BULK_MIN, Matcher, index_pending, unindexed_articles
+from newsmark.annotations.model import Annotation
+from newsmark.annotations.state import get_state, set_state
+from newsmark.corpus.articles import Article, get_article, list_articles, source_line
+from newsmark.corpus.db import connect, describe_error, read_only
+from newsmark.corpus.errors import NewsmarkError
+from newsmark.corpus.normalise import one_line
+from newsmark.tui.bindings import GLOBAL_IDS, bindings
+from newsmark.tui.layout import Layout, plan_layout
+from newsmark.tui.screens.claims import ClaimsScreen
+from newsmark.tui.screens.compare import CompareInput, CompareScreen
+from newsmark.tui.screens.corpus_search import CorpusSearchScreen
+from newsmark.tui.screens.find import SearchScreen
+from newsmark.tui.screens.note import NoteScreen
+from newsmark.tui.widgets.annotations_panel import AnnotationsPanel
+from newsmark.tui.widgets.article_list import ArticleList, ArticleRow
+from newsmark.tui.widgets.matches_panel import MatchesPanel, MatchRow
+from newsmark.tui.widgets.reader import Reader
+from newsmark.tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from newsmark.tui.app import NewsmarkApp
+
+STATE_SAVE_DELAY = 1.0
+WATCH_INTERVAL = 1.0  # seconds between checks for other programs' changes
+
+
+class ReaderScreen(Screen[None]):
+    """Reading and tagging one article at a time, with the corpus beside it."""
+
+    BINDINGS = [b for b in bindings("app") if b.id not in GLOBAL_IDS]
+
+    article: reactive[Article | None] = reactive(None, init=False, always_update=True)
+    annotations: reactive[tuple[Annotation, ...]] = reactive((), init=False)
+    current_uuid: reactive[str | None] = reactive(None, init=False)
+    search_hits: reactive[tuple[int, ...]] = reactive((), init=False)
+    show_articles: reactive[bool] = reactive(True, init=False)
+    show_side: reactive[bool] = reactive(True, init=False)
+    pane_delta: reactive[int] = reactive(0, init=False)
+
+    def __init__(self) -> None:
+        super().__init__(id="reader-screen")
+        self.search_term = ""
+        self.article_rows: list[ArticleRow] = []
+        self.link_counts: dict[str, int] = {}
+        self.match_rows: list[MatchRow] = []
+        self._matches_for: str | None = None
+        self._save_timer: object | None = None
+        self._data_version = 0
+        self._layout: Layout | None = None
+        self._stepped_aside: str | None = None  # a pane hidden to make room for the other
+
+    # --- the app's globals -----------------------------------------------------------------
+
+    @property
+    def newsmark(self) -> NewsmarkApp:
+        from newsmark.tui.app import NewsmarkApp
+
+        app = self.app
+        assert isinstance(app, NewsmarkApp)
+        return app
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.newsmark.db
+
+    @property
+    def read_only(self) -> bool:
+        return self.newsmark.read_only
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        labels = self.newsmark.config.labels
+        with Horizontal(id="panes"):
+            yield ArticleList(id="articles")
+            yield Reader.for_labels(labels)(labels, id="reader")
+            with Vertical(id="side"):
+                yield AnnotationsPanel({lab.name: lab for lab in labels}, id="annotations")
+                yield MatchesPanel(id="matches")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one("#reader", Reader)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def panel(self) -> AnnotationsPanel:
+        return self.query_one("#annotations", AnnotationsPanel)
+
+    @property
+    def matches(self) -> MatchesPanel:
+        return self.query_one("#matches", MatchesPanel)
+
+    @property
+    def side(self) -> Vertical:
+        return self.query_one("#side", Vertical)
+
+    def on_mount(self) -> None:
+        self._restore_panes()
+        db = self.db
+        last = get_state(db, "last_article")
+        if last and last.isdigit() and get_article(db, int(last)):
+            cursor = get_state(db, f"cursor:{last}")
+            self.open_article(int(last), int(cursor) if cursor and cursor.isdigit() else None)
+        else:
+            first = list_articles(db)[:1]
+            if first:
+                self.open_article(first[0].id)
+            else:
+                self.update_status()
+        self._data_version = self._current_data_version()
+        self.load_article_rows()
+        self.set_interval(WATCH_INTERVAL, self._check_for_changes)
+        self.reader.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout(event.size.width)
+
+    def _apply_layout(self, width: int | None = None) -> None:
+        """Pane widths in proportion to the terminal; narrow terminals keep the reader first."""
+        width = width or self.size.width
+        plan = plan_layout(width, self.show_articles, self.show_side, self.pane_delta)
+        if plan == self._layout:
+            return
+        self._layout = plan
+        self.article_list.display = plan.articles > 0
+        self.side.display = plan.side > 0
+        if plan.articles:
+            self.article_list.styles.width = plan.articles
+        if plan.side:
+            self.side.styles.width = plan.side
+        focused = self.app.focused
+        if focused is not None and not focused.display:
+            self.reader.focus()
+        self.reader.call_after_refresh(self.reader.scroll_cursor_visible)
+
+    def watch_show_articles(self) -> None:
+        self._apply_layout()
+        self._save_panes()
+
+    def watch_show_side(self) -> None:
+        self._apply_layout()
+        self._save_panes()
+
+    def watch_pane_delta(self) -> None:
+        self._apply_layout()
+        self._save_panes()
+
+    def _restore_panes(self) -> None:
+        saved = get_state(self.db, "panes") or ""
+        parts = saved.split(",")
+        if len(parts) == 3 and parts[2].lstrip("-").isdigit():
+            self.set_reactive(ReaderScreen.show_articles, parts[0] == "1")
+            self.set_reactive(ReaderScreen.show_side, parts[1] == "1")
+            self.set_reactive(ReaderScreen.pane_delta, int(parts[2]))
+
+    def _save_panes(self) -> None:
+        if self.read_only:
+            return
+        value = f"{int(self.show_articles)},{int(self.show_side)},{self.pane_delta}"
+        try:
+            set_state(self.db, {"panes": value})
+        except sqlite3.Error as exc:
+            self.log.warning(f"could not save the pane layout: {exc}")
+
+    def action_toggle_pane(self, pane: str) -> None:
+        """Hide a pane that shows; show one that does not, making room if the terminal is
+        too narrow for both (the other side pane steps aside, and comes back when this one
+        is hidden again)."""
+        articles = pane == "articles"
+        if self._shown(pane):
+            if articles:
+                self.show_articles = False
+            else:
+                self.show_side = False
+            if self._stepped_aside:
+                other, self._stepped_aside = self._stepped_aside, None
+                if other == "articles":
+                    self.show_articles = True
+                else:
+                    self.show_side = True
+            return
+        want_articles = True if articles else self.show_articles
+        want_side = self.show_side if articles else True
+        plan = plan_layout(self.size.width, want_articles, want_side, self.pane_delta)
+        if not (plan.articles if articles else plan.side):
+            self._stepped_aside = "side" if articles else "articles"
+            want_side, want_articles = (False, True) if articles else (True, False)
+        self.show_articles, self.show_side = want_articles, want_side
+
+    def _shown(self, pane: str) -> bool:
+        plan = self._layout
+        if plan is None:
+            return self.show_articles if pane == "articles" else self.show_side
+        return (plan.articles if pane == "articles" else plan.side) > 0
+
+    def action_full_width(self) -> None:
+        hide = self._shown("articles") or self._shown("side")
+        self.show_articles = self.show_side = not hide
+        self.reader.focus()
+
+    def action_resize_panes(self, delta: int) -> None:
+        self.pane_delta = max(-24, min(40, self.pane_delta + delta))
+
+    # --- the article list and other programs' changes -------------------------------------
+
+    @work(thread=True, exclusive=True, group="article-rows")
+    def load_article_rows(self) -> None:
+        """Titles and counts for the whole corpus, then the match index brought up to date.
+
+        Both on a worker's own connection. The list is shown first: indexing a large import
+        (or the whole corpus after an upgrade) can take a while, and reading need not wait.
+        """
+        app = self.newsmark
+        db = connect(app.db_path, readable_only=True)
+        try:
+            self.app.call_from_thread(self._show_article_rows, self._article_rows(db))
+            if read_only(db):
+                return
+            self._index_new(db)
+        finally:
+            db.close()
+
+    def _index_new(self, db: sqlite_utils.Database) -> None:
+        pending = unindexed_articles(db)
+        if len(pending) >= BULK_MIN:
+            self.app.call_from_thread(
+                self.notify,
+                f"Indexing {len(pending):,} articles for cross-article matches\u2026",
+                timeout=5,
+            )
+        try:
+            new = index_pending(db, pending=pending)  # imported since the last update
+            placed = retry_orphans(db) if new else 0
+            if placed:
+                self.app.call_from_thread(
+                    self.notify,
+                    f"{placed} orphaned annotation{'s' if placed != 1 else ''} found"
+                    " their article and were placed.",
+                    timeout=5,
+                )
+                self.app.call_from_thread(self.reload_article)
+            annotated = db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone()
+            if new and annotated and link_all(db, Matcher(db), restrict=set(new)):
+                self.app.call_from_thread(self._links_updated)
+        except (sqlite3.Error, OSError) as exc:  # reading and tagging still work
+            why = (
+                describe_error(self.newsmark.db_path, exc)
+                if isinstance(exc, sqlite3.Error)
+                else exc
+            )
+            self.app.call_from_thread(
+                self.notify,
+                f"The match index could not be updated: {why}. Matches may be missing;"
+                " run `newsmark link` to retry.",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
+        if len(pending) >= BULK_MIN:
+            self.app.call_from_thread(self.notify, "Match index ready.", timeout=3)
+
+    @staticmethod
+    def _article_rows(db: sqlite_utils.Database) -> list[ArticleRow]:
+        counts = store.counts_by_article(db)
+        return [ArticleRow(a.id, a.title, a.outlet, counts.get(a.id, 0)) for a in list_articles(db)]
+
+    def _show_article_rows(self, rows: list[ArticleRow]) -> None:
+        self.article_rows = rows
+        self.article_list.set_rows(rows)
+        if self.article:
+            self.article_list.mark_current(self.article.id)
+
+    def _current_data_version(self) -> int:
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _check_for_changes(self) -> None:
+        """Another program committed (an import, say): show its articles.
+
+        ``PRAGMA data_version`` changes only when another connection commits; reading it
+        costs microseconds, so polling it is cheap.
+        """
+        try:
+            version = self._current_data_version()
+        except sqlite3.Error:
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self.load_article_rows()
+
+    # --- opening an article -------------------------------------------------------------
+
+    def open_article(self, article_id: int, cursor: int | None = None) -> None:
+        article = get_article(self.db, article_id)
+        if article is None:
+            self.notify(f"Article {article_id} no longer exists.", severity="error")
+            return
+        if self.article and self.article.id != article_id:
+            self._save_state()
+        self.search_hits = ()
+        self.article = article
+        self.set_reactive(ReaderScreen.current_uuid, None)
+        self.annotations = tuple(store.list_annotations(self.db, article.id))
+        if cursor is None:
+            saved = get_state(self.db, f"cursor:{article.id}")
+            cursor = int(saved) if saved and saved.isdigit() else 0
+        self.reader.move_to_offset(min(cursor, len(article.text)), center=True)
+        self._sync_current()
+        self._save_state()
+
+    def watch_article(self, article: Article | None) -> None:
+        self.search_hits = ()
+        if article is None:
+            self.update_status()
+            return
+        reader = self.reader
+        if not reader.show_text(article.text):
+            self.notify(
+                "This article has a line too long to wrap quickly: soft wrap is off for it"
+                " (scroll sideways, or use w/b/e and ( ) to move).",
+                title="Very long line",
+                timeout=8,
+            )
+        self.link_counts = link_counts(self.db, article.id)
+        self.panel.link_counts = self.link_counts
+        self.article_list.mark_current(article.id)
+        self.sub_title = source_line(article.title, article.outlet) + (
+            "  (read-only)" if self.read_only else ""
+        )
+        heading = source_line(article.title, article.outlet, article.published)
+        reader.border_title = Text(heading)  # type: ignore[assignment]
+
+    def on_article_list_open(self, message: ArticleList.Open) -> None:
+        self.open_article(message.article_id)
+        self.reader.focus()
+
+    # --- the annotations and the current one ----------------------------------------------
+
+    def watch_annotations(self, annotations: tuple[Annotation, ...]) -> None:
+        reader = self.reader
+        reader.set_annotations(list(annotations), self.current_uuid)
+        ordered = reader.annotations
+        self.panel.show(ordered, self.current_uuid)
+        if self.article is not None:
+            self.article_list.update_count(self.article.id, len(ordered))
+        self._show_matches(force=True)
+        self.update_status()
+
+    def watch_current_uuid(self, uuid: str | None) -> None:
+        self.reader.set_current(uuid)
+        self.panel.mark(uuid)
+        self._show_matches()
+        self.update_status()
+
+    def watch_search_hits(self, hits: tuple[int, ...]) -> None:
+        n = len(self.search_term)
+        self.reader.set_search_hits([(s, s + n) for s in hits])
+
+    def reload_article(self) -> None:
+        """Annotations changed behind the reader's back (orphans placed): read them again."""
+        if self.article is not None:
+            self._reload_annotations()
+
+    def _reload_annotations(self, current: str | None = None, changed: str | None = None) -> None:
+        """Bring the screen in line with the database after a change.
+
+        With ``changed`` only that annotation's row is read again (the common case, one
+        keypress, one row); without it the article's annotations are all read.
+        """
+        assert self.article is not None
+        if changed is None:
+            annotations = store.list_annotations(self.db, self.article.id)
+        else:
+            fresh = store.get_annotation(self.db, changed)
+            annotations = [a for a in self.annotations if a.uuid != changed]
+            if fresh is not None and fresh.article_id == self.article.id:
+                annotations.append(fresh)
+        if current is not None:
+            self.set_reactive(ReaderScreen.current_uuid, current)
+        self.annotations = tuple(annotations)
+        self._sync_current(force=True)
+        if changed is not None:
+            self.call_after_refresh(self.compute_links, [changed])  # paint first
+
+    def _under_cursor(self) -> list[Annotation]:
+        return self.reader.spans.covering(self.reader.cursor_offset)
+
+    def _sync_current(self, force: bool = False) -> None:
+        """Keep the current annotation if it is still under the cursor, else the innermost."""
+        uuids = [a.uuid for a in self._under_cursor()]
+        current = self.current_uuid if self.current_uuid in uuids else None
+        current = current or (uuids[0] if uuids else None)
+        if force and current == self.current_uuid:
+            self.watch_current_uuid(current)
+        self.current_uuid = current
+
+    def current_annotation(self) -> Annotation | None:
+        return next((a for a in self.annotations if a.uuid == self.current_uuid), None)
+
+    def update_status(self) -> None:
+        status = self.query_one("#status", StatusLine)
+        article = self.article
+        if article is None:
+            status.show("No article", 0, 0, [], None, "", None)
+            return
+        reader = self.reader
+        start, end = reader.selection_offsets
+        status.show(
+            article.title,
+            reader.cursor_offset,
+            len(article.text),
+            self._under_cursor(),
+            self.current_uuid,
+            "VISUAL" if reader.visual else "",
+            (start, end) if end > start else None,
+        )
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        if self.article is None or event.text_area is not self.reader:
+            return
+        before = self.current_uuid
+        self._sync_current()
+        if self.current_uuid == before:
+            self.update_status()
+        self._schedule_save()
+
+    def on_annotations_panel_jump(self, message: AnnotationsPanel.Jump) -> None:
+        ann = next((a for a in self.annotations if a.uuid == message.uuid), None)
+        if ann:
+            self._go_to(ann)
+            self.reader.focus()
+
+    def _go_to(self, ann: Annotation) -> None:
+        self.reader.move_to_offset(ann.start, center=True)
+        self.current_uuid = ann.uuid
+
+    # --- links ----------------------------------------------------------------------------
+
+    def article_text(self, article_id: int) -> str:
+        row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+        return str(row[0]) if row else ""
+
+    @work(thread=True, group="links")
+    def compute_links(self, uuids: list[str]) -> None:
+        """Suggestions for changed annotations, off the UI thread, on its own connection."""
+        if self.read_only:
+            return
+        db = connect(self.newsmark.db_path)
+        try:
+            matcher = Matcher(db)
+            for uuid in uuids:
+                ann = store.get_annotation(db, uuid)
+                if ann is not None:
+                    suggest(db, matcher, ann)
+        finally:
+            db.close()
+        self.app.call_from_thread(self._links_updated)
+
+    def _links_updated(self) -> None:
+        """Repaint what the new links change, and nothing when they change nothing."""
+        if self.article is None:
+            return
+        counts = link_counts(self.db, self.article.id)
+        ann = self.current_annotation()
+        shown = [r.link for r in self.match_rows]
+        if counts == self.link_counts and (ann is None or links_for(self.db, ann.uuid) == shown):
+            return
+        self.link_counts = counts
+        self.panel.link_counts = counts
+        self.panel.refresh()
+        self._show_matches(force=True)
+
+    def _show_matches(self, force: bool = False) -> None:
+        ann = self.current_annotation()
+        uuid = ann.uuid if ann else None
+        if uuid == self._matches_for and not force:
+            return
+        self._matches_for = uuid
+        if ann is None:
+            self.match_rows = []
+            self.matches.show("", [], "No annotation under the cursor.")
+            return
+        self.match_rows = self._match_rows(ann)
+        if Matcher(self.db).linkable(ann.quote):
+            empty = "No other article carries these words (yet)."
+        else:
+            empty = "Too short to look for in other articles."
+        self.matches.show(ann.quote, self.match_rows, empty)
+
+    def _match_rows(self, ann: Annotation) -> list[MatchRow]:
+        rows = []
+        for link in links_for(self.db, ann.uuid):
+            found = self.db.execute(
+                "SELECT title, outlet FROM articles WHERE id = ?", [link.target_article_id]
+            ).fetchone()
+            if found:
+                rows.append(MatchRow(link, found[0], found[1]))
+        return rows
+
+    def on_matches_panel_compare(self, message: MatchesPanel.Compare) -> None:
+        self._compare(message.index)
+
+    def action_compare(self) -> None:
+        if not self.match_rows:
+            self.notify("No matches for the annotation under the cursor.", timeout=2)
+            return
+        self._compare(self.matches.cursor)
+
+    def _compare(self, index: int) -> None:
+        article = self.article
+        if article is None:
+            return
+        given = CompareInput(
+            title=article.title,
+            text=article.text,
+            annotation=self.current_annotation(),
+            rows=self.match_rows,
+            decide=self.decide,
+            text_of=self.article_text,
+        )
+        self.app.push_screen(CompareScreen(given, index))
+
+    def decide(self, index: int, accept: bool) -> list[MatchRow]:
+        """Accept (tag it there too) or reject the match at ``index``; the matches after."""
+        if 0 <= index < len(self.match_rows):
+            link = self.match_rows[index].link
+            if accept:
+                created = self._guard(
+                    lambda: accept_link(self.db, link.id, self.newsmark.config.annotator)
+                )
+                if isinstance(created, Annotation):
+                    self.notify("Accepted: tagged in the other article too.", timeout=2)
+                    self.compute_links([created.uuid])
+            elif self._guard(lambda: reject_link(self.db, link.id) or True):
+                self.notify("Rejected: it will not be suggested again.", timeout=2)
+            self._links_updated()
+        return self.match_rows
+
+    def action_corpus_search(self) -> None:
+        def opened(result: tuple[int, int, int] | None) -> None:
+            if result:
+                self._open_at(*result)
+
+        self.app.push_screen(CorpusSearchScreen(self.newsmark.db_path), opened)
+
+    def action_claims(self) -> None:
+        def opened(result: tuple[int, int, int] | None) -> None:
+            if result:
+                self._open_at(*result)
+
+        self.app.push_screen(ClaimsScreen(clusters(self.db)), opened)
+
+    def _open_at(self, article_id: int, start: int, end: int) -> None:
+        if self.article is None or self.article.id != article_id:
+            self.open_article(article_id, cursor=start)
+        self.reader.select_offsets(start, end)
+        self.reader.focus()
+
+    # --- state that survives a restart -----------------------------------------------------
+
+    def _schedule_save(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()  # type: ignore[attr-defined]
+        self._save_timer = self.set_timer(STATE_SAVE_DELAY, self._save_state)
+
+    def _save_state(self) -> None:
+        if self.article is None or self.read_only:
+            return
+        try:
+            set_state(
+                self.db,
+                {
+                    "last_article": str(self.article.id),
+                    f"cursor:{self.article.id}": str(self.reader.cursor_offset),
+                },
+            )
+        except sqlite3.Error as exc:  # a lost cursor position is not worth a modal
+            self.log.warning(f"could not save the reading position: {exc}")
+
+    # --- changing annotations --------------------------------------------------------------
+
+    def _guard(self, change: Callable[[], object]) -> object | None:
+        """Run a database change; report failure on screen, never crash, lose nothing."""
+        if self.read_only:
+            self.notify(
+                "The database is read-only: nothing can be saved.", severity="error", timeout=4
+            )
+            return None
+        try:
+            return change()
+        except (NewsmarkError, sqlite3.Error) as exc:
+            self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
+            return None
+
+    def action_tag(self, label: str) -> None:
+        article = self.article
+        if article is None:
+            return
+        reader = self.reader
+        start, end = reader.selection_offsets
+        if end > start:
+            span = textnav.snap_inward(article.text, start, end)
+            if span is None:
+                self.notify("The selection is only spaces: nothing to tag.")
+                return
+            same = next(
+                (
+                    a
+                    for a in self.annotations
+                    if (a.start, a.end, a.label) == (span[0], span[1], label)
+                ),
+                None,
+            )
+            if same is not None:
+                reader.visual = False
+                reader.move_to_offset(same.start)
+                self.current_uuid = same.uuid
+                self.notify(
+                    f"Already tagged {one_line(label, 40)} here: nothing changed.",
+                    timeout=3,
+                    markup=False,
+                )
+                return
+            annotator = self.newsmark.config.annotator
+            ann = self._guard(
+                lambda: store.create_annotation(
+                    self.db, article.id, span[0], span[1], label, annotator
+                )
+            )
+            if isinstance(ann, Annotation):
+                reader.visual = False
+                reader.move_to_offset(ann.start)
+                self._reload_annotations(current=ann.uuid, changed=ann.uuid)
+            return
+        current = self.current_annotation()
+        if current is None:
+            self.notify(
+                "Select a span first (v, shift+arrows or the mouse), then press a label key."
+            )
+            return
+        if current.label != label:
+            self._guard(lambda: store.relabel(self.db, current.uuid, label))
+            self._reload_annotations(current=current.uuid, changed=current.uuid)
+
+    def action_delete_annotation(self) -> None:
+        current = self.current_annotation()
+        if current is None:
+            self.notify("No annotation under the cursor.")
+            return
+        if self._guard(lambda: store.delete_annotation(self.db, current.uuid)) is not None:
+            self.set_reactive(ReaderScreen.current_uuid, None)
+            self._reload_annotations(changed=current.uuid)
+            self.notify(
+                f"Deleted {one_line(current.label, 40)}. Press u to undo.", timeout=3, markup=False
+            )
+
+    def action_cycle_annotation(self) -> None:
+        under = self._under_cursor()
+        if len(under) < 2:
+            return
+        uuids = [a.uuid for a in under]
+        index = uuids.index(self.current_uuid) if self.current_uuid in uuids else -1
+        self.current_uuid = uuids[(index + 1) % len(uuids)]
+
+    def action_edit_note(self) -> None:
+        current = self.current_annotation()
+        if current is None:
+            self.notify("No annotation under the cursor to add a note to.")
+            return
+
+        def save(note: str | None) -> None:
+            if note is None or note == current.note:
+                return
+            if self._guard(lambda: store.set_note(self.db, current.uuid, note.strip())):
+                self._reload_annotations(current=current.uuid, changed=current.uuid)
+
+        self.app.push_screen(NoteScreen(current.label, current.quote, current.note), save)
+
+    def action_resize(self, edge: str, direction: int) -> None:
+        current = self.current_annotation()
+        if current is None or self.article is None:
+            self.notify("No annotation under the cursor to resize.")
+            return
+        text = self.article.text
+        start, end = current.start, current.end
+        if edge == "end":
+            end = textnav.word_end(text, end) if direction > 0 else textnav.prev_word_end(text, end)
+        else:
+            start = (
+                textnav.next_word_start(text, start)
+                if direction > 0
+                else textnav.prev_word_start(text, start)
+            )
+        if not (0 <= start < end <= len(text)):
+            self.notify("The annotation cannot shrink any further.")
+            return
+        if (start, end) == (current.start, current.end):
+            return
+        if self._guard(lambda: store.resize(self.db, current.uuid, start, end)):
+            offset = self.reader.cursor_offset
+            if not start <= offset < end:
+                self.reader.move_to_offset(start if edge == "start" else end - 1)
+            self._reload_annotations(current=current.uuid, changed=current.uuid)
+
+    def action_undo(self) -> None:
+        self._history(store.undo, "Undid", "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        self._history(store.redo, "Redid", "Nothing to redo.")
+
+    def _history(
+        self,
+        step: Callable[[sqlite_utils.Database, int], store.Change | None],
+        verb: str,
+        empty: str,
+    ) -> None:
+        if self.article is None:
+            return
+        article_id = self.article.id
+        change = self._guard(lambda: step(self.db, article_id))
+        if not isinstance(change, store.Change):
+            self.notify(empty, timeout=2)
+            return
+        ann = change.annotation
+        self.reader.move_to_offset(ann.start, center=True)
+        present = store.get_annotation(self.db, ann.uuid) is not None
+        if not present:
+            self.set_reactive(ReaderScreen.current_uuid, None)
+        self._reload_annotations(current=ann.uuid if present else None, changed=ann.uuid)
+        self.notify(
+            f"{verb} {change.action} of {one_line(ann.label, 40)}.", timeout=2, markup=False
+        )
+
+    # --- navigation ------------------------------------------------------------------------
+
+    def action_next_annotation(self, direction: int) -> None:
+        if not self.annotations:
+            self.notify("This article has no annotations yet.", timeout=2)
+            return
+        offset = self.reader.cursor_offset
+        ordered = self.reader.annotations
+        if direction > 0:
+            after = [a for a in ordered if a.start > offset]
+            target = after[0] if after else ordered[0]
+        else:
+            before = [a for a in ordered if a.start < offset]
+            target = before[-1] if before else ordered[-1]
+        self._go_to(target)
+
+    def action_search(self) -> None:
+        def run(term: str | None) -> None:
+            if term is None:
+                return
+            self.search_term = term
+            self._find_hits()
+            self.action_search_next(1, include_cursor=True)
+
+        self.app.push_screen(SearchScreen(self.search_term), run)
+
+    def _find_hits(self) -> None:
+        if self.article is None:
+            return
+        self.search_hits = tuple(textnav.find_all(self.article.text, self.search_term))
+
+    def action_search_next(self, direction: int, include_cursor: bool = False) -> None:
+        """Next/previous match; in visual mode the selection stretches to it, as in vim."""
+        if not self.search_term:
+            self.notify("No search yet: press / to search this article.", timeout=2)
+            return
+        hits = self.search_hits
+        if not hits:
+            self.notify(f"Not found: {one_line(self.search_term, 80)}", timeout=2, markup=False)
+            return
+        offset = self.reader.cursor_offset
+        if direction > 0:
+            later = [s for s in hits if s > offset or (include_cursor and s == offset)]
+            target = later[0] if later else hits[0]
+        else:
+            earlier = [s for s in hits if s < offset]
+            target = earlier[-1] if earlier else hits[-1]
+        self.reader.move_to_offset(target, select=self.reader.visual, center=True)
+        index = hits.index(target) + 1
+        self.notify(f"Match {index} of {len(hits)}", timeout=1.5)
