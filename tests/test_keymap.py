@@ -5,13 +5,14 @@ from __future__ import annotations
 import inspect
 import pkgutil
 from importlib import import_module
+from pathlib import Path
 
 from textual.binding import Binding
 from textual.keys import Keys, _character_to_key
 
 import newsmark.tui.screens
 import newsmark.tui.widgets
-from newsmark.annotations.keymap import BINDINGS, NAMED_KEYS, character_key, normalise_key
+from newsmark.annotations.keymap import BINDINGS, NAMED_KEYS, SPECS, character_key, normalise_key
 
 
 def _declared() -> dict[str, str]:
@@ -48,3 +49,22 @@ def test_key_names_agree_with_textual() -> None:
             assert normalise_key(key) is not None, key
     for bad in ("", "ctrl+", "ctrl+ctrl+a", "foo", "shift+nokey", "\x1b", " "):
         assert normalise_key(bad) is None, bad
+
+
+def _shown(key: str) -> str:
+    """A key as the README writes it: ``>`` for greater_than_sign, ``ctrl+r`` as is."""
+    for code in range(0x21, 0x7F):
+        if character_key(chr(code)) == key:
+            return chr(code)
+    return key
+
+
+def test_readme_documents_every_binding() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for spec in SPECS:
+        if spec.place in ("reader", "app", "compare") or spec.id.startswith("reader."):
+            assert f"`{spec.id}`" in readme, spec.id
+        if spec.place in ("reader", "compare"):
+            for key in spec.keys.split(","):
+                shown = _shown(key)
+                assert f"`{shown}`" in readme or f"{shown} " in readme, (spec.id, key)

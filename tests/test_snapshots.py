@@ -69,3 +69,16 @@ def test_very_long_article(snap_compare, db_path: Path) -> None:
     db.close()
     app = NewsmarkApp(db_path, Config(annotator="tester"))
     assert snap_compare(app, press=["G", "k", "k"], terminal_size=SIZE)
+
+
+def test_layout_at_80x24(snap_compare, db_path: Path) -> None:
+    """The reader keeps at least 40 columns of text; the article list steps aside."""
+    app = make_app(db_path)
+    _annotate(db_path)
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_layout_at_160x48(snap_compare, db_path: Path) -> None:
+    app = make_app(db_path)
+    _annotate(db_path)
+    assert snap_compare(app, terminal_size=(160, 48))

@@ -1,0 +1,147 @@
+"""The reader screen's newer behaviour: keys, dialogs, layout memory, live refresh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Checkbox, Input, Static
+
+from newsmark.annotations import store
+from newsmark.annotations.config import Config
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import connect
+from newsmark.tui.app import NewsmarkApp
+from newsmark.tui.screens.export import ExportScreen
+from tests.tui_helpers import SIZE, TEXT, make_app, seed
+
+
+def _labels(db_path: Path) -> list[tuple[int, int, str]]:
+    db = connect(db_path)
+    try:
+        return [(a.start, a.end, a.label) for a in store.list_annotations(db, 1)]
+    finally:
+        db.close()
+
+
+async def test_tagging_the_same_span_twice_is_a_no_op(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v", "e", "1")
+        await pilot.press("0", "v", "e", "1")
+        await pilot.pause()
+        assert _labels(db_path) == [(0, 5, "claim")]
+        messages = [n.message for n in app._notifications]
+        assert any("Already tagged claim here" in m for m in messages)
+        await pilot.press("v", "e", "2")  # another label on the same span is a new one
+        assert sorted(_labels(db_path)) == [(0, 5, "claim"), (0, 5, "denial")]
+
+
+async def test_search_extends_the_selection_in_visual_mode(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.reader_screen
+        await pilot.press("v", "slash")
+        await pilot.press(*"water", "enter")
+        await pilot.pause()
+        first = TEXT.index("water")
+        assert screen.reader.selection_offsets == (0, first)
+        await pilot.press("n")
+        second = TEXT.index("water", first + 1)
+        assert screen.reader.selection_offsets == (0, second)
+        await pilot.press("N")
+        assert screen.reader.selection_offsets == (0, first)
+        await pilot.press("escape", "n")  # out of visual mode, n just moves
+        assert screen.reader.selection_offsets == (second, second)
+
+
+async def test_export_dialog_shows_target_replaces_and_keeps_errors(
+    db_path: Path, tmp_path: Path
+) -> None:
+    app = make_app(db_path)
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v", "e", "1")
+        app.action_export()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        box = screen.query_one("#path", Input)
+        box.value = str(target)
+        await pilot.pause()
+        assert f"Writes the file {target}" in str(screen.query_one("#target", Static).render())
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if "already exists" in str(screen.query_one("#error", Static).render()):
+                break
+        assert app.screen is screen and box.value == str(target)  # still open, as typed
+        assert "use --force" in str(screen.query_one("#error", Static).render())
+        screen.query_one("#force", Checkbox).value = True
+        box.focus()
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.screen is not screen:
+                break
+        assert app.screen is not screen
+    assert target.read_text().startswith('{"format": "newsmark-annotations"')
+
+
+async def test_pane_layout_is_remembered(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2", "alt+right")
+        await pilot.pause()
+        width = app.reader_screen.side.size.width
+    again = NewsmarkApp(db_path, Config(annotator="t"))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = again.reader_screen
+        assert not screen.article_list.display
+        assert screen.side.size.width == width
+
+
+async def test_narrow_terminal_brings_the_list_back_on_f2(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.reader_screen
+        assert not screen.article_list.display and screen.side.display
+        assert screen.reader.content_size.width >= 40
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen.article_list.display and not screen.side.display
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not screen.article_list.display and screen.side.display
+
+
+async def test_articles_imported_elsewhere_appear(db_path: Path) -> None:
+    seed(db_path)
+    app = NewsmarkApp(db_path, Config(annotator="t"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.reader_screen
+        assert len(screen.article_rows) == 2
+        other = connect(db_path)  # another program, another connection
+        add_article(other, NewArticle(title="Arrived later", text="Brand new text here."))
+        other.close()
+        for _ in range(60):
+            await pilot.pause(0.1)
+            if len(screen.article_rows) == 3:
+                break
+        assert [r.title for r in screen.article_rows][-1] == "Arrived later"
+
+
+async def test_help_lists_the_compare_keys_and_ctrl_q(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        sections = dict(app.help_sections())
+        compare = dict((d, k) for k, d in sections["Compare view"])
+        assert compare["Accept"] == "a" and compare["Reject"] == "r"
+        keys = {k for _, rows in sections.items() for k, _ in rows}
+        assert any("ctrl+q" in k for k in keys)
+        reader = {d: k for k, d in sections["Reader"]}
+        assert reader["Start one word left"] == "," and reader["Start one word right"] == "."
