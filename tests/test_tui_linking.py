@@ -158,6 +158,7 @@ def test_snapshot_compare_view(snap_compare, db_path: Path) -> None:
 def test_snapshot_search_screen(snap_compare, db_path: Path) -> None:
     async def before(pilot: Pilot) -> None:
         await pilot.pause()
+        await pilot.app.workers.wait_for_complete()  # the index is up to date first
         await pilot.press("ctrl+f", *"material leave")
         await wait_for_results(pilot)
 
