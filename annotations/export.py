@@ -20,6 +20,7 @@ from typing import IO, Any
 import sqlite_utils
 
 from newsmark.annotations import store
+from newsmark.annotations.formats import FORMATS
 from newsmark.annotations.labels import DEFAULT_LABELS, UNKNOWN_LABEL_COLOUR, Label
 from newsmark.annotations.links import Link, links_for
 from newsmark.annotations.model import Annotation
@@ -32,7 +33,6 @@ FORMAT_NAME = "newsmark-annotations"
 FORMAT_VERSION = 1
 OFFSET_UNIT = "codepoint"
 HEADER = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "offsets": OFFSET_UNIT}
-FORMATS = ("jsonl", "prodigy", "w3c", "brat")
 
 
 class ExportError(NewsmarkError):

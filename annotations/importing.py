@@ -34,8 +34,6 @@ from newsmark.corpus.importer import loads_strict
 from newsmark.corpus.migrations import now_iso
 from newsmark.corpus.normalise import lone_surrogate, neutralise, one_line
 
-IMPORT_FORMATS = ("jsonl", "prodigy")
-CONFLICT_CHOICES = ("keep", "replace")
 NAMESPACE = uuidlib.UUID("6f1c3a52-7d0e-4c1b-9a55-2f7b8e0d4c11")
 MAX_BYTES = 256 * 1024 * 1024
 

@@ -14,29 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import platformdirs
 import sqlite_utils
 
 from newsmark.corpus.errors import StoreError
 
 BUSY_TIMEOUT_MS = 10_000
-ENV_DB = "NEWSMARK_DB"
-APP_NAME = "newsmark"
-
-
-def default_db_path() -> Path:
-    """Where the database lives when neither ``--db`` nor ``NEWSMARK_DB`` says otherwise."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "newsmark.db"
-
-
-def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--db`` wins over ``NEWSMARK_DB``, which wins over the platform default."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(ENV_DB)
-    if env:
-        return Path(env).expanduser()
-    return default_db_path()
 
 
 def _check_file(path: Path, create: bool) -> bool:

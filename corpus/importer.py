@@ -26,9 +26,9 @@ from newsmark.corpus.decode import decode_bytes
 from newsmark.corpus.errors import ImportRejected
 from newsmark.corpus.normalise import lone_surrogate, normalise_text
 from newsmark.corpus.outputs import file_kind
+from newsmark.corpus.paths import DEFAULT_MAX_BYTES
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 30
 

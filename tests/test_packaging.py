@@ -36,3 +36,34 @@ def test_generic_names_stay_free(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def _modules_after(args: list[str], tmp_path: Path) -> set[str]:
+    code = (
+        "import sys\n"
+        "from newsmark.tui.cli import main\n"
+        "try:\n"
+        f"    main({args!r}, standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {"NEWSMARK_DB": str(tmp_path / "n.db"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    return set(out.stderr.strip().splitlines()[-1].split())
+
+
+def test_light_commands_load_only_what_they_use(tmp_path: Path) -> None:
+    heavy = ("textual", "rapidfuzz", "newsmark.annotations.matching", "newsmark.tui.app")
+    version = _modules_after(["--version"], tmp_path)
+    assert not {m for m in version if m.startswith((*heavy, "sqlite_utils"))}
+    subprocess.run(
+        [sys.executable, "-m", "newsmark.tui.cli", "--db", str(tmp_path / "n.db"), "link"],
+        capture_output=True,
+        check=False,
+    )
+    articles = _modules_after(["articles"], tmp_path)
+    assert "newsmark.corpus.articles" in articles
+    assert not {m for m in articles if m.startswith(heavy)}

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsmark.corpus.articles import NewArticle, add_article, delete_article
-from newsmark.corpus.db import connect, resolve_db_path, write
+from newsmark.corpus.db import connect, write
 from newsmark.corpus.errors import StoreError
 from newsmark.corpus.migrations import FTS_TRIGGERS, LATEST_VERSION, ensure_fts, fts_triggers
+from newsmark.corpus.paths import resolve_db_path
 from newsmark.corpus.search import fts_query, search_articles
 
 

@@ -10,44 +10,22 @@ from collections.abc import Callable
 from functools import wraps
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import sqlite_utils
 
-from newsmark.annotations.config import Config, load_config, resolve_config_path
-from newsmark.annotations.export import FORMATS, Filters, export_to_file, snapshot, write_stream
-from newsmark.annotations.importing import (
-    CONFLICT_CHOICES,
-    IMPORT_FORMATS,
-    import_file,
-    list_orphans,
-    retry_orphans,
-)
+# Only what every command needs is imported here; each command imports its own machinery,
+# so `newsmark --version` and `newsmark articles` load no matching, export or TUI code.
+from newsmark.annotations.formats import CONFLICT_CHOICES, FORMATS, IMPORT_FORMATS
 from newsmark.annotations.limits import MAX_QUERY_CHARS
-from newsmark.annotations.links import link_all
-from newsmark.annotations.matching import (
-    BULK_MIN,
-    Matcher,
-    index_pending,
-    rebuild_index,
-    search_corpus,
-    unindexed_articles,
-)
-from newsmark.annotations.removal import impact, remove_articles
-from newsmark.annotations.store import counts_by_article
-from newsmark.corpus.articles import count_articles, list_articles
-from newsmark.corpus.db import backup, connect, describe_error, read_only, resolve_db_path
 from newsmark.corpus.errors import ImportRejected, NewsmarkError
-from newsmark.corpus.importer import (
-    DEFAULT_MAX_BYTES,
-    Source,
-    find_sources,
-    import_paths,
-    parse_published,
-)
 from newsmark.corpus.normalise import escape_json_unsafe, neutralise, one_line
-from newsmark.corpus.samples import import_sample
+from newsmark.corpus.paths import DEFAULT_MAX_BYTES, resolve_db_path
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from newsmark.annotations.config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +41,8 @@ class Context:
     """What the global options chose; the database is opened only by commands that need it."""
 
     def __init__(self, db_path: str | None, config_path: str | None) -> None:
+        from newsmark.annotations.config import resolve_config_path
+
         self.db_path = resolve_db_path(db_path)
         self.config_path = resolve_config_path(config_path)
         self.config_given = config_path is not None
@@ -70,11 +50,15 @@ class Context:
 
     @property
     def config(self) -> Config:
+        from newsmark.annotations.config import load_config
+
         return load_config(self.config_path, required=self.config_given)
 
     @property
     def db(self) -> sqlite_utils.Database:
         """The database for a command that writes: created if missing, refused if read-only."""
+        from newsmark.corpus.db import connect
+
         if self._db is None:
             self._db = connect(self.db_path)
         return self._db
@@ -83,6 +67,8 @@ class Context:
     def read_db(self) -> sqlite_utils.Database:
         """The database for a command that only reads: never created (a typo in ``--db``
         says so instead of making an empty file), opened read-only if it cannot be written."""
+        from newsmark.corpus.db import connect
+
         if self._db is None:
             self._db = connect(self.db_path, readable_only=True, create=False)
         return self._db
@@ -108,6 +94,8 @@ def user_errors(func: F) -> F:
             say(f"newsmark: error: {exc}", err=True)
             sys.exit(1)
         except sqlite3.Error as exc:
+            from newsmark.corpus.db import describe_error
+
             ctx = click.get_current_context(silent=True)
             obj = ctx.find_object(Context) if ctx else None
             where = obj.db_path if obj else Path("database")
@@ -176,6 +164,9 @@ def import_command(
     line). Articles already stored (same text) are skipped. Exit status is 1 if any input
     was rejected; the good ones are imported all the same.
     """
+    from newsmark.corpus.importer import Source, find_sources, import_paths
+    from newsmark.corpus.samples import import_sample
+
     if not paths and not sample:
         raise click.UsageError("name at least one PATH, or use --sample")
     db = obj.db
@@ -211,6 +202,10 @@ def import_command(
 
 def _index_and_link_new(db: sqlite_utils.Database) -> None:
     """New articles join the match index, and existing annotations are matched against them."""
+    from newsmark.annotations.importing import retry_orphans
+    from newsmark.annotations.links import link_all
+    from newsmark.annotations.matching import BULK_MIN, Matcher, index_pending, unindexed_articles
+
     pending = unindexed_articles(db)
     show_bar = sys.stderr.isatty() and len(pending) >= BULK_MIN
     with click.progressbar(
@@ -233,6 +228,9 @@ def _index_and_link_new(db: sqlite_utils.Database) -> None:
 @user_errors
 def articles_command(obj: Context, as_json: bool) -> None:
     """List the stored articles: id, title, outlet, length and annotation count."""
+    from newsmark.annotations.store import counts_by_article
+    from newsmark.corpus.articles import list_articles
+
     db = obj.read_db
     counts = counts_by_article(db)
     rows = [
@@ -308,6 +306,10 @@ def search_command(
     Case, punctuation, quotes and spacing do not matter, and small wording differences and
     typos still match. Each result is the passage exactly as stored, with its offsets.
     """
+    from newsmark.annotations.matching import index_pending, search_corpus
+    from newsmark.corpus.articles import list_articles
+    from newsmark.corpus.db import read_only
+
     db = obj.read_db
     if not read_only(db):
         index_pending(db)
@@ -342,6 +344,10 @@ def search_command(
 @user_errors
 def link_command(obj: Context, rebuild: bool) -> None:
     """Compute link suggestions for every annotation: the same words in other articles."""
+    from newsmark.annotations.links import link_all
+    from newsmark.annotations.matching import Matcher, index_pending, rebuild_index
+    from newsmark.corpus.articles import count_articles
+
     db = obj.db
     show = sys.stderr.isatty()
     if rebuild:
@@ -418,6 +424,9 @@ def export_command(
     Offsets are Unicode code points over the stored text, end exclusive. A file is written
     atomically: an interrupted export leaves any previous file as it was.
     """
+    from newsmark.annotations.export import Filters, export_to_file, snapshot, write_stream
+    from newsmark.corpus.importer import parse_published
+
     if since is not None:
         try:
             since = parse_published(since)
@@ -484,6 +493,8 @@ def import_annotations_command(
     or an id that is already stored with other content, is not applied at all unless
     --skip-bad (or --on-conflict) says what to do.
     """
+    from newsmark.annotations.importing import import_file
+
     db = obj.db
     who = annotator if annotator is not None else obj.config.annotator
     failed = False
@@ -541,6 +552,8 @@ def orphans_command(obj: Context, as_json: bool, retry: bool) -> None:
 
     They are retried on their own whenever articles are imported; --retry tries now.
     """
+    from newsmark.annotations.importing import list_orphans, retry_orphans
+
     db = obj.db if retry else obj.read_db
     if retry:
         placed = retry_orphans(db)
@@ -568,6 +581,8 @@ def remove_command(obj: Context, ids: tuple[int, ...], yes: bool) -> None:
     Their annotations, undo history and links (from or to them) go too, and they leave the
     match index. Asks first unless --yes; nothing is removed if any ID is unknown.
     """
+    from newsmark.annotations.removal import impact, remove_articles
+
     db = obj.db
     found = impact(db, list(ids))
     if found.missing:
@@ -596,6 +611,8 @@ def _plural(n: int, noun: str) -> str:
 @user_errors
 def backup_command(obj: Context, dest: Path, force: bool) -> None:
     """Copy the whole database to PATH, safely, even while the app is open and saving."""
+    from newsmark.corpus.db import backup
+
     written = backup(obj.db, dest, force)
     say(f"backup written to {written}", err=True)
 
@@ -636,3 +653,7 @@ def _table(rows: list[dict[str, Any]]) -> str:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+if __name__ == "__main__":  # python -m newsmark.tui.cli
+    main()
