@@ -19,9 +19,9 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, TextArea
+from textual.widgets import Footer
 
 from newsmark.annotations import store, textnav
 from newsmark.annotations.importing import retry_orphans
@@ -60,13 +60,15 @@ class ReaderScreen(Screen[None]):
 
     BINDINGS = [b for b in bindings("app") if b.id not in GLOBAL_IDS]
 
-    article: reactive[Article | None] = reactive(None, init=False, always_update=True)
-    annotations: reactive[tuple[Annotation, ...]] = reactive((), init=False)
-    current_uuid: reactive[str | None] = reactive(None, init=False)
-    search_hits: reactive[tuple[int, ...]] = reactive((), init=False)
-    show_articles: reactive[bool] = reactive(True, init=False)
-    show_side: reactive[bool] = reactive(True, init=False)
-    pane_delta: reactive[int] = reactive(0, init=False)
+    # ``var``, not ``reactive``: a change is state for the watchers below, which refresh just
+    # the widgets it touches; a ``reactive`` would repaint the whole screen on every move.
+    article: var[Article | None] = var(None, init=False, always_update=True)
+    annotations: var[tuple[Annotation, ...]] = var((), init=False)
+    current_uuid: var[str | None] = var(None, init=False)
+    search_hits: var[tuple[int, ...]] = var((), init=False)
+    show_articles: var[bool] = var(True, init=False)
+    show_side: var[bool] = var(True, init=False)
+    pane_delta: var[int] = var(0, init=False)
 
     def __init__(self) -> None:
         super().__init__(id="reader-screen")
@@ -77,6 +79,7 @@ class ReaderScreen(Screen[None]):
         self._matches_for: str | None = None
         self._save_timer: object | None = None
         self._data_version = 0
+        self._signature: tuple[int, ...] = ()
         self._layout: Layout | None = None
         self._stepped_aside: str | None = None  # a pane hidden to make room for the other
 
@@ -144,7 +147,9 @@ class ReaderScreen(Screen[None]):
                 self.open_article(first[0].id)
             else:
                 self.update_status()
+        self.watch(self.reader, "selection", self._selection_moved, init=False)
         self._data_version = self._current_data_version()
+        self._signature = self._corpus_signature()
         self.load_article_rows()
         self.set_interval(WATCH_INTERVAL, self._check_for_changes)
         self.reader.focus()
@@ -311,18 +316,30 @@ class ReaderScreen(Screen[None]):
     def _current_data_version(self) -> int:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
+    def _corpus_signature(self) -> tuple[int, ...]:
+        row = self.db.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT max(id) FROM articles),"
+            " (SELECT count(*) FROM annotations)"
+        ).fetchone()
+        return tuple(int(v or 0) for v in row)
+
     def _check_for_changes(self) -> None:
         """Another program committed (an import, say): show its articles.
 
-        ``PRAGMA data_version`` changes only when another connection commits; reading it
-        costs microseconds, so polling it is cheap.
+        ``PRAGMA data_version`` changes only when another connection commits, and costs
+        microseconds; only then are the corpus's counts compared (our own link workers
+        commit too, and their writes change no list).
         """
         try:
             version = self._current_data_version()
+            if version == self._data_version:
+                return
+            self._data_version = version
+            signature = self._corpus_signature()
         except sqlite3.Error:
             return
-        if version != self._data_version:
-            self._data_version = version
+        if signature != self._signature:
+            self._signature = signature
             self.load_article_rows()
 
     # --- opening an article -------------------------------------------------------------
@@ -432,7 +449,7 @@ class ReaderScreen(Screen[None]):
         self.current_uuid = current
 
     def current_annotation(self) -> Annotation | None:
-        return next((a for a in self.annotations if a.uuid == self.current_uuid), None)
+        return self.reader.current()
 
     def update_status(self) -> None:
         status = self.query_one("#status", StatusLine)
@@ -452,8 +469,14 @@ class ReaderScreen(Screen[None]):
             (start, end) if end > start else None,
         )
 
-    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
-        if self.article is None or event.text_area is not self.reader:
+    def _selection_moved(self) -> None:
+        """The cursor or selection moved: the status line and the current annotation follow.
+
+        Watched directly on the reader's ``selection`` (not through its ``SelectionChanged``
+        message), so they are updated before the frame that shows the cursor is painted:
+        one repaint per key, not two.
+        """
+        if self.article is None:
             return
         before = self.current_uuid
         self._sync_current()

@@ -64,6 +64,8 @@ class Reader(TextView):
         self.search_hits: list[tuple[int, int]] = []
         self.spans = SpanIndex()
         self._row_cache: LRUCache[int, list[Piece]] = LRUCache(ROW_CACHE_SIZE)
+        self._line_cache: LRUCache[int, Text] = LRUCache(ROW_CACHE_SIZE)
+        self._by_uuid: dict[str, Annotation] = {}
         self._style_cache: dict[tuple[str, bool], Style] = {}
 
     @classmethod
@@ -94,17 +96,23 @@ class Reader(TextView):
         self.visual = False
         self.search_hits = []
         self._row_cache.clear()
+        self._line_cache.clear()
         self.load_text(safe)
         return self.soft_wrap
 
     def set_annotations(self, annotations: list[Annotation], current: str | None) -> None:
         self.spans = SpanIndex(annotations)
         self.annotations = self.spans.items
+        self._by_uuid = {a.uuid: a for a in self.annotations}
         self.current_uuid = current
         self._restyle()
 
     def set_current(self, uuid: str | None) -> None:
         if uuid != self.current_uuid:
+            for ann in (self.current(), self._by_uuid.get(uuid) if uuid else None):
+                if ann is not None:  # only the lines of the old and the new current change
+                    for row, _c0, _c1 in self.index.line_spans(ann.start, ann.end):
+                        self._line_cache.discard(row)
             self.current_uuid = uuid
             self.notify_style_update()
             self.refresh()
@@ -115,6 +123,7 @@ class Reader(TextView):
 
     def _restyle(self) -> None:
         self._row_cache.clear()
+        self._line_cache.clear()
         self.notify_style_update()
         self.refresh()
 
@@ -151,6 +160,16 @@ class Reader(TextView):
         return pieces
 
     def get_line(self, line_index: int) -> Text:
+        """The line with its label colours; TextArea asks once per *screen row*, so a long
+        paragraph's styled line is kept (the caller styles a copy with the selection)."""
+        cached = self._line_cache.get(line_index)
+        if cached is not None:
+            return cached.copy()
+        line = self._styled_line(line_index)
+        self._line_cache.set(line_index, line.copy())
+        return line
+
+    def _styled_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
         pieces = self._row_cache.get(line_index)
         if pieces is None:
@@ -171,10 +190,7 @@ class Reader(TextView):
     def current(self) -> Annotation | None:
         if self.current_uuid is None:
             return None
-        for ann in self.spans.covering(self.cursor_offset):
-            if ann.uuid == self.current_uuid:
-                return ann
-        return next((a for a in self.annotations if a.uuid == self.current_uuid), None)
+        return self._by_uuid.get(self.current_uuid)
 
     # --- offsets -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 ITEM_HEIGHT = 2
 
@@ -63,9 +64,32 @@ class VirtualList(ScrollView, can_focus=True):
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, count - 1))
-        self.virtual_size = Size(self.size.width, max(1, count) * ITEM_HEIGHT)
+        self._set_virtual_height(max(1, count) * ITEM_HEIGHT)
         self.refresh()
         self.scroll_to_cursor()
+
+    def _set_virtual_height(self, height: int) -> None:
+        """A new length without a layout pass when the scrollbar stays as it is.
+
+        ``virtual_size`` is a layout reactive: assigning it re-lays out the whole screen
+        (every pane re-rendered), which made one tag cost a full repaint. If the scrollbar
+        neither appears nor goes, only its thumb changes, so that is all that is updated.
+        """
+        size = Size(self.size.width, height)
+        old = self.virtual_size
+        if size == old:
+            return
+        visible = self.size.height
+        if not self.is_mounted or (height > visible) != (old.height > visible):
+            self.virtual_size = size
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = height
+            bar.refresh()
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def move_to(self, index: int) -> None:
         if not self.count:

@@ -1,0 +1,300 @@
+"""Key latency and first screen as a user feels them: in a real terminal (tmux).
+
+Newsmark and a plain read-only Textual ``TextArea`` app (the yardstick) run side by side in
+two tmux sessions of the same size, on the same 50,000-word article (Newsmark's with 2,000
+annotations). One tmux control-mode client sends a key to one of them and polls
+``capture-pane`` until the screen has not changed for ``--quiet`` seconds; the time of the
+last change is when the key *settled*. Presses are paired (a Newsmark key, then a plain
+move, in the same cycle) so a noisy machine slows both; the table gives min / median / max
+and the median of the paired ratios.
+
+First screen: each app is started in a fresh session and timed to its settled first screen,
+interleaved, at 10 and at 10,000 articles.
+
+Run: ``python tests/bench/bench_keys.py [--pairs 30] [--articles 10,10000]`` (needs tmux).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from newsmark.annotations import store
+from newsmark.annotations.matching import index_pending
+from newsmark.annotations.textnav import words
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.db import connect, write
+
+SIZE = (160, 48)
+LABELS = ("claim", "denial", "source", "figure")
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from tests.bench.corpus_gen import article_text  # noqa: E402
+
+PLAIN_APP = textwrap.dedent(
+    """
+    import sqlite3, sys
+    from textual.app import App
+    from textual.widgets import TextArea
+
+    text = sqlite3.connect(sys.argv[1]).execute(
+        "SELECT text FROM articles ORDER BY id LIMIT 1").fetchone()[0]
+
+    class Plain(App):
+        def compose(self):
+            area = TextArea(text, read_only=True, soft_wrap=True)
+            area.cursor_blink = False
+            yield area
+
+    Plain().run()
+    """
+)
+
+
+class Tmux:
+    """One control-mode client: commands in, their output out, ~0.3 ms a capture."""
+
+    def __init__(self, socket: str, first_session: str) -> None:
+        self.socket = socket
+        self.proc = subprocess.Popen(
+            ["tmux", "-L", socket, "-C", "attach", "-t", first_session],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            errors="replace",  # screens are only compared, never shown
+            bufsize=1,
+        )
+        self._read_block()  # the attach's own reply
+
+    def _read_block(self) -> list[str]:
+        assert self.proc.stdout is not None
+        lines: list[str] = []
+        inside = False
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("tmux control client ended")
+            if line.startswith("%begin"):
+                inside, lines = True, []
+            elif line.startswith(("%end", "%error")) and inside:
+                return lines
+            elif inside:
+                lines.append(line)
+
+    def run(self, command: str) -> list[str]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command + "\n")
+        return self._read_block()
+
+    def capture(self, target: str) -> str:
+        return "".join(self.run(f"capture-pane -p -e -t {target}"))
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(5)
+
+
+def settle(
+    tmux: Tmux, target: str, quiet: float, limit: float = 20.0, drawn: bool = False
+) -> tuple[float, str]:
+    """Seconds from now until the last change before ``quiet`` seconds of no change
+    (with ``drawn``, the quiet time counts only once something is on the screen)."""
+    start = time.perf_counter()
+    last_screen = tmux.capture(target)
+    last_change = start
+    while True:
+        now = time.perf_counter()
+        screen = tmux.capture(target)
+        if screen != last_screen:
+            last_screen, last_change = screen, now
+        elif drawn and not screen.strip() and now - start < limit:
+            continue
+        elif now - last_change >= quiet or now - start > limit:
+            return last_change - start, screen
+
+
+def press(tmux: Tmux, target: str, key: str, quiet: float) -> float:
+    start = time.perf_counter()
+    tmux.run(f"send-keys -t {target} {key}")
+    sent = time.perf_counter() - start
+    elapsed, _ = settle(tmux, target, quiet)
+    return elapsed + sent
+
+
+def build_db(path: Path, n_words: int, n_annotations: int, extra_articles: int) -> None:
+    db = connect(path)
+    text = article_text(n_words)
+    aid, _ = add_article(db, NewArticle(title="Benchmark article", outlet="Bench", text=text))
+    spans = words(text)
+    step = max(1, len(spans) // n_annotations)
+    with write(db):
+        for i in range(n_annotations):
+            s = spans[(i * step) % len(spans)]
+            e = spans[min(len(spans) - 1, (i * step) % len(spans) + (i % 5))]
+            store.create_annotation(db, aid, s[0], e[1], LABELS[i % 4], "bench")
+        for n in range(extra_articles):
+            add_article(
+                db, NewArticle(title=f"Other article {n}", text=article_text(300, seed=n + 2))
+            )
+    index_pending(db)
+    db.execute("INSERT INTO app_state (key, value) VALUES ('last_article', ?)", [str(aid)])
+    db.close()
+
+
+def stats(values: list[float]) -> str:
+    ms = sorted(v * 1000 for v in values)
+    return f"{ms[0]:6.1f} / {statistics.median(ms):6.1f} / {ms[-1]:6.1f}"
+
+
+def new_session(socket: str, name: str, command: list[str]) -> None:
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            socket,
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(SIZE[0]),
+            "-y",
+            str(SIZE[1]),
+            *command,
+        ],
+        check=True,
+    )
+
+
+def kill_session(socket: str, name: str) -> None:
+    subprocess.run(["tmux", "-L", socket, "kill-session", "-t", name], check=False)
+
+
+def first_screens(
+    socket: str, tmux: Tmux, db: Path, plain_script: Path, repeat: int, quiet: float
+) -> tuple[list[float], list[float]]:
+    ours: list[float] = []
+    plain: list[float] = []
+    python = sys.executable
+    env_db = f"NEWSMARK_DB={db}"
+    for i in range(repeat):
+        for kind in ("ours", "plain") if i % 2 == 0 else ("plain", "ours"):
+            name = f"start-{kind}-{i}"
+            command = (
+                ["env", env_db, python, "-m", "newsmark.tui.cli"]
+                if kind == "ours"
+                else [python, str(plain_script), str(db)]
+            )
+            start = time.perf_counter()
+            new_session(socket, name, command)
+            launched = time.perf_counter() - start
+            elapsed, _ = settle(tmux, name, quiet, drawn=True)
+            (ours if kind == "ours" else plain).append(launched + elapsed)
+            kill_session(socket, name)
+    return ours, plain
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=50_000)
+    parser.add_argument("--annotations", type=int, default=2_000)
+    parser.add_argument("--pairs", type=int, default=30)
+    parser.add_argument("--starts", type=int, default=6)
+    parser.add_argument("--articles", default="10,10000")
+    parser.add_argument("--quiet", type=float, default=0.25)
+    args = parser.parse_args()
+    if not shutil.which("tmux"):
+        raise SystemExit("bench_keys needs tmux")
+    socket = f"newsmark-bench-{os.getpid()}"
+    with tempfile.TemporaryDirectory() as tmp:
+        plain_script = Path(tmp) / "plain_app.py"
+        plain_script.write_text(PLAIN_APP)
+        counts = [int(c) for c in args.articles.split(",")]
+        dbs = {}
+        for count in counts:
+            dbs[count] = Path(tmp) / f"bench-{count}.db"
+            build_db(dbs[count], args.words, args.annotations, max(0, count - 1))
+        db = dbs[counts[0]]
+        env_db = f"NEWSMARK_DB={db}"
+        try:
+            new_session(socket, "ours", ["env", env_db, sys.executable, "-m", "newsmark.tui.cli"])
+            new_session(socket, "plain", [sys.executable, str(plain_script), str(db)])
+            tmux = Tmux(socket, "ours")
+            settle(tmux, "ours", 1.0)
+            settle(tmux, "plain", 1.0)
+            results = run_keys(tmux, args.pairs, args.quiet)
+            starts = {
+                count: first_screens(socket, tmux, dbs[count], plain_script, args.starts, 0.5)
+                for count in counts
+            }
+            tmux.close()
+        finally:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], check=False)
+    report(args, results, starts)
+
+
+def run_keys(tmux: Tmux, pairs: int, quiet: float) -> dict[str, list[tuple[float, float]]]:
+    """Each measured Newsmark key is paired with a plain move in the same cycle."""
+    out: dict[str, list[tuple[float, float]]] = {"move": [], "tag": [], "undo": []}
+    plain_toggle = ["Down", "Up"]
+
+    def pair(name: str, ours: Callable[[], float], i: int) -> None:
+        theirs = press(tmux, "plain", plain_toggle[i % 2], quiet)
+        out[name].append((ours(), theirs))
+
+    for i in range(pairs):
+        key = "Down" if i % 2 == 0 else "Up"
+        pair("move", lambda key=key: press(tmux, "ours", key, quiet), i)
+        press(tmux, "ours", "w", quiet)
+        press(tmux, "ours", "v", quiet)
+        press(tmux, "ours", "e", quiet)
+        pair("tag", lambda: press(tmux, "ours", "1", quiet), i)
+        pair("undo", lambda: press(tmux, "ours", "u", quiet), i)
+    return out
+
+
+def report(
+    args: argparse.Namespace,
+    results: dict[str, list[tuple[float, float]]],
+    starts: dict[int, tuple[list[float], list[float]]],
+) -> None:
+    print(
+        f"terminal {SIZE[0]}x{SIZE[1]} in tmux, {args.words:,} words,"
+        f" {args.annotations:,} annotations, {args.pairs} pairs, settled = no change for"
+        f" {args.quiet * 1000:.0f} ms"
+    )
+    print(
+        f"{'key (Newsmark vs plain move)':<34}{'Newsmark min/med/max ms':<26}"
+        f"{'plain min/med/max ms':<26}median ratio"
+    )
+    for name, label in (
+        ("move", "cursor move (down/up)"),
+        ("tag", "tag (1)"),
+        ("undo", "undo (u)"),
+    ):
+        pairs = results[name]
+        ours = [a for a, _ in pairs]
+        plain = [b for _, b in pairs]
+        ratio = statistics.median(a / b for a, b in pairs if b > 0)
+        print(f"{label:<34}{stats(ours):<26}{stats(plain):<26}{ratio:5.2f}x")
+    for count, (ours, plain) in starts.items():
+        ratio = statistics.median(ours) / statistics.median(plain)
+        print(
+            f"{'first screen, ' + format(count, ',') + ' articles':<34}{stats(ours):<26}"
+            f"{stats(plain):<26}{ratio:5.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
