@@ -22,6 +22,8 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote
 
 import sqlite_utils
 from rapidfuzz import fuzz
@@ -295,18 +297,12 @@ class Matcher:
     def __init__(self, db: sqlite_utils.Database, thresholds: Thresholds = DEFAULT_THRESHOLDS):
         self.db = db
         self.thresholds = thresholds
-        self._docs: dict[int, tuple[str, NormText]] = {}
+        # the 256 articles read most recently, normalised (a Matcher lives for one batch)
+        self.document = lru_cache(maxsize=256)(self._document)
 
-    def document(self, article_id: int) -> tuple[str, NormText] | None:
-        cached = self._docs.get(article_id)
-        if cached is None:
-            row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
-            if row is None:
-                return None
-            if len(self._docs) > 256:
-                self._docs.clear()
-            cached = self._docs[article_id] = (row[0], normalise(row[0]))
-        return cached
+    def _document(self, article_id: int) -> tuple[str, NormText] | None:
+        row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+        return None if row is None else (row[0], normalise(row[0]))
 
     def linkable(self, span: str) -> bool:
         t = self.thresholds
@@ -389,19 +385,40 @@ def search_corpus(
     return matches[:limit]
 
 
-_vocab_cache: dict[tuple[str, int], tuple[set[str], list[str]]] = {}
+Vocabulary = tuple[frozenset[str], tuple[str, ...]]
 
 
-def _vocabulary(db: sqlite_utils.Database) -> tuple[set[str], list[str]]:
-    """The FTS vocabulary, cached until the number of indexed rows changes."""
-    path = str(db.execute("PRAGMA database_list").fetchone()[2])
+def _vocabulary(db: sqlite_utils.Database) -> Vocabulary:
+    """The FTS vocabulary, kept until the number of indexed rows changes.
+
+    Keyed by file and size, not by connection: the app's search screen opens a connection
+    per query, and a large corpus has a vocabulary worth keeping.
+    """
+    path = database_path(db)
     size = int(db.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0)
-    key = (path, size)
-    if key not in _vocab_cache:
-        _vocab_cache.clear()
-        terms = [r[0] for r in db.execute("SELECT term FROM articles_fts_vocab")]
-        _vocab_cache[key] = (set(terms), terms)
-    return _vocab_cache[key]
+    if path is None:  # in memory: nothing to share
+        return _terms(db)
+    try:
+        return _file_vocabulary(path, size)
+    except sqlite3.Error:  # a second reader cannot open it (read-only folder, say)
+        return _terms(db)
+
+
+def _terms(
+    db: sqlite_utils.Database | sqlite3.Connection,
+) -> tuple[frozenset[str], tuple[str, ...]]:
+    terms = tuple(r[0] for r in db.execute("SELECT term FROM articles_fts_vocab"))
+    return frozenset(terms), terms
+
+
+@lru_cache(maxsize=4)
+def _file_vocabulary(path: str, size: int) -> Vocabulary:
+    uri = f"file:{quote(path)}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        return _terms(conn)
+    finally:
+        conn.close()
 
 
 def _close_terms(db: sqlite_utils.Database, words: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid as uuidlib
 from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import sqlite_utils
@@ -22,10 +23,16 @@ from newsmark.corpus.db import write
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.migrations import now_iso
 
-_COLUMNS = (
-    'id, uuid, article_id, start, "end", quote, prefix, suffix, label, note, annotator,'
-    " created, updated"
-)
+# The columns are the dataclass's fields (``id`` aside): listed once, in the dataclass.
+FIELDS = tuple(f.name for f in dataclass_fields(Annotation) if f.name != "id")
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+_FIELD_LIST = ", ".join(_q(n) for n in FIELDS)
+_COLUMNS = f"id, {_FIELD_LIST}"
 
 
 class AnnotationError(NewsmarkError):
@@ -42,36 +49,9 @@ class Change:
 
 
 def _from_row(row: tuple[object, ...]) -> Annotation:
-    (
-        id_,
-        uuid,
-        article_id,
-        start,
-        end,
-        quote,
-        prefix,
-        suffix,
-        label,
-        note,
-        annotator,
-        created,
-        updated,
-    ) = row
-    return Annotation(
-        uuid=str(uuid),
-        article_id=int(article_id),
-        start=int(start),
-        end=int(end),  # type: ignore[arg-type]
-        quote=str(quote),
-        prefix=str(prefix),
-        suffix=str(suffix),
-        label=str(label),
-        note=str(note),
-        annotator=str(annotator),
-        created=str(created),
-        updated=str(updated),
-        id=int(id_),  # type: ignore[arg-type]
-    )
+    """A row selected as ``_COLUMNS`` (``id`` first, then the dataclass's fields)."""
+    id_, *values = row
+    return Annotation(*values, id=int(id_))  # type: ignore[arg-type]
 
 
 def list_annotations(db: sqlite_utils.Database, article_id: int) -> list[Annotation]:
@@ -141,46 +121,18 @@ def insert_annotation(db: sqlite_utils.Database, ann: Annotation) -> Annotation:
     """
     row = ann.as_row()
     cursor = db.execute(
-        'INSERT INTO annotations (uuid, article_id, start, "end", quote, prefix, suffix, label,'
-        " note, annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            row[k]
-            for k in (
-                "uuid",
-                "article_id",
-                "start",
-                "end",
-                "quote",
-                "prefix",
-                "suffix",
-                "label",
-                "note",
-                "annotator",
-                "created",
-                "updated",
-            )
-        ],
+        f"INSERT INTO annotations ({_FIELD_LIST}) VALUES ({', '.join('?' * len(FIELDS))})",
+        [row[name] for name in FIELDS],
     )
     return replace(ann, id=cursor.lastrowid)
 
 
 def _update(db: sqlite_utils.Database, ann: Annotation) -> None:
+    row = ann.as_row()
+    changed = [name for name in FIELDS if name not in ("uuid", "article_id")]
     db.execute(
-        'UPDATE annotations SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,'
-        " label = ?, note = ?, annotator = ?, created = ?, updated = ? WHERE uuid = ?",
-        [
-            ann.start,
-            ann.end,
-            ann.quote,
-            ann.prefix,
-            ann.suffix,
-            ann.label,
-            ann.note,
-            ann.annotator,
-            ann.created,
-            ann.updated,
-            ann.uuid,
-        ],
+        f"UPDATE annotations SET {', '.join(f'{_q(n)} = ?' for n in changed)} WHERE uuid = ?",
+        [*(row[name] for name in changed), ann.uuid],
     )
 
 
