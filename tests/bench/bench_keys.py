@@ -105,6 +105,9 @@ class Tmux:
         self.proc.wait(5)
 
 
+FIRST: list[float] = []  # when the screen first changed, for the last settle() call
+
+
 def settle(
     tmux: Tmux, target: str, quiet: float, limit: float = 20.0, drawn: bool = False
 ) -> tuple[float, str]:
@@ -113,22 +116,30 @@ def settle(
     start = time.perf_counter()
     last_screen = tmux.capture(target)
     last_change = start
+    FIRST[:] = []
     while True:
         now = time.perf_counter()
         screen = tmux.capture(target)
         if screen != last_screen:
             last_screen, last_change = screen, now
+            if not FIRST:
+                FIRST.append(now - start)
         elif drawn and not screen.strip() and now - start < limit:
             continue
         elif now - last_change >= quiet or now - start > limit:
             return last_change - start, screen
 
 
-def press(tmux: Tmux, target: str, key: str, quiet: float) -> float:
+PAINTED: dict[str, list[float]] = {}  # key -> when its first frame appeared
+
+
+def press(tmux: Tmux, target: str, key: str, quiet: float, record: str | None = None) -> float:
     start = time.perf_counter()
     tmux.run(f"send-keys -t {target} {key}")
     sent = time.perf_counter() - start
     elapsed, _ = settle(tmux, target, quiet)
+    if record and FIRST:
+        PAINTED.setdefault(record, []).append(FIRST[0] + sent)
     return elapsed + sent
 
 
@@ -259,8 +270,8 @@ def run_keys(tmux: Tmux, pairs: int, quiet: float) -> dict[str, list[tuple[float
         press(tmux, "ours", "w", quiet)
         press(tmux, "ours", "v", quiet)
         press(tmux, "ours", "e", quiet)
-        pair("tag", lambda: press(tmux, "ours", "1", quiet), i)
-        pair("undo", lambda: press(tmux, "ours", "u", quiet), i)
+        pair("tag", lambda: press(tmux, "ours", "1", quiet, record="tag"), i)
+        pair("undo", lambda: press(tmux, "ours", "u", quiet, record="undo"), i)
     return out
 
 
@@ -288,6 +299,12 @@ def report(
         plain = [b for _, b in pairs]
         ratio = statistics.median(a / b for a, b in pairs if b > 0)
         print(f"{label:<34}{stats(ours):<26}{stats(plain):<26}{ratio:5.2f}x")
+    for name, label in (("tag", "tag (1), first frame"), ("undo", "undo (u), first frame")):
+        painted = PAINTED.get(name, [])
+        if painted:
+            plain = [b for _, b in results[name]]
+            ratio = statistics.median(painted) / statistics.median(plain)
+            print(f"{label:<34}{stats(painted):<26}{stats(plain):<26}{ratio:5.2f}x")
     for count, (ours, plain) in starts.items():
         ratio = statistics.median(ours) / statistics.median(plain)
         print(

@@ -136,6 +136,9 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._restore_panes()
+        # Pane widths before the article is loaded: the reader wraps 50,000 words once,
+        # not once per width it passes through while the layout settles.
+        self._apply_layout(self.app.size.width)
         db = self.db
         last = get_state(db, "last_article")
         if last and last.isdigit() and get_article(db, int(last)):
