@@ -77,10 +77,11 @@ class ReaderScreen(Screen[None]):
         self.link_counts: dict[str, int] = {}
         self.match_rows: list[MatchRow] = []
         self._matches_for: str | None = None
-        self._save_timer: object | None = None
+        self._position_dirty = False
         self._data_version = 0
         self._signature: tuple[int, ...] = ()
         self._layout: Layout | None = None
+        self._changed_spans: list[tuple[int, int]] | None = None  # an edit's spans, if known
         self._stepped_aside: str | None = None  # a pane hidden to make room for the other
 
     # --- the app's globals -----------------------------------------------------------------
@@ -155,6 +156,7 @@ class ReaderScreen(Screen[None]):
         self._signature = self._corpus_signature()
         self.load_article_rows()
         self.set_interval(WATCH_INTERVAL, self._check_for_changes)
+        self.set_interval(STATE_SAVE_DELAY, self._save_if_moved)
         self.reader.focus()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -395,7 +397,8 @@ class ReaderScreen(Screen[None]):
 
     def watch_annotations(self, annotations: tuple[Annotation, ...]) -> None:
         reader = self.reader
-        reader.set_annotations(list(annotations), self.current_uuid)
+        changed, self._changed_spans = self._changed_spans, None
+        reader.set_annotations(list(annotations), self.current_uuid, changed)
         ordered = reader.annotations
         self.panel.show(ordered, self.current_uuid)
         if self.article is not None:
@@ -429,12 +432,16 @@ class ReaderScreen(Screen[None]):
             annotations = store.list_annotations(self.db, self.article.id)
         else:
             fresh = store.get_annotation(self.db, changed)
+            old = [a for a in self.annotations if a.uuid == changed]
             annotations = [a for a in self.annotations if a.uuid != changed]
             if fresh is not None and fresh.article_id == self.article.id:
                 annotations.append(fresh)
+                old.append(fresh)
+            self._changed_spans = [(a.start, a.end) for a in old]
         if current is not None:
             self.set_reactive(ReaderScreen.current_uuid, current)
         self.annotations = tuple(annotations)
+        self._changed_spans = None  # used by the watcher, or not needed (nothing changed)
         self._sync_current(force=True)
         if changed is not None:
             self.call_after_refresh(self.compute_links, [changed])  # paint first
@@ -530,7 +537,7 @@ class ReaderScreen(Screen[None]):
             return
         self.link_counts = counts
         self.panel.link_counts = counts
-        self.panel.refresh()
+        self.panel.invalidate()
         self._show_matches(force=True)
 
     def _show_matches(self, force: bool = False) -> None:
@@ -622,9 +629,14 @@ class ReaderScreen(Screen[None]):
     # --- state that survives a restart -----------------------------------------------------
 
     def _schedule_save(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()  # type: ignore[attr-defined]
-        self._save_timer = self.set_timer(STATE_SAVE_DELAY, self._save_state)
+        """Remember to save the reading position; one interval timer saves it (creating a
+        timer per cursor move cost more than the move's own work)."""
+        self._position_dirty = True
+
+    def _save_if_moved(self) -> None:
+        if self._position_dirty:
+            self._position_dirty = False
+            self._save_state()
 
     def _save_state(self) -> None:
         if self.article is None or self.read_only:

@@ -51,14 +51,14 @@ class ArticleList(VirtualList):
         """Counts live apart from the rows, so one tag costs O(1) at any corpus size."""
         if self.counts.get(article_id, 0) != count:
             self.counts[article_id] = count
-            self.refresh()
+            self.invalidate()
 
     def mark_current(self, article_id: int) -> None:
         self.current_id = article_id
         ids = [r.id for r in self.shown]
         if article_id in ids:
             self.move_to(ids.index(article_id))
-        self.refresh()
+        self.invalidate()
 
     def _apply_filter(self) -> None:
         selected = self.shown[self.cursor].id if self.cursor < len(self.shown) else None

@@ -67,6 +67,12 @@ class MatchesPanel(VirtualList):
         self.empty_text = Text("No annotation under the cursor.", style="dim")
 
     def show(self, quote: str, rows: list[MatchRow], empty: str) -> None:
+        if (
+            rows == self.rows
+            and empty == self.empty_text.plain
+            and (not rows or quote == self.quote)
+        ):
+            return  # what is shown would not change (moving between unmatched annotations)
         self.quote = quote
         self.rows = rows
         self._rendered = {}

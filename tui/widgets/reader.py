@@ -15,7 +15,9 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
+from textual.geometry import Offset
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets.text_area import Selection
 
 from newsmark.annotations import textnav
@@ -65,6 +67,10 @@ class Reader(TextView):
         self.spans = SpanIndex()
         self._row_cache: LRUCache[int, list[Piece]] = LRUCache(ROW_CACHE_SIZE)
         self._line_cache: LRUCache[int, Text] = LRUCache(ROW_CACHE_SIZE)
+        self._strip_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(ROW_CACHE_SIZE)
+        self._style_version = 0  # bumped whenever spans or search hits change
+        self._row_versions: dict[int, int] = {}  # bumped for the lines one edit touches
+        self._current_rows = (-1, -1)  # document lines the current annotation covers
         self._by_uuid: dict[str, Annotation] = {}
         self._style_cache: dict[tuple[str, bool], Style] = {}
 
@@ -97,15 +103,33 @@ class Reader(TextView):
         self.search_hits = []
         self._row_cache.clear()
         self._line_cache.clear()
+        self._style_version += 1
         self.load_text(safe)
         return self.soft_wrap
 
-    def set_annotations(self, annotations: list[Annotation], current: str | None) -> None:
+    def set_annotations(
+        self,
+        annotations: list[Annotation],
+        current: str | None,
+        changed: list[tuple[int, int]] | None = None,
+    ) -> None:
+        """New annotations; ``changed`` (the spans an edit touched, before and after) limits
+        the repaint to their lines, so one tag does not restyle the whole screen."""
         self.spans = SpanIndex(annotations)
         self.annotations = self.spans.items
         self._by_uuid = {a.uuid: a for a in self.annotations}
         self.current_uuid = current
-        self._restyle()
+        if changed is None:
+            self._restyle()
+            return
+        for start, end in changed:
+            for row, _c0, _c1 in self.index.line_spans(start, max(end, start + 1)):
+                self._row_cache.discard(row)
+                self._line_cache.discard(row)
+                self._row_versions[row] = self._row_versions.get(row, 0) + 1
+        self._current_rows = self._rows_of(self.current())
+        self.notify_style_update()
+        self.refresh()
 
     def set_current(self, uuid: str | None) -> None:
         if uuid != self.current_uuid:
@@ -114,8 +138,14 @@ class Reader(TextView):
                     for row, _c0, _c1 in self.index.line_spans(ann.start, ann.end):
                         self._line_cache.discard(row)
             self.current_uuid = uuid
+            self._current_rows = self._rows_of(self.current())
             self.notify_style_update()
             self.refresh()
+
+    def _rows_of(self, ann: Annotation | None) -> tuple[int, int]:
+        if ann is None:
+            return (-1, -1)
+        return self.index.location(ann.start)[0], self.index.location(ann.end)[0]
 
     def set_search_hits(self, hits: list[tuple[int, int]]) -> None:
         self.search_hits = sorted(hits)
@@ -124,6 +154,8 @@ class Reader(TextView):
     def _restyle(self) -> None:
         self._row_cache.clear()
         self._line_cache.clear()
+        self._style_version += 1
+        self._current_rows = self._rows_of(self.current())
         self.notify_style_update()
         self.refresh()
 
@@ -158,6 +190,40 @@ class Reader(TextView):
                 if end > lo:
                     pieces.append(Piece(max(start, lo) - lo, min(end, hi) - lo, SEARCH_STYLE))
         return pieces
+
+    def render_line(self, y: int) -> Strip:
+        """One screen row, from a cache that a cursor move does not empty.
+
+        With soft wrap on, ``TextArea`` keys its cache on the whole selection, so every move
+        re-renders every visible row. Here a row's key holds the selection only if the
+        selection (or the cursor) is on the row's line, and the current annotation only if it
+        covers that line: a move re-renders the rows it touches.
+        """
+        if not self.soft_wrap or not self.text:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        absolute_y = scroll_y + y
+        line_index = self.wrapped_document.offset_to_location(Offset(0, absolute_y))[0]
+        selection = self.selection
+        top, bottom = sorted((selection.start[0], selection.end[0]))
+        lo, hi = self._current_rows
+        key = (
+            self.size,
+            scroll_x,
+            absolute_y,
+            line_index,
+            selection if top <= line_index <= bottom else None,
+            self.current_uuid if lo <= line_index <= hi else None,
+            self._style_version,
+            self._row_versions.get(line_index, 0),
+            self.has_focus,
+            self.theme,
+        )
+        strip = self._strip_cache.get(key)
+        if strip is None:
+            strip = super().render_line(y)
+            self._strip_cache.set(key, strip)
+        return strip
 
     def get_line(self, line_index: int) -> Text:
         """The line with its label colours; TextArea asks once per *screen row*, so a long

@@ -11,6 +11,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -50,6 +51,8 @@ class VirtualList(ScrollView, can_focus=True):
         self.count = 0
         self.cursor = 0
         self.empty_text = Text("")
+        self._version = 0  # bumped whenever the items change; part of every row's cache key
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
 
     # --- what subclasses provide -------------------------------------------------------
 
@@ -61,6 +64,7 @@ class VirtualList(ScrollView, can_focus=True):
 
     def set_count(self, count: int, cursor: int | None = None) -> None:
         self.count = count
+        self._version += 1
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, count - 1))
@@ -105,7 +109,31 @@ class VirtualList(ScrollView, can_focus=True):
 
     # --- rendering -----------------------------------------------------------------------
 
+    def invalidate(self) -> None:
+        """The items' content changed (not their number): draw them again."""
+        self._version += 1
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
+        """A row from the strip cache when its item, the cursor and the width are as before:
+        moving the cursor redraws two items, not the whole pane."""
+        _, scroll_y = self.scroll_offset
+        index = (scroll_y + y) // ITEM_HEIGHT
+        key = (
+            self._version,
+            scroll_y + y,
+            self.size.width,
+            index == self.cursor,
+            self.has_focus,
+            self.app.theme,
+        )
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(y)
+            self._strips.set(key, strip)
+        return strip
+
+    def _render_row(self, y: int) -> Strip:
         _, scroll_y = self.scroll_offset
         width = self.size.width
         base = self.rich_style
