@@ -145,3 +145,32 @@ async def test_help_lists_the_compare_keys_and_ctrl_q(db_path: Path) -> None:
         assert any("ctrl+q" in k for k in keys)
         reader = {d: k for k, d in sections["Reader"]}
         assert reader["Start one word left"] == "," and reader["Start one word right"] == "."
+
+
+async def test_cached_rows_match_a_fresh_render(db_path: Path) -> None:
+    """The reader and the lists keep rendered rows across keys; what they show after moves,
+    a visual selection, a tag and an undo is what a cold render shows."""
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.reader_screen
+        reader = screen.reader
+
+        def rows() -> list[str]:
+            return [reader.render_line(y).text for y in range(reader.size.height)]
+
+        def cold() -> list[str]:
+            reader._strip_cache.clear()
+            reader._line_cache.clear()
+            reader._row_cache.clear()
+            reader.notify_style_update()
+            return rows()
+
+        for keys in (("w", "w"), ("v", "e", "e"), ("1",), ("j", "k"), ("u",), ("G",), ("g",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            warm = rows()
+            assert warm == cold(), keys
+            styles_warm = [reader.render_line(y) for y in range(reader.size.height)]
+            reader._strip_cache.clear()
+            styles_cold = [reader.render_line(y) for y in range(reader.size.height)]
+            assert [list(s) for s in styles_warm] == [list(s) for s in styles_cold], keys
