@@ -32,8 +32,8 @@ class AnnotationsPanel(VirtualList):
         self.uuids: list[str] = []
         self.link_counts: dict[str, int] = {}
         self.empty_text = Text(
-            "No annotations yet.\nSelect text (v, shift+arrows\nor the mouse) and press a\n"
-            "label key; ? lists them.",
+            "No annotations yet. Select text (v, shift+arrows or the mouse) and press a"
+            " label key; ? lists them.",
             style="dim",
         )
 

@@ -138,9 +138,9 @@ class VirtualList(ScrollView, can_focus=True):
         width = self.size.width
         base = self.rich_style
         index, sub = divmod(scroll_y + y, ITEM_HEIGHT)
-        if not self.count:
-            lines = self.empty_text.split("\n")
-            text = lines[scroll_y + y] if scroll_y + y < len(lines) else Text("")
+        if not self.count:  # the hint wraps to the pane: narrow panes show all of it
+            lines = self.empty_text.wrap(self.app.console, max(1, width))
+            text = lines[scroll_y + y].copy() if scroll_y + y < len(lines) else Text("")
             return self._strip(text, width, base)
         if index >= self.count:
             return Strip.blank(width, base)
