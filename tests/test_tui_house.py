@@ -174,3 +174,16 @@ async def test_cached_rows_match_a_fresh_render(db_path: Path) -> None:
             reader._strip_cache.clear()
             styles_cold = [reader.render_line(y) for y in range(reader.size.height)]
             assert [list(s) for s in styles_warm] == [list(s) for s in styles_cold], keys
+
+
+async def test_a_pane_that_stepped_aside_comes_back_when_there_is_room(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")  # the list in, the annotations pane steps aside
+        await pilot.pause()
+        screen = app.reader_screen
+        assert screen.article_list.display and not screen.side.display
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert screen.article_list.display and screen.side.display

@@ -165,6 +165,14 @@ class ReaderScreen(Screen[None]):
     def _apply_layout(self, width: int | None = None) -> None:
         """Pane widths in proportion to the terminal; narrow terminals keep the reader first."""
         width = width or self.size.width
+        aside = self._stepped_aside
+        if aside:  # a pane stepped aside for lack of room comes back when there is room
+            both = plan_layout(width, True, True, self.pane_delta)
+            if both.articles and both.side:
+                self._stepped_aside = None
+                self.set_reactive(ReaderScreen.show_articles, True)
+                self.set_reactive(ReaderScreen.show_side, True)
+                self._save_panes()
         plan = plan_layout(width, self.show_articles, self.show_side, self.pane_delta)
         if plan == self._layout:
             return
@@ -195,15 +203,20 @@ class ReaderScreen(Screen[None]):
     def _restore_panes(self) -> None:
         saved = get_state(self.db, "panes") or ""
         parts = saved.split(",")
-        if len(parts) == 3 and parts[2].lstrip("-").isdigit():
+        if len(parts) >= 3 and parts[2].lstrip("-").isdigit():
             self.set_reactive(ReaderScreen.show_articles, parts[0] == "1")
             self.set_reactive(ReaderScreen.show_side, parts[1] == "1")
             self.set_reactive(ReaderScreen.pane_delta, int(parts[2]))
+        if len(parts) == 4 and parts[3] in ("articles", "side"):
+            self._stepped_aside = parts[3]
 
     def _save_panes(self) -> None:
         if self.read_only:
             return
-        value = f"{int(self.show_articles)},{int(self.show_side)},{self.pane_delta}"
+        value = (
+            f"{int(self.show_articles)},{int(self.show_side)},{self.pane_delta},"
+            f"{self._stepped_aside or ''}"
+        )
         try:
             set_state(self.db, {"panes": value})
         except sqlite3.Error as exc:
@@ -232,6 +245,8 @@ class ReaderScreen(Screen[None]):
         if not (plan.articles if articles else plan.side):
             self._stepped_aside = "side" if articles else "articles"
             want_side, want_articles = (False, True) if articles else (True, False)
+        else:
+            self._stepped_aside = None
         self.show_articles, self.show_side = want_articles, want_side
 
     def _shown(self, pane: str) -> bool:
