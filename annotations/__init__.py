@@ -1,1 +1,7 @@
-"""Annotations over stored article text: spans, labels, history, matching. No Textual here."""
+"""Annotations over stored article text: spans, labels, history, matching. No Textual here.
+
+Importing the package registers its tables' migrations with the corpus layer's runner, so
+any program that uses annotations opens databases with every table in place.
+"""
+
+from newsmark.annotations import migrations as _migrations  # noqa: F401

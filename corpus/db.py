@@ -109,14 +109,15 @@ def connect(
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a file made by a newer Newsmark before anything (even WAL mode) is written."""
-    from newsmark.corpus.migrations import LATEST_VERSION
+    from newsmark.corpus.migrations import latest_version
 
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version > LATEST_VERSION:
+    latest = latest_version()
+    if version > latest:
         conn.close()
         raise StoreError(
             f"{path}: made by a newer Newsmark (schema {version}, this one knows"
-            f" {LATEST_VERSION}): upgrade Newsmark; the file was not changed"
+            f" {latest}): upgrade Newsmark; the file was not changed"
         )
 
 
@@ -133,23 +134,24 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
         _check_version(conn, path)
     conn.isolation_level = None
-    from newsmark.corpus.migrations import LATEST_VERSION
+    from newsmark.corpus.migrations import latest_version
 
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version < LATEST_VERSION:
+    latest = latest_version()
+    if version < latest:
         conn.close()
         raise StoreError(
-            f"{path}: needs upgrading (schema {version} to {LATEST_VERSION}) but is read-only;"
+            f"{path}: needs upgrading (schema {version} to {latest}) but is read-only;"
             " open it once with write access"
         )
     return conn
 
 
 def _check_tables(db: sqlite_utils.Database, path: Path) -> None:
-    from newsmark.corpus.migrations import REQUIRED_TABLES
+    from newsmark.corpus.migrations import required_tables
 
     have = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    missing = sorted(REQUIRED_TABLES - have)
+    missing = sorted(required_tables() - have)
     if missing:
         db.conn.close()
         raise StoreError(

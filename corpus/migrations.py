@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # the layers above register their migrations without loading sqlite-utils
+    import sqlite_utils
 
 FTS_TRIGGERS = ("articles_ai", "articles_ad", "articles_au")
 
@@ -75,154 +77,6 @@ MIGRATIONS: tuple[Migration, ...] = (
             *_FTS_TRIGGER_SQL.values(),
         ),
     ),
-    Migration(
-        2,
-        "annotations, history for undo/redo, app state",
-        (
-            """
-            CREATE TABLE annotations (
-                id INTEGER PRIMARY KEY,
-                uuid TEXT NOT NULL UNIQUE,
-                article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-                start INTEGER NOT NULL CHECK (start >= 0),
-                "end" INTEGER NOT NULL CHECK ("end" > start),
-                quote TEXT NOT NULL,
-                prefix TEXT NOT NULL DEFAULT '',
-                suffix TEXT NOT NULL DEFAULT '',
-                label TEXT NOT NULL,
-                note TEXT NOT NULL DEFAULT '',
-                annotator TEXT NOT NULL DEFAULT '',
-                created TEXT NOT NULL,
-                updated TEXT NOT NULL
-            )
-            """,
-            'CREATE INDEX annotations_article ON annotations(article_id, start, "end")',
-            """
-            CREATE TABLE history (
-                id INTEGER PRIMARY KEY,
-                article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
-                action TEXT NOT NULL,
-                annotation_uuid TEXT NOT NULL,
-                before TEXT,
-                after TEXT,
-                undone INTEGER NOT NULL DEFAULT 0,
-                at TEXT NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE app_state (
-                key TEXT PRIMARY KEY,
-                value TEXT NOT NULL
-            )
-            """,
-        ),
-    ),
-)
-
-_QUOTE_MISMATCH = """
-    (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM articles
-     WHERE id = NEW.article_id) IS NOT NEW.quote
-    OR NEW."end" > (SELECT length(text) FROM articles WHERE id = NEW.article_id)
-"""
-
-MIGRATIONS += (
-    Migration(
-        3,
-        "text[start:end] == quote enforced by triggers",
-        (
-            f"""
-            CREATE TRIGGER annotations_quote_ins BEFORE INSERT ON annotations
-            WHEN {_QUOTE_MISMATCH}
-            BEGIN SELECT RAISE(ABORT, 'annotation quote does not match the article text'); END
-            """,
-            f"""
-            CREATE TRIGGER annotations_quote_upd
-            BEFORE UPDATE OF article_id, start, "end", quote ON annotations
-            WHEN {_QUOTE_MISMATCH}
-            BEGIN SELECT RAISE(ABORT, 'annotation quote does not match the article text'); END
-            """,
-        ),
-    ),
-)
-
-_LINK_MISMATCH = """
-    (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM articles
-     WHERE id = NEW.target_article_id) IS NOT NEW.text
-"""
-
-MIGRATIONS += (
-    Migration(
-        4,
-        "word n-gram index and cross-article links",
-        (
-            """
-            CREATE TABLE ngrams (
-                hash INTEGER NOT NULL,
-                article_id INTEGER NOT NULL,
-                PRIMARY KEY (hash, article_id)
-            ) WITHOUT ROWID
-            """,
-            """
-            CREATE TABLE ngram_articles (
-                article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-                shingles INTEGER NOT NULL,
-                indexed_at TEXT NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE links (
-                id INTEGER PRIMARY KEY,
-                annotation_uuid TEXT NOT NULL
-                    REFERENCES annotations(uuid) ON DELETE CASCADE,
-                target_article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-                start INTEGER NOT NULL CHECK (start >= 0),
-                "end" INTEGER NOT NULL CHECK ("end" > start),
-                text TEXT NOT NULL,
-                score REAL NOT NULL,
-                status TEXT NOT NULL DEFAULT 'suggested'
-                    CHECK (status IN ('suggested', 'accepted', 'rejected')),
-                target_annotation_uuid TEXT
-                    REFERENCES annotations(uuid) ON DELETE SET NULL,
-                created TEXT NOT NULL,
-                decided_at TEXT,
-                UNIQUE (annotation_uuid, target_article_id, start, "end")
-            )
-            """,
-            "CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row')",
-            "CREATE INDEX links_target ON links(target_article_id)",
-            "CREATE INDEX links_target_annotation ON links(target_annotation_uuid)",
-            f"""
-            CREATE TRIGGER links_text_ins BEFORE INSERT ON links WHEN {_LINK_MISMATCH}
-            BEGIN SELECT RAISE(ABORT, 'link text does not match the article text'); END
-            """,
-        ),
-    ),
-)
-
-MIGRATIONS += (
-    Migration(
-        5,
-        "orphaned annotations from imports",
-        (
-            """
-            CREATE TABLE orphans (
-                id INTEGER PRIMARY KEY,
-                uuid TEXT NOT NULL UNIQUE,
-                article_title TEXT,
-                article_url TEXT,
-                article_sha256 TEXT,
-                quote TEXT NOT NULL,
-                label TEXT NOT NULL,
-                note TEXT NOT NULL DEFAULT '',
-                annotator TEXT NOT NULL DEFAULT '',
-                reason TEXT NOT NULL,
-                source TEXT NOT NULL,
-                record TEXT NOT NULL,
-                imported_at TEXT NOT NULL
-            )
-            """,
-        ),
-    ),
 )
 
 MIGRATIONS += (
@@ -243,36 +97,41 @@ MIGRATIONS += (
     ),
 )
 
-MIGRATIONS += (
-    Migration(
-        7,
-        "match index as sorted blocks of integer posting keys",
-        (
-            # See annotations.postings. The sampling of 3-grams changed too, so the old
-            # postings are not converted: every article is indexed again on next use.
-            "CREATE TABLE postings (start INTEGER PRIMARY KEY, keys BLOB NOT NULL)",
-            "DROP TABLE ngrams",
-            "DELETE FROM ngram_articles",
-        ),
-    ),
-)
 
-LATEST_VERSION = MIGRATIONS[-1].version
-# Tables a current database must have; a file without one of them is damaged.
-REQUIRED_TABLES = frozenset(
-    {
-        "articles",
-        "articles_fts",
-        "annotations",
-        "history",
-        "app_state",
-        "links",
-        "ngram_articles",
-        "orphans",
-        "postings",
-        "migrations",
-    }
-)
+# Tables this layer needs; a file without one of them is damaged.
+TABLES = frozenset({"articles", "articles_fts", "migrations"})
+
+_LAYERS: dict[str, tuple[tuple[Migration, ...], frozenset[str]]] = {"corpus": (MIGRATIONS, TABLES)}
+
+
+def register(layer: str, migrations: tuple[Migration, ...], tables: frozenset[str]) -> None:
+    """Add a layer's migrations (its module calls this when imported).
+
+    The corpus layer cannot import the layers above it; they bring their own tables here.
+    """
+    _LAYERS[layer] = (migrations, tables)
+
+
+def all_migrations() -> tuple[Migration, ...]:
+    """Every registered migration in version order; a missing version is a programming
+    error (a layer's migrations were not imported), never something to run around."""
+    steps = sorted((m for ms, _ in _LAYERS.values() for m in ms), key=lambda m: m.version)
+    versions = [m.version for m in steps]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(
+            f"schema migrations {versions} are not contiguous: import newsmark.annotations"
+            " before opening a database"
+        )
+    return tuple(steps)
+
+
+def latest_version() -> int:
+    return all_migrations()[-1].version
+
+
+def required_tables() -> frozenset[str]:
+    all_migrations()  # the check above
+    return frozenset(t for _, tables in _LAYERS.values() for t in tables)
 
 
 def now_iso() -> str:
@@ -284,8 +143,14 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(db: sqlite_utils.Database, target: int = LATEST_VERSION) -> int:
-    """Bring the schema to ``target``; return how many steps ran. Safe to call concurrently."""
+def migrate(db: sqlite_utils.Database, target: int | None = None) -> int:
+    """Bring the schema to ``target`` (default: the latest); return how many steps ran.
+
+    Safe to call concurrently. Runs every layer's registered migrations, in version order.
+    """
+    steps = all_migrations()
+    latest = steps[-1].version
+    target = latest if target is None else target
     if schema_version(db) >= target:
         ensure_fts(db)
         return 0
@@ -294,13 +159,13 @@ def migrate(db: sqlite_utils.Database, target: int = LATEST_VERSION) -> int:
     ran = 0
     with write(db):
         current = schema_version(db)
-        if current > LATEST_VERSION:
+        if current > latest:
             return 0
         db.execute(
             "CREATE TABLE IF NOT EXISTS migrations ("
             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        for migration in MIGRATIONS:
+        for migration in steps:
             if current < migration.version <= target:
                 for statement in migration.statements:
                     db.execute(statement)

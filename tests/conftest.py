@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+import newsmark.annotations  # noqa: F401  (registers its tables' migrations)
 from newsmark.corpus.db import connect
 
 

@@ -19,7 +19,6 @@ KILLS = int(os.environ.get("NEWSMARK_CRASH_KILLS", "12"))  # more: NEWSMARK_CRAS
 
 ANNOTATE = """
 import sys
-sys.path.insert(0, {root!r})
 from newsmark.annotations import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
@@ -37,7 +36,7 @@ while True:
 
 IMPORT = """
 import sys
-sys.path.insert(0, {root!r})
+import newsmark.annotations  # its tables' migrations, as every Newsmark program has
 from newsmark.corpus.articles import NewArticle
 from newsmark.corpus.db import connect
 from newsmark.corpus.importer import ImportReport, store_articles
@@ -138,7 +137,6 @@ async def test_app_opens_after_crashes(tmp_path: Path) -> None:
 
 WRITE_OUTPUTS = """
 import sys
-sys.path.insert(0, {root!r})
 from pathlib import Path
 from newsmark.annotations.export import Filters, export_to_file
 from newsmark.corpus.db import backup, connect

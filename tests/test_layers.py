@@ -64,3 +64,21 @@ def test_importing_every_lower_module_loads_no_textual() -> None:
         [sys.executable, "-c", code], cwd=ROOT.parent, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_each_layer_creates_its_own_tables() -> None:
+    import re
+
+    from newsmark.annotations import migrations as annotation_migrations
+    from newsmark.corpus import migrations as corpus_migrations
+
+    def created(migrations: tuple[object, ...]) -> set[str]:
+        sql = " ".join(s for m in migrations for s in m.statements)  # type: ignore[attr-defined]
+        return set(re.findall(r"CREATE (?:VIRTUAL )?TABLE (?:IF NOT EXISTS )?(\w+)", sql))
+
+    ours = created(annotation_migrations.MIGRATIONS)
+    theirs = created(corpus_migrations.MIGRATIONS)
+    assert ours >= annotation_migrations.TABLES and not annotation_migrations.TABLES & theirs
+    assert {"articles"} <= theirs and not {"articles"} & ours
+    versions = [m.version for m in corpus_migrations.all_migrations()]
+    assert versions == list(range(1, len(versions) + 1))

@@ -14,9 +14,9 @@ from newsmark.annotations.postings import count_postings
 from newsmark.corpus.db import connect
 from newsmark.corpus.migrations import (
     FTS_TRIGGERS,
-    LATEST_VERSION,
-    MIGRATIONS,
+    all_migrations,
     fts_triggers,
+    latest_version,
     migrate,
 )
 from newsmark.corpus.search import search_articles
@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _check_upgraded(db: sqlite_utils.Database) -> None:
-    assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    assert db.execute("PRAGMA user_version").fetchone()[0] == latest_version()
     assert set(FTS_TRIGGERS) <= fts_triggers(db)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -66,7 +66,7 @@ def test_released_schema_fixture_upgrades(tmp_path: Path, fixture: str) -> None:
     assert found and found[0].score == 100 and text[found[0].start : found[0].end] == quote
 
 
-@pytest.mark.parametrize("version", [m.version for m in MIGRATIONS[:-1]])
+@pytest.mark.parametrize("version", [m.version for m in all_migrations()[:-1]])
 def test_every_intermediate_version_upgrades(tmp_path: Path, version: int) -> None:
     path = tmp_path / f"v{version}.db"
     raw = sqlite_utils.Database(path)

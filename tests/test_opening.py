@@ -14,7 +14,7 @@ import newsmark.corpus.db
 from newsmark.annotations.config import Config
 from newsmark.corpus.db import connect
 from newsmark.corpus.errors import StoreError
-from newsmark.corpus.migrations import LATEST_VERSION
+from newsmark.corpus.migrations import latest_version
 from newsmark.tui.app import NewsmarkApp
 from newsmark.tui.cli import main
 from tests.tui_helpers import SIZE, seed
@@ -50,7 +50,7 @@ def test_a_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     ):
         code, out, err = run("--db", str(db_path), *args)
         assert code == 1 and out == "", args
-        assert f"made by a newer Newsmark (schema 99, this one knows {LATEST_VERSION})" in err
+        assert f"made by a newer Newsmark (schema 99, this one knows {latest_version()})" in err
         assert "upgrade Newsmark" in err
     with pytest.raises(StoreError, match="newer Newsmark"):
         NewsmarkApp(db_path, Config(annotator="t"))

@@ -220,7 +220,8 @@ def test_a_killed_bulk_build_leaves_a_usable_index(tmp_path: Path) -> None:
     _corpus(db, 400)
     db.close()
     script = (
-        "import sys; from newsmark.corpus.db import connect; from annotations import bulkindex;"
+        "import sys; from newsmark.corpus.db import connect;"
+        "from newsmark.annotations import bulkindex;"
         "from newsmark.annotations.matching import index_pending;"
         "bulkindex.CHUNK = 5;"
         "index_pending(connect(sys.argv[1]), bulk_min=1, progress=lambda n: print(n, flush=True))"

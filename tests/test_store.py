@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from newsmark.corpus.articles import NewArticle, add_article, delete_article
 from newsmark.corpus.db import connect, write
 from newsmark.corpus.errors import StoreError
-from newsmark.corpus.migrations import FTS_TRIGGERS, LATEST_VERSION, ensure_fts, fts_triggers
+from newsmark.corpus.migrations import FTS_TRIGGERS, ensure_fts, fts_triggers, latest_version
 from newsmark.corpus.paths import resolve_db_path
 from newsmark.corpus.search import fts_query, search_articles
 
@@ -22,9 +22,9 @@ def test_connection_settings(db: sqlite_utils.Database) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    assert db.execute("PRAGMA user_version").fetchone()[0] == latest_version()
     versions = [r[0] for r in db.execute("SELECT version FROM migrations ORDER BY version")]
-    assert versions == list(range(1, LATEST_VERSION + 1))
+    assert versions == list(range(1, latest_version() + 1))
 
 
 def test_schema_reads_well_in_datasette(db: sqlite_utils.Database) -> None:
@@ -48,10 +48,10 @@ def test_schema_reads_well_in_datasette(db: sqlite_utils.Database) -> None:
 
 
 def test_fts_triggers_exist_after_every_migration(db_path: Path) -> None:
-    from newsmark.corpus.migrations import MIGRATIONS, migrate
+    from newsmark.corpus.migrations import all_migrations, migrate
 
     raw = sqlite_utils.Database(db_path)
-    for migration in MIGRATIONS:
+    for migration in all_migrations():
         migrate(raw, target=migration.version)
         assert set(FTS_TRIGGERS) <= fts_triggers(raw), migration.name
 
@@ -120,6 +120,8 @@ def test_any_query_is_safe(db: sqlite_utils.Database, query: str) -> None:
 
 
 def _open(path: str) -> int:
+    import newsmark.annotations  # noqa: F401  (a spawned process starts without it)
+
     db = connect(path)
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
@@ -129,9 +131,9 @@ def test_many_processes_open_a_new_file_at_once(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(6) as pool:
         versions = pool.map(_open, [path] * 12)
-    assert versions == [LATEST_VERSION] * 12
+    assert versions == [latest_version()] * 12
     db = connect(path)
-    assert db.execute("SELECT count(*) FROM migrations").fetchone()[0] == LATEST_VERSION
+    assert db.execute("SELECT count(*) FROM migrations").fetchone()[0] == latest_version()
 
 
 def test_not_a_database_is_refused_untouched(tmp_path: Path) -> None:

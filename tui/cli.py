@@ -57,6 +57,7 @@ class Context:
     @property
     def db(self) -> sqlite_utils.Database:
         """The database for a command that writes: created if missing, refused if read-only."""
+        import newsmark.annotations  # noqa: F401  (its tables' migrations)
         from newsmark.corpus.db import connect
 
         if self._db is None:
@@ -67,6 +68,7 @@ class Context:
     def read_db(self) -> sqlite_utils.Database:
         """The database for a command that only reads: never created (a typo in ``--db``
         says so instead of making an empty file), opened read-only if it cannot be written."""
+        import newsmark.annotations  # noqa: F401  (its tables' migrations)
         from newsmark.corpus.db import connect
 
         if self._db is None:

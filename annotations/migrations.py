@@ -1,0 +1,184 @@
+"""The annotations layer's tables, as versioned migrations of the one database file.
+
+The versions interleave with the corpus layer's (one ``PRAGMA user_version`` for the file,
+as released): this module owns 2-5 and 7, :mod:`newsmark.corpus.migrations` runs them all,
+in order, and refuses to run with a version missing. Never edit a released migration; add
+a new one.
+"""
+
+from __future__ import annotations
+
+from newsmark.corpus.migrations import Migration, register
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        2,
+        "annotations, history for undo/redo, app state",
+        (
+            """
+            CREATE TABLE annotations (
+                id INTEGER PRIMARY KEY,
+                uuid TEXT NOT NULL UNIQUE,
+                article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                start INTEGER NOT NULL CHECK (start >= 0),
+                "end" INTEGER NOT NULL CHECK ("end" > start),
+                quote TEXT NOT NULL,
+                prefix TEXT NOT NULL DEFAULT '',
+                suffix TEXT NOT NULL DEFAULT '',
+                label TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                annotator TEXT NOT NULL DEFAULT '',
+                created TEXT NOT NULL,
+                updated TEXT NOT NULL
+            )
+            """,
+            'CREATE INDEX annotations_article ON annotations(article_id, start, "end")',
+            """
+            CREATE TABLE history (
+                id INTEGER PRIMARY KEY,
+                article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+                action TEXT NOT NULL,
+                annotation_uuid TEXT NOT NULL,
+                before TEXT,
+                after TEXT,
+                undone INTEGER NOT NULL DEFAULT 0,
+                at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE app_state (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
+)
+
+
+_QUOTE_MISMATCH = """
+    (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM articles
+     WHERE id = NEW.article_id) IS NOT NEW.quote
+    OR NEW."end" > (SELECT length(text) FROM articles WHERE id = NEW.article_id)
+"""
+
+MIGRATIONS += (
+    Migration(
+        3,
+        "text[start:end] == quote enforced by triggers",
+        (
+            f"""
+            CREATE TRIGGER annotations_quote_ins BEFORE INSERT ON annotations
+            WHEN {_QUOTE_MISMATCH}
+            BEGIN SELECT RAISE(ABORT, 'annotation quote does not match the article text'); END
+            """,
+            f"""
+            CREATE TRIGGER annotations_quote_upd
+            BEFORE UPDATE OF article_id, start, "end", quote ON annotations
+            WHEN {_QUOTE_MISMATCH}
+            BEGIN SELECT RAISE(ABORT, 'annotation quote does not match the article text'); END
+            """,
+        ),
+    ),
+)
+
+_LINK_MISMATCH = """
+    (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM articles
+     WHERE id = NEW.target_article_id) IS NOT NEW.text
+"""
+
+MIGRATIONS += (
+    Migration(
+        4,
+        "word n-gram index and cross-article links",
+        (
+            """
+            CREATE TABLE ngrams (
+                hash INTEGER NOT NULL,
+                article_id INTEGER NOT NULL,
+                PRIMARY KEY (hash, article_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE ngram_articles (
+                article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+                shingles INTEGER NOT NULL,
+                indexed_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE links (
+                id INTEGER PRIMARY KEY,
+                annotation_uuid TEXT NOT NULL
+                    REFERENCES annotations(uuid) ON DELETE CASCADE,
+                target_article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                start INTEGER NOT NULL CHECK (start >= 0),
+                "end" INTEGER NOT NULL CHECK ("end" > start),
+                text TEXT NOT NULL,
+                score REAL NOT NULL,
+                status TEXT NOT NULL DEFAULT 'suggested'
+                    CHECK (status IN ('suggested', 'accepted', 'rejected')),
+                target_annotation_uuid TEXT
+                    REFERENCES annotations(uuid) ON DELETE SET NULL,
+                created TEXT NOT NULL,
+                decided_at TEXT,
+                UNIQUE (annotation_uuid, target_article_id, start, "end")
+            )
+            """,
+            "CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row')",
+            "CREATE INDEX links_target ON links(target_article_id)",
+            "CREATE INDEX links_target_annotation ON links(target_annotation_uuid)",
+            f"""
+            CREATE TRIGGER links_text_ins BEFORE INSERT ON links WHEN {_LINK_MISMATCH}
+            BEGIN SELECT RAISE(ABORT, 'link text does not match the article text'); END
+            """,
+        ),
+    ),
+)
+
+MIGRATIONS += (
+    Migration(
+        5,
+        "orphaned annotations from imports",
+        (
+            """
+            CREATE TABLE orphans (
+                id INTEGER PRIMARY KEY,
+                uuid TEXT NOT NULL UNIQUE,
+                article_title TEXT,
+                article_url TEXT,
+                article_sha256 TEXT,
+                quote TEXT NOT NULL,
+                label TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                annotator TEXT NOT NULL DEFAULT '',
+                reason TEXT NOT NULL,
+                source TEXT NOT NULL,
+                record TEXT NOT NULL,
+                imported_at TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
+)
+
+MIGRATIONS += (
+    Migration(
+        7,
+        "match index as sorted blocks of integer posting keys",
+        (
+            # See annotations.postings. The sampling of 3-grams changed too, so the old
+            # postings are not converted: every article is indexed again on next use.
+            "CREATE TABLE postings (start INTEGER PRIMARY KEY, keys BLOB NOT NULL)",
+            "DROP TABLE ngrams",
+            "DELETE FROM ngram_articles",
+        ),
+    ),
+)
+
+
+TABLES = frozenset(
+    {"annotations", "history", "app_state", "links", "ngram_articles", "orphans", "postings"}
+)
+
+register("annotations", MIGRATIONS, TABLES)
