@@ -30,8 +30,8 @@ async def test_tagging_the_same_span_twice_is_a_no_op(db_path: Path) -> None:
         await pilot.press("0", "v", "e", "1")
         await pilot.pause()
         assert _labels(db_path) == [(0, 5, "claim")]
-        messages = [n.message for n in app._notifications]
-        assert any("Already tagged claim here" in m for m in messages)
+        status = app.reader_screen.query_one("#status").text.plain
+        assert "Already tagged claim here" in status
         await pilot.press("v", "e", "2")  # another label on the same span is a new one
         assert sorted(_labels(db_path)) == [(0, 5, "claim"), (0, 5, "denial")]
 
@@ -187,3 +187,15 @@ async def test_a_pane_that_stepped_aside_comes_back_when_there_is_room(db_path: 
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert screen.article_list.display and screen.side.display
+
+
+async def test_routine_feedback_is_on_the_status_line_until_the_next_move(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v", "e", "1", "u")
+        await pilot.pause()
+        status = app.reader_screen.query_one("#status")
+        assert "Undid create of claim." in status.text.plain
+        assert not [n for n in app._notifications if "Undid" in n.message]  # no toast
+        await pilot.press("l")
+        assert "Undid" not in status.text.plain

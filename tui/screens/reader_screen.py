@@ -78,6 +78,7 @@ class ReaderScreen(Screen[None]):
         self.match_rows: list[MatchRow] = []
         self._matches_for: str | None = None
         self._position_dirty = False
+        self._message = ""  # shown on the status line until the next move
         self._data_version = 0
         self._signature: tuple[int, ...] = ()
         self._layout: Layout | None = None
@@ -476,11 +477,21 @@ class ReaderScreen(Screen[None]):
     def current_annotation(self) -> Annotation | None:
         return self.reader.current()
 
+    def say(self, message: str, **_toast: object) -> None:
+        """A short message on the status line, until the next move.
+
+        Routine feedback (undone, deleted, match 3 of 7) belongs where the eye already is,
+        painted in the key's own frame; a toast slides in over several frames. Errors stay
+        toasts (``notify``). Toast arguments (``timeout``, ``markup``) are accepted and ignored.
+        """
+        self._message = message
+        self.update_status()
+
     def update_status(self) -> None:
         status = self.query_one("#status", StatusLine)
         article = self.article
         if article is None:
-            status.show("No article", 0, 0, [], None, "", None)
+            status.show("No article", 0, 0, [], None, "", None, self._message)
             return
         reader = self.reader
         start, end = reader.selection_offsets
@@ -492,6 +503,7 @@ class ReaderScreen(Screen[None]):
             self.current_uuid,
             "VISUAL" if reader.visual else "",
             (start, end) if end > start else None,
+            self._message,
         )
 
     def _selection_moved(self) -> None:
@@ -503,6 +515,7 @@ class ReaderScreen(Screen[None]):
         """
         if self.article is None:
             return
+        self._message = ""  # a message lasts until the next move
         before = self.current_uuid
         self._sync_current()
         if self.current_uuid == before:
@@ -587,7 +600,7 @@ class ReaderScreen(Screen[None]):
 
     def action_compare(self) -> None:
         if not self.match_rows:
-            self.notify("No matches for the annotation under the cursor.", timeout=2)
+            self.say("No matches for the annotation under the cursor.", timeout=2)
             return
         self._compare(self.matches.cursor)
 
@@ -691,7 +704,7 @@ class ReaderScreen(Screen[None]):
         if end > start:
             span = textnav.snap_inward(article.text, start, end)
             if span is None:
-                self.notify("The selection is only spaces: nothing to tag.")
+                self.say("The selection is only spaces: nothing to tag.")
                 return
             same = next(
                 (
@@ -705,7 +718,7 @@ class ReaderScreen(Screen[None]):
                 reader.visual = False
                 reader.move_to_offset(same.start)
                 self.current_uuid = same.uuid
-                self.notify(
+                self.say(
                     f"Already tagged {one_line(label, 40)} here: nothing changed.",
                     timeout=3,
                     markup=False,
@@ -724,9 +737,7 @@ class ReaderScreen(Screen[None]):
             return
         current = self.current_annotation()
         if current is None:
-            self.notify(
-                "Select a span first (v, shift+arrows or the mouse), then press a label key."
-            )
+            self.say("Select a span first (v, shift+arrows or the mouse), then press a label key.")
             return
         if current.label != label:
             self._guard(lambda: store.relabel(self.db, current.uuid, label))
@@ -735,12 +746,12 @@ class ReaderScreen(Screen[None]):
     def action_delete_annotation(self) -> None:
         current = self.current_annotation()
         if current is None:
-            self.notify("No annotation under the cursor.")
+            self.say("No annotation under the cursor.")
             return
         if self._guard(lambda: store.delete_annotation(self.db, current.uuid)) is not None:
             self.set_reactive(ReaderScreen.current_uuid, None)
             self._reload_annotations(changed=current.uuid)
-            self.notify(
+            self.say(
                 f"Deleted {one_line(current.label, 40)}. Press u to undo.", timeout=3, markup=False
             )
 
@@ -755,7 +766,7 @@ class ReaderScreen(Screen[None]):
     def action_edit_note(self) -> None:
         current = self.current_annotation()
         if current is None:
-            self.notify("No annotation under the cursor to add a note to.")
+            self.say("No annotation under the cursor to add a note to.")
             return
 
         def save(note: str | None) -> None:
@@ -769,7 +780,7 @@ class ReaderScreen(Screen[None]):
     def action_resize(self, edge: str, direction: int) -> None:
         current = self.current_annotation()
         if current is None or self.article is None:
-            self.notify("No annotation under the cursor to resize.")
+            self.say("No annotation under the cursor to resize.")
             return
         text = self.article.text
         start, end = current.start, current.end
@@ -782,7 +793,7 @@ class ReaderScreen(Screen[None]):
                 else textnav.prev_word_start(text, start)
             )
         if not (0 <= start < end <= len(text)):
-            self.notify("The annotation cannot shrink any further.")
+            self.say("The annotation cannot shrink any further.")
             return
         if (start, end) == (current.start, current.end):
             return
@@ -809,7 +820,7 @@ class ReaderScreen(Screen[None]):
         article_id = self.article.id
         change = self._guard(lambda: step(self.db, article_id))
         if not isinstance(change, store.Change):
-            self.notify(empty, timeout=2)
+            self.say(empty, timeout=2)
             return
         ann = change.annotation
         self.reader.move_to_offset(ann.start, center=True)
@@ -817,15 +828,13 @@ class ReaderScreen(Screen[None]):
         if not present:
             self.set_reactive(ReaderScreen.current_uuid, None)
         self._reload_annotations(current=ann.uuid if present else None, changed=ann.uuid)
-        self.notify(
-            f"{verb} {change.action} of {one_line(ann.label, 40)}.", timeout=2, markup=False
-        )
+        self.say(f"{verb} {change.action} of {one_line(ann.label, 40)}.", timeout=2, markup=False)
 
     # --- navigation ------------------------------------------------------------------------
 
     def action_next_annotation(self, direction: int) -> None:
         if not self.annotations:
-            self.notify("This article has no annotations yet.", timeout=2)
+            self.say("This article has no annotations yet.", timeout=2)
             return
         offset = self.reader.cursor_offset
         ordered = self.reader.annotations
@@ -855,11 +864,11 @@ class ReaderScreen(Screen[None]):
     def action_search_next(self, direction: int, include_cursor: bool = False) -> None:
         """Next/previous match; in visual mode the selection stretches to it, as in vim."""
         if not self.search_term:
-            self.notify("No search yet: press / to search this article.", timeout=2)
+            self.say("No search yet: press / to search this article.", timeout=2)
             return
         hits = self.search_hits
         if not hits:
-            self.notify(f"Not found: {one_line(self.search_term, 80)}", timeout=2, markup=False)
+            self.say(f"Not found: {one_line(self.search_term, 80)}", timeout=2, markup=False)
             return
         offset = self.reader.cursor_offset
         if direction > 0:
@@ -870,4 +879,4 @@ class ReaderScreen(Screen[None]):
             target = earlier[-1] if earlier else hits[-1]
         self.reader.move_to_offset(target, select=self.reader.visual, center=True)
         index = hits.index(target) + 1
-        self.notify(f"Match {index} of {len(hits)}", timeout=1.5)
+        self.say(f"Match {index} of {len(hits)}", timeout=1.5)

@@ -33,6 +33,7 @@ class StatusLine(Widget):
         current: str | None,
         mode: str,
         selection: tuple[int, int] | None,
+        message: str = "",
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         if mode:
@@ -42,6 +43,9 @@ class StatusLine(Widget):
         text.append(f"  {offset}/{length}")
         if selection:
             text.append(f"  sel {selection[0]}-{selection[1]} ({selection[1] - selection[0]})")
+        if message:  # it stands in for the list of annotations until the next move
+            text.append(f"  {one_line(message, 200)}", style="bold italic")
+            under = []
         for ann in under:
             marker = "\u25b6" if ann.uuid == current else "\u00b7"
             text.append(f"  {marker} ")

@@ -53,6 +53,8 @@ class VirtualList(ScrollView, can_focus=True):
         self.empty_text = Text("")
         self._version = 0  # bumped whenever the items change; part of every row's cache key
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._hint_key: tuple[str, int] | None = None
+        self._hint: list[Text] = []
 
     # --- what subclasses provide -------------------------------------------------------
 
@@ -118,12 +120,15 @@ class VirtualList(ScrollView, can_focus=True):
         """A row from the strip cache when its item, the cursor and the width are as before:
         moving the cursor redraws two items, not the whole pane."""
         _, scroll_y = self.scroll_offset
-        index = (scroll_y + y) // ITEM_HEIGHT
+        row = scroll_y + y
+        index = row // ITEM_HEIGHT
+        width = self.size.width
+        blank = index >= self.count if self.count else row >= len(self._hint_lines(width))
         key = (
-            self._version,
-            scroll_y + y,
-            self.size.width,
-            index == self.cursor,
+            None if blank else self._version,  # blank rows look alike whatever the items
+            None if blank else row,
+            width,
+            index == self.cursor and not blank,
             self.has_focus,
             self.app.theme,
         )
@@ -139,7 +144,7 @@ class VirtualList(ScrollView, can_focus=True):
         base = self.rich_style
         index, sub = divmod(scroll_y + y, ITEM_HEIGHT)
         if not self.count:  # the hint wraps to the pane: narrow panes show all of it
-            lines = self.empty_text.wrap(self.app.console, max(1, width))
+            lines = self._hint_lines(width)
             text = lines[scroll_y + y].copy() if scroll_y + y < len(lines) else Text("")
             return self._strip(text, width, base)
         if index >= self.count:
@@ -150,6 +155,13 @@ class VirtualList(ScrollView, can_focus=True):
             cursor_style = self.get_component_rich_style("virtual-list--cursor")
             text.stylize_before(cursor_style, 0, len(text))
         return self._strip(text, width, base)
+
+    def _hint_lines(self, width: int) -> list[Text]:
+        key = (self.empty_text.plain, width)
+        if self._hint_key != key:
+            self._hint_key = key
+            self._hint = list(self.empty_text.wrap(self.app.console, max(1, width)))
+        return self._hint
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
