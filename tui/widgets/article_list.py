@@ -38,6 +38,7 @@ class ArticleList(VirtualList):
         self.shown: list[ArticleRow] = []
         self.filter_text = ""
         self.current_id: int | None = None
+        self._positions: dict[int, int] = {}
         self.border_title = "Articles"
         self.empty_text = Text("Loading\u2026", style="dim")
 
@@ -51,14 +52,22 @@ class ArticleList(VirtualList):
         """Counts live apart from the rows, so one tag costs O(1) at any corpus size."""
         if self.counts.get(article_id, 0) != count:
             self.counts[article_id] = count
-            self.invalidate()
+            self.invalidate(*self._shown_index(article_id))
 
     def mark_current(self, article_id: int) -> None:
+        before = self._shown_index(self.current_id) if self.current_id is not None else []
         self.current_id = article_id
         ids = [r.id for r in self.shown]
         if article_id in ids:
             self.move_to(ids.index(article_id))
-        self.invalidate()
+        self.invalidate(*before, *self._shown_index(article_id))
+
+    def _shown_index(self, article_id: int) -> list[int]:
+        """Where an article is in the (filtered) list, as a list of zero or one index."""
+        if len(self._positions) != len(self.shown):
+            self._positions = {row.id: i for i, row in enumerate(self.shown)}
+        at = self._positions.get(article_id)
+        return [] if at is None else [at]
 
     def _apply_filter(self) -> None:
         selected = self.shown[self.cursor].id if self.cursor < len(self.shown) else None
@@ -69,6 +78,7 @@ class ArticleList(VirtualList):
             if not needle or needle in r.title.casefold() or needle in (r.outlet or "").casefold()
         ]
         ids = [r.id for r in self.shown]
+        self._positions = {article_id: i for i, article_id in enumerate(ids)}
         wanted = selected if selected in ids else self.current_id
         self.set_count(len(self.shown), ids.index(wanted) if wanted in ids else 0)
         if self.filter_text:

@@ -53,6 +53,7 @@ class VirtualList(ScrollView, can_focus=True):
         self.empty_text = Text("")
         self._version = 0  # bumped whenever the items change; part of every row's cache key
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._item_versions: dict[int, int] = {}  # bumped for single items that changed
         self._hint_key: tuple[str, int] | None = None
         self._hint: list[Text] = []
 
@@ -111,9 +112,13 @@ class VirtualList(ScrollView, can_focus=True):
 
     # --- rendering -----------------------------------------------------------------------
 
-    def invalidate(self) -> None:
-        """The items' content changed (not their number): draw them again."""
-        self._version += 1
+    def invalidate(self, *indexes: int) -> None:
+        """Items' content changed (not their number): draw these again, or all of them."""
+        if indexes:
+            for index in indexes:
+                self._item_versions[index] = self._item_versions.get(index, 0) + 1
+        else:
+            self._version += 1
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -125,7 +130,7 @@ class VirtualList(ScrollView, can_focus=True):
         width = self.size.width
         blank = index >= self.count if self.count else row >= len(self._hint_lines(width))
         key = (
-            None if blank else self._version,  # blank rows look alike whatever the items
+            None if blank else (self._version, self._item_versions.get(index, 0)),
             None if blank else row,
             width,
             index == self.cursor and not blank,
