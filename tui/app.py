@@ -15,13 +15,10 @@ from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
 from newsmark.annotations.config import Config
-from newsmark.annotations.importing import list_orphans, retry_orphans
 from newsmark.annotations.keymap import KeySpec, specs_for
 from newsmark.corpus.articles import count_articles, source_line
 from newsmark.corpus.db import connect, read_only
-from newsmark.corpus.samples import import_sample
 from newsmark.tui.bindings import GLOBAL_IDS, HELP_PLACES, bindings
-from newsmark.tui.screens.export import Exported, ExportScreen
 from newsmark.tui.screens.reader_screen import ReaderScreen
 from newsmark.tui.screens.text_page import HelpScreen, OrphansScreen
 
@@ -77,6 +74,8 @@ class NewsmarkApp(App[None]):
                 markup=False,
             )
         elif count_articles(self.db) == 0:
+            from newsmark.corpus.samples import import_sample
+
             report = import_sample(self.db)
             self.notify(
                 f"The database was empty, so the {report.added} bundled sample articles "
@@ -104,6 +103,9 @@ class NewsmarkApp(App[None]):
     # --- dialogs of the whole app ----------------------------------------------------------
 
     def action_export(self) -> None:
+        # dialogs load their machinery when opened: start-up imports only what it shows
+        from newsmark.tui.screens.export import Exported, ExportScreen
+
         def done(result: Exported | None) -> None:
             if result is not None:
                 self.notify(
@@ -116,6 +118,8 @@ class NewsmarkApp(App[None]):
         self.push_screen(ExportScreen(self.db_path, self.config.labels, default), done)
 
     def action_orphans(self) -> None:
+        from newsmark.annotations.importing import list_orphans, retry_orphans
+
         def retry() -> tuple[int, list[dict[str, object]]]:
             screen = self._reader_screen()
             placed = screen._guard(lambda: retry_orphans(self.db))

@@ -24,7 +24,6 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from newsmark.annotations import store, textnav
-from newsmark.annotations.importing import retry_orphans
 from newsmark.annotations.links import accept as accept_link
 from newsmark.annotations.links import clusters, link_all, link_counts, links_for, suggest
 from newsmark.annotations.links import reject as reject_link
@@ -37,9 +36,6 @@ from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import GLOBAL_IDS, bindings
 from newsmark.tui.layout import Layout, plan_layout
-from newsmark.tui.screens.claims import ClaimsScreen
-from newsmark.tui.screens.compare import CompareInput, CompareScreen
-from newsmark.tui.screens.corpus_search import CorpusSearchScreen
 from newsmark.tui.screens.find import SearchScreen
 from newsmark.tui.screens.note import NoteScreen
 from newsmark.tui.widgets.annotations_panel import AnnotationsPanel
@@ -292,6 +288,8 @@ class ReaderScreen(Screen[None]):
                 timeout=5,
             )
         try:
+            from newsmark.annotations.importing import retry_orphans
+
             new = index_pending(db, pending=pending)  # imported since the last update
             placed = retry_orphans(db) if new else 0
             if placed:
@@ -605,6 +603,8 @@ class ReaderScreen(Screen[None]):
         self._compare(self.matches.cursor)
 
     def _compare(self, index: int) -> None:
+        from newsmark.tui.screens.compare import CompareInput, CompareScreen
+
         article = self.article
         if article is None:
             return
@@ -635,6 +635,8 @@ class ReaderScreen(Screen[None]):
         return self.match_rows
 
     def action_corpus_search(self) -> None:
+        from newsmark.tui.screens.corpus_search import CorpusSearchScreen
+
         def opened(result: tuple[int, int, int] | None) -> None:
             if result:
                 self._open_at(*result)
@@ -642,6 +644,8 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(CorpusSearchScreen(self.newsmark.db_path), opened)
 
     def action_claims(self) -> None:
+        from newsmark.tui.screens.claims import ClaimsScreen
+
         def opened(result: tuple[int, int, int] | None) -> None:
             if result:
                 self._open_at(*result)
