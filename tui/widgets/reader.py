@@ -203,7 +203,7 @@ class Reader(TextView):
             return super().render_line(y)
         scroll_x, scroll_y = self.scroll_offset
         absolute_y = scroll_y + y
-        line_index = self.wrapped_document.offset_to_location(Offset(0, absolute_y))[0]
+        line_index = self._line_of_row(absolute_y)
         selection = self.selection
         top, bottom = sorted((selection.start[0], selection.end[0]))
         lo, hi = self._current_rows
@@ -224,6 +224,15 @@ class Reader(TextView):
             strip = super().render_line(y)
             self._strip_cache.set(key, strip)
         return strip
+
+    def _line_of_row(self, row: int) -> int:
+        """The document line a screen row shows. ``offset_to_location`` also works out a
+        column (cell widths of the line), which this hot path does not need: read the
+        wrapped document's row table when it has one, else ask the public method."""
+        table = getattr(self.wrapped_document, "_offset_to_line_info", None)
+        if table is not None and 0 <= row < len(table) and table[row] is not None:
+            return int(table[row][0])
+        return self.wrapped_document.offset_to_location(Offset(0, row))[0]
 
     def get_line(self, line_index: int) -> Text:
         """The line with its label colours; TextArea asks once per *screen row*, so a long

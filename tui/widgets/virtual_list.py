@@ -99,9 +99,20 @@ class VirtualList(ScrollView, can_focus=True):
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def move_to(self, index: int) -> None:
+        """Move the cursor; when both items are on screen, only their rows are repainted."""
         if not self.count:
             return
+        before = self.cursor
         self.cursor = max(0, min(index, self.count - 1))
+        if self.cursor == before:
+            return
+        top = self.scroll_offset.y
+        height = self.size.height
+        rows = [i * ITEM_HEIGHT - top for i in (before, self.cursor)]
+        if self.is_mounted and all(r >= 0 and r + ITEM_HEIGHT <= height for r in rows):
+            width = self.size.width
+            self.refresh(*(Region(0, r, width, ITEM_HEIGHT) for r in rows))
+            return
         self.refresh()
         self.scroll_to_cursor()
 
