@@ -174,6 +174,11 @@ async def test_cached_rows_match_a_fresh_render(db_path: Path) -> None:
             reader._strip_cache.clear()
             styles_cold = [reader.render_line(y) for y in range(reader.size.height)]
             assert [list(s) for s in styles_warm] == [list(s) for s in styles_cold], keys
+            for pane in (screen.panel, screen.article_list, screen.matches):
+                warm_rows = [list(pane.render_line(y)) for y in range(pane.size.height)]
+                pane._strips.clear()
+                cold_rows = [list(pane.render_line(y)) for y in range(pane.size.height)]
+                assert warm_rows == cold_rows, (keys, type(pane).__name__)
 
 
 async def test_a_pane_that_stepped_aside_comes_back_when_there_is_room(db_path: Path) -> None:

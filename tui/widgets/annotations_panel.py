@@ -48,6 +48,10 @@ class AnnotationsPanel(VirtualList):
         if uuid in self.uuids:
             self.move_to(self.uuids.index(uuid))
 
+    def item_key(self, index: int) -> object:
+        ann = self.items[index]  # everything its two rows show is in the key
+        return (ann, self.link_counts.get(ann.uuid, 0))
+
     def item_lines(self, index: int) -> tuple[Text, Text]:
         ann = self.items[index]
         label = self.labels.get(ann.label)

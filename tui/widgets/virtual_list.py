@@ -59,6 +59,15 @@ class VirtualList(ScrollView, can_focus=True):
 
     # --- what subclasses provide -------------------------------------------------------
 
+    def item_key(self, index: int) -> object:
+        """What item ``index`` looks like, as a cache key: the same key, the same rows.
+
+        By default its position and the versions :meth:`invalidate` bumps; a subclass whose
+        items are values (an annotation) returns the value, so inserting one item re-renders
+        only that item, not every item after it.
+        """
+        return (self._version, self._item_versions.get(index, 0), index)
+
     def item_lines(self, index: int) -> tuple[Text, Text]:
         """The two lines of item ``index``; subclasses render their own items."""
         return Text(""), Text("")
@@ -125,12 +134,19 @@ class VirtualList(ScrollView, can_focus=True):
 
     def invalidate(self, *indexes: int) -> None:
         """Items' content changed (not their number): draw these again, or all of them."""
-        if indexes:
-            for index in indexes:
-                self._item_versions[index] = self._item_versions.get(index, 0) + 1
-        else:
+        if not indexes:
             self._version += 1
-        self.refresh()
+            self.refresh()
+            return
+        top, width = self.scroll_offset.y, self.size.width
+        regions = []
+        for index in indexes:
+            self._item_versions[index] = self._item_versions.get(index, 0) + 1
+            row = index * ITEM_HEIGHT - top
+            if -ITEM_HEIGHT < row < self.size.height:  # repaint it only if it is on screen
+                regions.append(Region(0, row, width, ITEM_HEIGHT))
+        if regions:
+            self.refresh(*regions)
 
     def render_line(self, y: int) -> Strip:
         """A row from the strip cache when its item, the cursor and the width are as before:
@@ -140,9 +156,14 @@ class VirtualList(ScrollView, can_focus=True):
         index = row // ITEM_HEIGHT
         width = self.size.width
         blank = index >= self.count if self.count else row >= len(self._hint_lines(width))
+        if blank:
+            identity: object = None
+        elif self.count:
+            identity = (self.item_key(index), row % ITEM_HEIGHT)
+        else:
+            identity = (self._version, row)  # a line of the hint
         key = (
-            None if blank else (self._version, self._item_versions.get(index, 0)),
-            None if blank else row,
+            identity,
             width,
             index == self.cursor and not blank,
             self.has_focus,
