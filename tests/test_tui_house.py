@@ -160,7 +160,7 @@ async def test_cached_rows_match_a_fresh_render(db_path: Path) -> None:
 
         def cold() -> list[str]:
             reader._strip_cache.clear()
-            reader._line_cache.clear()
+            reader._styled_lines.clear()
             reader._row_cache.clear()
             reader.notify_style_update()
             return rows()
@@ -204,3 +204,56 @@ async def test_routine_feedback_is_on_the_status_line_until_the_next_move(db_pat
         assert not [n for n in app._notifications if "Undid" in n.message]  # no toast
         await pilot.press("l")
         assert "Undid" not in status.text.plain
+
+
+async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> None:
+    """Keys repaint only the rows they change; the screen then is what a full repaint of
+    everything shows (checked by clearing every cache and comparing the screenshots)."""
+    import re
+
+    from tests.tui_helpers import seed  # noqa: F401  (make_app seeds)
+
+    app = make_app(db_path)
+
+    def text_of(svg: str) -> list[tuple[str, ...]]:
+        """What the screenshot shows, whatever order its style classes were numbered in:
+        every text run and background rectangle with its position and its style."""
+        styles = dict(re.findall(r"\.(terminal-[a-z0-9-]+-r\d+) \{([^}]*)\}", svg))
+        texts = [
+            (y, x, styles.get(cls, ""), body)
+            for cls, x, y, body in re.findall(
+                r'<text class="([^"]+)" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
+            )
+        ]
+        rects = re.findall(r'<rect fill="([^"]+)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"', svg)
+        return sorted(texts) + sorted(rects)
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.reader_screen
+        steps = [
+            ("v", "e", "1"),
+            ("w", "w", "v", "e", "2"),
+            ("0", "j"),
+            ("k",),
+            ("u",),
+            ("ctrl+r",),
+            ("right_square_bracket",),
+            ("space",),
+            ("x",),
+            ("u",),
+        ]
+        for keys in steps:
+            await pilot.press(*keys)
+            await pilot.pause()
+            warm = text_of(app.export_screenshot())
+            reader = screen.reader
+            reader._strip_cache.clear()
+            reader._styled_lines.clear()
+            reader._row_cache.clear()
+            for widget in screen.query("*"):
+                if hasattr(widget, "_strips"):
+                    widget._strips.clear()
+                widget._styles_cache.clear()
+                widget.refresh()
+            await pilot.pause()
+            assert warm == text_of(app.export_screenshot()), keys

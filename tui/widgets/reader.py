@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Offset
+from textual.geometry import Offset, Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets.text_area import Selection
@@ -66,7 +66,8 @@ class Reader(TextView):
         self.search_hits: list[tuple[int, int]] = []
         self.spans = SpanIndex()
         self._row_cache: LRUCache[int, list[Piece]] = LRUCache(ROW_CACHE_SIZE)
-        self._line_cache: LRUCache[int, Text] = LRUCache(ROW_CACHE_SIZE)
+        # (not ``_line_cache``: TextArea keeps its rendered rows under that name)
+        self._styled_lines: LRUCache[int, Text] = LRUCache(ROW_CACHE_SIZE)
         self._strip_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(ROW_CACHE_SIZE)
         self._style_version = 0  # bumped whenever spans or search hits change
         self._row_versions: dict[int, int] = {}  # bumped for the lines one edit touches
@@ -102,7 +103,7 @@ class Reader(TextView):
         self.visual = False
         self.search_hits = []
         self._row_cache.clear()
-        self._line_cache.clear()
+        self._styled_lines.clear()
         self._style_version += 1
         self.load_text(safe)
         return self.soft_wrap
@@ -122,25 +123,50 @@ class Reader(TextView):
         if changed is None:
             self._restyle()
             return
+        lines: set[int] = set()
         for start, end in changed:
             for row, _c0, _c1 in self.index.line_spans(start, max(end, start + 1)):
                 self._row_cache.discard(row)
-                self._line_cache.discard(row)
+                self._styled_lines.discard(row)
                 self._row_versions[row] = self._row_versions.get(row, 0) + 1
+                lines.add(row)
+        old_rows = self._current_rows
         self._current_rows = self._rows_of(self.current())
-        self.notify_style_update()
-        self.refresh()
+        self._repaint_lines(lines | _span(old_rows) | _span(self._current_rows))
 
     def set_current(self, uuid: str | None) -> None:
         if uuid != self.current_uuid:
             for ann in (self.current(), self._by_uuid.get(uuid) if uuid else None):
                 if ann is not None:  # only the lines of the old and the new current change
                     for row, _c0, _c1 in self.index.line_spans(ann.start, ann.end):
-                        self._line_cache.discard(row)
+                        self._styled_lines.discard(row)
+            old_rows = self._current_rows
             self.current_uuid = uuid
             self._current_rows = self._rows_of(self.current())
+            self._repaint_lines(_span(old_rows) | _span(self._current_rows))
+
+    def _repaint_lines(self, lines: set[int]) -> None:
+        """Repaint just the screen rows of these document lines (a line wraps onto several);
+        the rest of the reader stays as painted."""
+        if not self.soft_wrap or not self.is_mounted:
             self.notify_style_update()
             self.refresh()
+            return
+        wrapped = self.wrapped_document
+        top, height, width = self.scroll_offset.y, self.size.height, self.size.width
+        regions = []
+        for line in lines:
+            if not 0 <= line < self.document.line_count:
+                continue
+            first = wrapped.location_to_offset((line, 0)).y - top
+            rows = len(wrapped.get_offsets(line)) + 1
+            if first + rows > 0 and first < height:
+                regions.append(Region(0, first, width, rows))
+        # TextArea's own row cache does not know about label styles: drop it (it is rebuilt
+        # from ours), but repaint only the rows that changed
+        self.notify_style_update()
+        if regions:
+            self.refresh(*regions)
 
     def _rows_of(self, ann: Annotation | None) -> tuple[int, int]:
         if ann is None:
@@ -153,7 +179,7 @@ class Reader(TextView):
 
     def _restyle(self) -> None:
         self._row_cache.clear()
-        self._line_cache.clear()
+        self._styled_lines.clear()
         self._style_version += 1
         self._current_rows = self._rows_of(self.current())
         self.notify_style_update()
@@ -237,11 +263,11 @@ class Reader(TextView):
     def get_line(self, line_index: int) -> Text:
         """The line with its label colours; TextArea asks once per *screen row*, so a long
         paragraph's styled line is kept (the caller styles a copy with the selection)."""
-        cached = self._line_cache.get(line_index)
+        cached = self._styled_lines.get(line_index)
         if cached is not None:
             return cached.copy()
         line = self._styled_line(line_index)
-        self._line_cache.set(line_index, line.copy())
+        self._styled_lines.set(line_index, line.copy())
         return line
 
     def _styled_line(self, line_index: int) -> Text:
@@ -364,3 +390,9 @@ class Reader(TextView):
             if word:
                 self.select_offsets(*word)
                 event.stop()
+
+
+def _span(rows: tuple[int, int]) -> set[int]:
+    """The lines from ``rows[0]`` to ``rows[1]`` inclusive (none for ``(-1, -1)``)."""
+    first, last = rows
+    return set(range(first, last + 1)) if first >= 0 else set()
