@@ -30,9 +30,9 @@ from newsmark.annotations.store import get_annotation, insert_annotation, replac
 from newsmark.corpus.articles import sha256_text
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import ImportRejected, NewsmarkError
-from newsmark.corpus.importer import loads_strict
+from newsmark.corpus.importer import check_unicode, loads_strict
 from newsmark.corpus.migrations import now_iso
-from newsmark.corpus.normalise import lone_surrogate, neutralise, one_line
+from newsmark.corpus.normalise import neutralise, one_line
 
 NAMESPACE = uuidlib.UUID("6f1c3a52-7d0e-4c1b-9a55-2f7b8e0d4c11")
 MAX_BYTES = 256 * 1024 * 1024
@@ -119,12 +119,7 @@ def _int(obj: dict[str, Any], key: str) -> int:
 
 def _checked(value: str, key: str) -> str:
     """A string from a file, made safe: no lone surrogate, unsafe characters neutralised."""
-    at = lone_surrogate(value)
-    if at is not None:
-        raise ImportRejected(
-            f"'{key}' holds a lone surrogate at character {at} (not valid Unicode; "
-            "JavaScript tools write these when they cut an emoji in half)"
-        )
+    check_unicode(value, key)
     return neutralise(value)
 
 

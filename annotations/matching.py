@@ -291,6 +291,12 @@ def _cluster(ranges: list[tuple[int, int]], span_words: int) -> tuple[int, int]:
     return best[0][0], max(r[1] for r in best)
 
 
+def linkable(span: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
+    """Long enough to look for in other articles (no matcher needed to ask)."""
+    t = thresholds
+    return len(span.strip()) >= t.min_chars and len(normalise(span).words) >= t.min_words
+
+
 class Matcher:
     """Finds matches for spans; caches normalised documents for batch work."""
 
@@ -305,8 +311,7 @@ class Matcher:
         return None if row is None else (row[0], normalise(row[0]))
 
     def linkable(self, span: str) -> bool:
-        t = self.thresholds
-        return len(span.strip()) >= t.min_chars and len(normalise(span).words) >= t.min_words
+        return linkable(span, self.thresholds)
 
     def find(
         self,

@@ -191,6 +191,16 @@ def article_from_text(raw_text: str, path: Path, encoding: str, markdown: bool) 
     )
 
 
+def check_unicode(value: str, key: str) -> None:
+    """Refuse a string JSON allowed but UTF-8 cannot hold (``"\\ud800"``), saying where."""
+    at = lone_surrogate(value)
+    if at is not None:
+        raise ImportRejected(
+            f"'{key}' holds a lone surrogate at character {at} (not valid Unicode;"
+            " JavaScript tools write these when they cut an emoji in half)"
+        )
+
+
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed in JSON")
 
@@ -226,12 +236,8 @@ def article_from_json(obj: object, path: Path, encoding: str) -> NewArticle:
             raise ImportRejected(f"'{key}' must be a string")
     for key in ("text", "title", "source", "outlet", "url", "published"):
         value = obj.get(key)
-        at = lone_surrogate(value) if isinstance(value, str) else None
-        if at is not None:
-            raise ImportRejected(
-                f"'{key}' holds a lone surrogate at character {at} (not valid Unicode;"
-                " JavaScript tools write these when they cut an emoji in half)"
-            )
+        if isinstance(value, str):
+            check_unicode(value, key)
     body = normalise_text(text).strip("\n")
     title = obj.get("title") or first_line_title(body, fallback=path.stem)
     outlet = obj.get("outlet") or obj.get("source")

@@ -52,8 +52,9 @@ def one_line(text: str, limit: int = DISPLAY_LIMIT) -> str:
 
 
 def escape_json_unsafe(dumped: str) -> str:
-    """JSON text with every unsafe character as a ``\\uXXXX`` escape: the same data, but
-    nothing in it can drive a terminal it is printed on (``json.dumps`` escapes C0 only)."""
+    """JSON text with every unsafe character as a ``\\u`` escape (four hex digits): the
+    same data, but nothing in it can drive a terminal it is printed on (``json.dumps``
+    escapes C0 only)."""
     return UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
 
 

@@ -211,8 +211,6 @@ async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> 
     everything shows (checked by clearing every cache and comparing the screenshots)."""
     import re
 
-    from tests.tui_helpers import seed  # noqa: F401  (make_app seeds)
-
     app = make_app(db_path)
 
     def text_of(svg: str) -> list[tuple[str, ...]]:

@@ -27,7 +27,13 @@ from newsmark.annotations import store, textnav
 from newsmark.annotations.links import accept as accept_link
 from newsmark.annotations.links import clusters, link_all, link_counts, links_for, suggest
 from newsmark.annotations.links import reject as reject_link
-from newsmark.annotations.matching import BULK_MIN, Matcher, index_pending, unindexed_articles
+from newsmark.annotations.matching import (
+    BULK_MIN,
+    Matcher,
+    index_pending,
+    linkable,
+    unindexed_articles,
+)
 from newsmark.annotations.model import Annotation
 from newsmark.annotations.state import get_state, set_state
 from newsmark.corpus.articles import Article, get_article, list_articles, source_line
@@ -475,12 +481,12 @@ class ReaderScreen(Screen[None]):
     def current_annotation(self) -> Annotation | None:
         return self.reader.current()
 
-    def say(self, message: str, **_toast: object) -> None:
+    def say(self, message: str) -> None:
         """A short message on the status line, until the next move.
 
         Routine feedback (undone, deleted, match 3 of 7) belongs where the eye already is,
         painted in the key's own frame; a toast slides in over several frames. Errors stay
-        toasts (``notify``). Toast arguments (``timeout``, ``markup``) are accepted and ignored.
+        toasts (``notify``).
         """
         self._message = message
         self.update_status()
@@ -577,7 +583,7 @@ class ReaderScreen(Screen[None]):
             self.matches.show("", [], "No annotation under the cursor.")
             return
         self.match_rows = self._match_rows(ann)
-        if Matcher(self.db).linkable(ann.quote):
+        if linkable(ann.quote):
             empty = "No other article carries these words (yet)."
         else:
             empty = "Too short to look for in other articles."
@@ -598,7 +604,7 @@ class ReaderScreen(Screen[None]):
 
     def action_compare(self) -> None:
         if not self.match_rows:
-            self.say("No matches for the annotation under the cursor.", timeout=2)
+            self.say("No matches for the annotation under the cursor.")
             return
         self._compare(self.matches.cursor)
 
@@ -722,11 +728,7 @@ class ReaderScreen(Screen[None]):
                 reader.visual = False
                 reader.move_to_offset(same.start)
                 self.current_uuid = same.uuid
-                self.say(
-                    f"Already tagged {one_line(label, 40)} here: nothing changed.",
-                    timeout=3,
-                    markup=False,
-                )
+                self.say(f"Already tagged {one_line(label, 40)} here: nothing changed.")
                 return
             annotator = self.newsmark.config.annotator
             ann = self._guard(
@@ -755,9 +757,7 @@ class ReaderScreen(Screen[None]):
         if self._guard(lambda: store.delete_annotation(self.db, current.uuid)) is not None:
             self.set_reactive(ReaderScreen.current_uuid, None)
             self._reload_annotations(changed=current.uuid)
-            self.say(
-                f"Deleted {one_line(current.label, 40)}. Press u to undo.", timeout=3, markup=False
-            )
+            self.say(f"Deleted {one_line(current.label, 40)}. Press u to undo.")
 
     def action_cycle_annotation(self) -> None:
         under = self._under_cursor()
@@ -824,7 +824,7 @@ class ReaderScreen(Screen[None]):
         article_id = self.article.id
         change = self._guard(lambda: step(self.db, article_id))
         if not isinstance(change, store.Change):
-            self.say(empty, timeout=2)
+            self.say(empty)
             return
         ann = change.annotation
         self.reader.move_to_offset(ann.start, center=True)
@@ -832,13 +832,13 @@ class ReaderScreen(Screen[None]):
         if not present:
             self.set_reactive(ReaderScreen.current_uuid, None)
         self._reload_annotations(current=ann.uuid if present else None, changed=ann.uuid)
-        self.say(f"{verb} {change.action} of {one_line(ann.label, 40)}.", timeout=2, markup=False)
+        self.say(f"{verb} {change.action} of {one_line(ann.label, 40)}.")
 
     # --- navigation ------------------------------------------------------------------------
 
     def action_next_annotation(self, direction: int) -> None:
         if not self.annotations:
-            self.say("This article has no annotations yet.", timeout=2)
+            self.say("This article has no annotations yet.")
             return
         offset = self.reader.cursor_offset
         ordered = self.reader.annotations
@@ -868,11 +868,11 @@ class ReaderScreen(Screen[None]):
     def action_search_next(self, direction: int, include_cursor: bool = False) -> None:
         """Next/previous match; in visual mode the selection stretches to it, as in vim."""
         if not self.search_term:
-            self.say("No search yet: press / to search this article.", timeout=2)
+            self.say("No search yet: press / to search this article.")
             return
         hits = self.search_hits
         if not hits:
-            self.say(f"Not found: {one_line(self.search_term, 80)}", timeout=2, markup=False)
+            self.say(f"Not found: {one_line(self.search_term, 80)}")
             return
         offset = self.reader.cursor_offset
         if direction > 0:
@@ -883,4 +883,4 @@ class ReaderScreen(Screen[None]):
             target = earlier[-1] if earlier else hits[-1]
         self.reader.move_to_offset(target, select=self.reader.visual, center=True)
         index = hits.index(target) + 1
-        self.say(f"Match {index} of {len(hits)}", timeout=1.5)
+        self.say(f"Match {index} of {len(hits)}")
