@@ -239,6 +239,14 @@ async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> 
             ("space",),
             ("x",),
             ("u",),
+            ("j", "j", "k", "l", "l", "h"),
+            ("v", "j", "j", "k"),
+            ("escape",),
+            ("v", "w", "w", "b"),
+            ("e",),
+            ("escape", "G", "k", "k"),
+            ("v", "g"),
+            ("escape",),
         ]
         for keys in steps:
             await pilot.press(*keys)

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Offset, Region
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.strip import Strip
 from textual.widgets.text_area import Selection
 
@@ -57,6 +57,11 @@ class Reader(TextView):
     BINDINGS = bindings("reader")
 
     visual: reactive[bool] = reactive(False)
+    # TextArea repaints the whole widget when the selection changes; a move changes one or
+    # two screen rows, and :meth:`_watch_selection` repaints just those.
+    selection: Reactive[Selection] = reactive(
+        Selection(), init=False, always_update=True, repaint=False
+    )
 
     def __init__(self, labels: Iterable[Label], **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -167,6 +172,41 @@ class Reader(TextView):
         self.notify_style_update()
         if regions:
             self.refresh(*regions)
+
+    def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
+        scroll_before = self.scroll_offset
+        super()._watch_selection(previous_selection, selection)
+        if not self.is_mounted:
+            return
+        if not self.soft_wrap or self.scroll_offset != scroll_before:
+            self.refresh()  # a scroll repaints everything anyway
+            return
+        regions = self._moved_regions(previous_selection, selection)
+        if regions:  # (no regions would mean the whole widget)
+            self.refresh(*regions)
+
+    def _moved_regions(self, before: Selection, after: Selection) -> list[Region]:
+        """The screen rows a change of selection repaints.
+
+        Without a selection on either side only the rows of the old and the new cursor
+        change. Otherwise every line whose highlight can differ: from the fixed end (the
+        anchor, if it stayed put) across both cursor positions.
+        """
+        wrapped = self.wrapped_document
+        top, height, width = self.scroll_offset.y, self.size.height, self.size.width
+        if before.is_empty and after.is_empty:
+            rows = {wrapped.location_to_offset(s.end).y for s in (before, after)}
+            return [Region(0, y - top, width, 1) for y in rows if 0 <= y - top < height]
+        ends = [before.end[0], after.end[0]]
+        if before.start != after.start:
+            ends += [before.start[0], after.start[0]]
+        first_line, last_line = min(ends), max(ends)
+        first = wrapped.location_to_offset((first_line, 0)).y - top
+        last = (
+            wrapped.location_to_offset((last_line, 0)).y + len(wrapped.get_offsets(last_line)) - top
+        )
+        first, last = max(first, 0), min(last, height - 1)
+        return [Region(0, first, width, last - first + 1)] if first <= last else []
 
     def _rows_of(self, ann: Annotation | None) -> tuple[int, int]:
         if ann is None:
