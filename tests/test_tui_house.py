@@ -263,3 +263,17 @@ async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> 
                 widget.refresh()
             await pilot.pause()
             assert warm == text_of(app.export_screenshot()), keys
+
+
+async def test_the_status_line_is_filled_from_the_first_screen_and_follows_visual_mode(
+    db_path: Path,
+) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = app.reader_screen.query_one("#status")
+        assert "Test article" in status.text.plain  # before any key
+        await pilot.press("v")
+        assert "VISUAL" in status.text.plain  # at once, not at the next move
+        await pilot.press("escape")
+        assert "VISUAL" not in status.text.plain

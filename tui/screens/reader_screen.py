@@ -155,6 +155,7 @@ class ReaderScreen(Screen[None]):
             else:
                 self.update_status()
         self.watch(self.reader, "selection", self._selection_moved, init=False)
+        self.watch(self.reader, "visual", self.update_status, init=False)
         self._data_version = self._current_data_version()
         self._signature = self._corpus_signature()
         self.load_article_rows()
@@ -385,6 +386,7 @@ class ReaderScreen(Screen[None]):
             cursor = int(saved) if saved and saved.isdigit() else 0
         self.reader.move_to_offset(min(cursor, len(article.text)), center=True)
         self._sync_current()
+        self.update_status()  # (no watcher fires for an article without annotations)
         self._save_state()
 
     def watch_article(self, article: Article | None) -> None:

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Offset, Region
-from textual.reactive import Reactive, reactive
+from textual.reactive import Reactive, reactive, var
 from textual.strip import Strip
 from textual.widgets.text_area import Selection
 
@@ -56,7 +56,8 @@ class Reader(TextView):
 
     BINDINGS = bindings("reader")
 
-    visual: reactive[bool] = reactive(False)
+    # Visual mode changes no pixel of the reader (the selection does): no repaint.
+    visual: var[bool] = var(False)
     # TextArea repaints the whole widget when the selection changes; a move changes one or
     # two screen rows, and :meth:`_watch_selection` repaints just those.
     selection: Reactive[Selection] = reactive(
