@@ -277,3 +277,22 @@ async def test_the_status_line_is_filled_from_the_first_screen_and_follows_visua
         assert "VISUAL" in status.text.plain  # at once, not at the next move
         await pilot.press("escape")
         assert "VISUAL" not in status.text.plain
+
+
+async def test_the_readers_quick_height_is_the_wrapped_documents_height(db_path: Path) -> None:
+    """The reader's wrapped document counts its rows from the row table; Textual sums the
+    wrap points. They must agree at every width, or rows would be cut off or invented."""
+    from textual.document._wrapped_document import WrappedDocument
+
+    from newsmark.tui.widgets.text_view import RowTableDocument
+
+    long_text = "\n".join(" ".join(f"word{i}-{j}" for j in range(i * 7 % 90)) for i in range(60))
+    seed(db_path, [("Long", "Outlet", long_text)])
+    app = make_app(db_path, seed_db=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        wrapped = app.reader_screen.reader.wrapped_document
+        assert isinstance(wrapped, RowTableDocument)
+        for width in (80, 61, 17, 3):
+            wrapped.wrap(width)
+            assert wrapped.height == WrappedDocument.height.fget(wrapped) > 60, width
