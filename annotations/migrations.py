@@ -1,7 +1,7 @@
 """The annotations layer's tables, as versioned migrations of the one database file.
 
 The versions interleave with the corpus layer's (one ``PRAGMA user_version`` for the file,
-as released): this module owns 2-5 and 7, :mod:`newsmark.corpus.migrations` runs them all,
+as released): this module owns 2-5, 7 and 8, :mod:`newsmark.corpus.migrations` runs them all,
 in order, and refuses to run with a version missing. Never edit a released migration; add
 a new one.
 """
@@ -172,6 +172,18 @@ MIGRATIONS += (
             "CREATE TABLE postings (start INTEGER PRIMARY KEY, keys BLOB NOT NULL)",
             "DROP TABLE ngrams",
             "DELETE FROM ngram_articles",
+        ),
+    ),
+)
+
+MIGRATIONS += (
+    Migration(
+        8,
+        "history looked up by article",
+        (
+            # Every change deletes the article's undone steps and every undo or redo picks
+            # the article's next step: without this, each of them read the whole history.
+            "CREATE INDEX history_article ON history(article_id, undone, id)",
         ),
     ),
 )

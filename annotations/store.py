@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from newsmark.annotations.limits import MAX_NOTE_CHARS
-from newsmark.annotations.model import Annotation, context
+from newsmark.annotations.model import CONTEXT_CHARS, Annotation, context
 from newsmark.corpus.articles import get_article
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import NewsmarkError
@@ -86,6 +86,31 @@ def _check_span(text: str, start: int, end: int) -> None:
         raise AnnotationError(
             f"span [{start}, {end}) is outside the article text (0-{len(text)}) or empty"
         )
+
+
+def _span_context(
+    db: sqlite_utils.Database, article_id: int, start: int, end: int
+) -> tuple[str, str, str]:
+    """(quote, prefix, suffix) of a span, checked against the stored text.
+
+    Reads only the span and its context: SQLite's ``length`` and ``substr`` count
+    characters as Python's offsets do, and a tag should not copy a whole long article out
+    of the database. Anything unexpected (a NUL, which stops SQLite's count) falls back to
+    reading the text whole.
+    """
+    lo, hi = max(0, start - CONTEXT_CHARS), end + CONTEXT_CHARS
+    row = db.execute(
+        "SELECT length(text), substr(text, ?, ?) FROM articles WHERE id = ?",
+        [lo + 1, max(0, hi - lo), article_id],
+    ).fetchone()
+    if row is not None and 0 <= start < end <= row[0]:
+        length, window = row
+        if isinstance(window, str) and len(window) == min(hi, length) - lo:
+            a, b = start - lo, end - lo
+            return window[a:b], window[:a], window[b:]
+    text = _article_text(db, article_id)
+    _check_span(text, start, end)
+    return context(text, start, end)
 
 
 def _record(
@@ -173,9 +198,7 @@ def create_annotation(
     """Tag ``[start, end)`` of the stored text with ``label``."""
     _check_note(note)
     with write(db):
-        text = _article_text(db, article_id)
-        _check_span(text, start, end)
-        quote, prefix, suffix = context(text, start, end)
+        quote, prefix, suffix = _span_context(db, article_id, start, end)
         stamp = now_iso()
         ann = Annotation(
             uuid=str(uuidlib.uuid4()),
@@ -203,9 +226,7 @@ def _modify(db: sqlite_utils.Database, uuid: str, action: str, **changes: object
             raise AnnotationError(f"annotation {uuid} does not exist")
         after = replace(before, **changes, updated=now_iso())  # type: ignore[arg-type]
         if "start" in changes or "end" in changes:
-            text = _article_text(db, before.article_id)
-            _check_span(text, after.start, after.end)
-            quote, prefix, suffix = context(text, after.start, after.end)
+            quote, prefix, suffix = _span_context(db, before.article_id, after.start, after.end)
             after = replace(after, quote=quote, prefix=prefix, suffix=suffix)
         if after == replace(before, updated=after.updated):
             return before

@@ -51,6 +51,24 @@ def test_offsets_are_code_points_including_astral(db, article_id) -> None:
     assert text[ann.start : ann.end] == ann.quote == "14 people \U0001f3e5 were"
 
 
+def test_quote_and_context_equal_python_slices_everywhere(db, article_id) -> None:
+    """The store reads a span's quote and context with SQLite's substr (characters, like
+    Python's offsets): at the edges of the text and around astral characters alike."""
+    n = len(TEXT)
+    spans = [(0, 1), (0, n), (n - 1, n), (5, 40), (n - 10, n)]
+    spans += [(i, i + 3) for i in range(0, n - 3, 7)]
+    for start, end in spans:
+        ann = store.create_annotation(db, article_id, start, end, "claim", "sam")
+        assert (ann.quote, ann.prefix, ann.suffix) == (
+            TEXT[start:end],
+            TEXT[max(0, start - CONTEXT_CHARS) : start],
+            TEXT[end : end + CONTEXT_CHARS],
+        ), (start, end)
+        moved = store.resize(db, ann.uuid, max(0, start - 2), end)
+        assert moved.quote == TEXT[moved.start : moved.end]
+        assert moved.prefix == TEXT[max(0, moved.start - CONTEXT_CHARS) : moved.start]
+
+
 def test_out_of_range_and_empty_spans_are_refused(db, article_id) -> None:
     for start, end in ((-1, 3), (5, 5), (10, len(TEXT) + 1)):
         with pytest.raises(store.AnnotationError, match="outside the article text"):

@@ -87,3 +87,14 @@ def test_every_intermediate_version_upgrades(tmp_path: Path, version: int) -> No
     db = connect(path)
     _check_upgraded(db)
     assert [h.title for h in search_articles(db, "plant")] == ["Old"]
+
+
+def test_history_steps_use_the_article_index(db: sqlite_utils.Database) -> None:
+    """Tagging and undo look up one article's history; they must not read all of it."""
+    for sql in (
+        "DELETE FROM history WHERE article_id = 1 AND undone = 1",
+        "SELECT id FROM history WHERE article_id = 1 AND undone = 1 ORDER BY id ASC LIMIT 1",
+        "SELECT id FROM history WHERE article_id = 1 AND undone = 0 ORDER BY id DESC LIMIT 1",
+    ):
+        plan = " ".join(str(row[-1]) for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "history_article" in plan and "TEMP B-TREE" not in plan, (sql, plan)

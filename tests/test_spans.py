@@ -31,6 +31,32 @@ def test_overlapping_matches_brute_force(pairs, lo, width) -> None:
     assert [a.length for a in covering] == sorted(a.length for a in covering)
 
 
+@given(
+    spans,
+    st.lists(
+        st.tuples(
+            st.sampled_from(["add", "remove", "move"]),
+            st.integers(0, 60),
+            st.integers(0, 100),
+            st.integers(1, 50),
+        ),
+        max_size=25,
+    ),
+)
+def test_one_change_at_a_time_equals_a_rebuild(pairs, steps) -> None:
+    """The reader updates its index per keypress; it must be the index a rebuild gives."""
+    items = [ann(str(i), s, e) for i, (s, e) in enumerate(pairs)]
+    index = SpanIndex(items)
+    for n, (kind, pick, start, length) in enumerate(steps):
+        old = items[pick % len(items)] if items and kind != "add" else None
+        new = None if kind == "remove" else ann(old.uuid if old else f"n{n}", start, start + length)
+        items = [a for a in items if old is None or a.uuid != old.uuid] + ([new] if new else [])
+        index = index.changed(old, new)
+        rebuilt = SpanIndex(items)
+        assert [a.uuid for a in index.items] == [a.uuid for a in rebuilt.items]
+        assert index.starts == rebuilt.starts and index.max_len == rebuilt.max_len
+
+
 def test_nested_among() -> None:
     outer, inner, cross, apart = (
         ann("o", 0, 20),

@@ -239,6 +239,10 @@ async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> 
             ("space",),
             ("x",),
             ("u",),
+            ("G", "b", "v", "e", "3"),
+            ("g", "w", "w", "w", "v", "e", "4"),  # before others: the list rows shift
+            ("x",),
+            ("u",),
             ("j", "j", "k", "l", "l", "h"),
             ("v", "j", "j", "k"),
             ("escape",),

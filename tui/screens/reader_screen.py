@@ -84,7 +84,8 @@ class ReaderScreen(Screen[None]):
         self._data_version = 0
         self._signature: tuple[int, ...] = ()
         self._layout: Layout | None = None
-        self._changed_spans: list[tuple[int, int]] | None = None  # an edit's spans, if known
+        # one edit's (before, after), when the new annotations differ from the old by it
+        self._delta: tuple[Annotation | None, Annotation | None] | None = None
         self._stepped_aside: str | None = None  # a pane hidden to make room for the other
 
     # --- the app's globals -----------------------------------------------------------------
@@ -419,8 +420,11 @@ class ReaderScreen(Screen[None]):
 
     def watch_annotations(self, annotations: tuple[Annotation, ...]) -> None:
         reader = self.reader
-        changed, self._changed_spans = self._changed_spans, None
-        reader.set_annotations(list(annotations), self.current_uuid, changed)
+        delta, self._delta = self._delta, None
+        if delta is None:
+            reader.set_annotations(list(annotations), self.current_uuid)
+        else:
+            reader.change_annotation(*delta, self.current_uuid)
         ordered = reader.annotations
         self.panel.show(ordered, self.current_uuid)
         if self.article is not None:
@@ -454,16 +458,16 @@ class ReaderScreen(Screen[None]):
             annotations = store.list_annotations(self.db, self.article.id)
         else:
             fresh = store.get_annotation(self.db, changed)
-            old = [a for a in self.annotations if a.uuid == changed]
+            if fresh is not None and fresh.article_id != self.article.id:
+                fresh = None
             annotations = [a for a in self.annotations if a.uuid != changed]
-            if fresh is not None and fresh.article_id == self.article.id:
+            if fresh is not None:
                 annotations.append(fresh)
-                old.append(fresh)
-            self._changed_spans = [(a.start, a.end) for a in old]
+            self._delta = (self.reader.annotation(changed), fresh)
         if current is not None:
             self.set_reactive(ReaderScreen.current_uuid, current)
         self.annotations = tuple(annotations)
-        self._changed_spans = None  # used by the watcher, or not needed (nothing changed)
+        self._delta = None  # used by the watcher, or not needed (nothing changed)
         self._sync_current(force=True)
         if changed is not None:
             self.call_after_refresh(self.compute_links, [changed])  # paint first
@@ -721,7 +725,7 @@ class ReaderScreen(Screen[None]):
             same = next(
                 (
                     a
-                    for a in self.annotations
+                    for a in reader.spans.overlapping(*span)
                     if (a.start, a.end, a.label) == (span[0], span[1], label)
                 ),
                 None,

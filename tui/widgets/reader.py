@@ -114,24 +114,32 @@ class Reader(TextView):
         self.load_text(safe)
         return self.soft_wrap
 
-    def set_annotations(
-        self,
-        annotations: list[Annotation],
-        current: str | None,
-        changed: list[tuple[int, int]] | None = None,
-    ) -> None:
-        """New annotations; ``changed`` (the spans an edit touched, before and after) limits
-        the repaint to their lines, so one tag does not restyle the whole screen."""
+    def set_annotations(self, annotations: list[Annotation], current: str | None) -> None:
+        """All of an article's annotations, new: every line is styled again."""
         self.spans = SpanIndex(annotations)
         self.annotations = self.spans.items
         self._by_uuid = {a.uuid: a for a in self.annotations}
         self.current_uuid = current
-        if changed is None:
-            self._restyle()
-            return
+        self._restyle()
+
+    def change_annotation(
+        self, old: Annotation | None, new: Annotation | None, current: str | None
+    ) -> None:
+        """One annotation created, changed or deleted (what one key does): the index is
+        updated in place of a rebuild, and only the lines of its old and new span are
+        painted again, so one tag does not restyle the whole screen."""
+        self.spans = self.spans.changed(old, new)
+        self.annotations = self.spans.items
+        if old is not None:
+            self._by_uuid.pop(old.uuid, None)
+        if new is not None:
+            self._by_uuid[new.uuid] = new
+        self.current_uuid = current
         lines: set[int] = set()
-        for start, end in changed:
-            for row, _c0, _c1 in self.index.line_spans(start, max(end, start + 1)):
+        for ann in (old, new):
+            if ann is None:
+                continue
+            for row, _c0, _c1 in self.index.line_spans(ann.start, max(ann.end, ann.start + 1)):
                 self._row_cache.discard(row)
                 self._styled_lines.discard(row)
                 self._row_versions[row] = self._row_versions.get(row, 0) + 1
@@ -139,6 +147,9 @@ class Reader(TextView):
         old_rows = self._current_rows
         self._current_rows = self._rows_of(self.current())
         self._repaint_lines(lines | _span(old_rows) | _span(self._current_rows))
+
+    def annotation(self, uuid: str) -> Annotation | None:
+        return self._by_uuid.get(uuid)
 
     def set_current(self, uuid: str | None) -> None:
         if uuid != self.current_uuid:
