@@ -206,28 +206,44 @@ async def test_routine_feedback_is_on_the_status_line_until_the_next_move(db_pat
         assert "Undid" not in status.text.plain
 
 
+def _screen_text(svg: str) -> list[tuple[str, ...]]:
+    """What a screenshot shows, whatever order its style classes were numbered in: every
+    text run and background rectangle with its position and its style."""
+    import re
+
+    styles = dict(re.findall(r"\.(terminal-[a-z0-9-]+-r\d+) \{([^}]*)\}", svg))
+    texts = [
+        (y, x, styles.get(cls, ""), body)
+        for cls, x, y, body in re.findall(
+            r'<text class="([^"]+)" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
+        )
+    ]
+    rects = re.findall(r'<rect fill="([^"]+)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"', svg)
+    return sorted(texts) + sorted(rects)
+
+
+async def _cold_screen(app: NewsmarkApp, pilot: object) -> list[tuple[str, ...]]:
+    """The screen after every cache is emptied and everything is painted again."""
+    screen = app.reader_screen
+    reader = screen.reader
+    reader._strip_cache.clear()
+    reader._styled_lines.clear()
+    reader._row_cache.clear()
+    for widget in screen.query("*"):
+        if hasattr(widget, "_strips"):
+            widget._strips.clear()
+        widget._styles_cache.clear()
+        widget.refresh()
+    await pilot.pause()  # type: ignore[attr-defined]
+    return _screen_text(app.export_screenshot())
+
+
 async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> None:
     """Keys repaint only the rows they change; the screen then is what a full repaint of
     everything shows (checked by clearing every cache and comparing the screenshots)."""
-    import re
-
     app = make_app(db_path)
 
-    def text_of(svg: str) -> list[tuple[str, ...]]:
-        """What the screenshot shows, whatever order its style classes were numbered in:
-        every text run and background rectangle with its position and its style."""
-        styles = dict(re.findall(r"\.(terminal-[a-z0-9-]+-r\d+) \{([^}]*)\}", svg))
-        texts = [
-            (y, x, styles.get(cls, ""), body)
-            for cls, x, y, body in re.findall(
-                r'<text class="([^"]+)" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
-            )
-        ]
-        rects = re.findall(r'<rect fill="([^"]+)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"', svg)
-        return sorted(texts) + sorted(rects)
-
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.reader_screen
         steps = [
             ("v", "e", "1"),
             ("w", "w", "v", "e", "2"),
@@ -255,18 +271,37 @@ async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> 
         for keys in steps:
             await pilot.press(*keys)
             await pilot.pause()
-            warm = text_of(app.export_screenshot())
-            reader = screen.reader
-            reader._strip_cache.clear()
-            reader._styled_lines.clear()
-            reader._row_cache.clear()
-            for widget in screen.query("*"):
-                if hasattr(widget, "_strips"):
-                    widget._strips.clear()
-                widget._styles_cache.clear()
-                widget.refresh()
-            await pilot.pause()
-            assert warm == text_of(app.export_screenshot()), keys
+            warm = _screen_text(app.export_screenshot())
+            assert warm == await _cold_screen(app, pilot), keys
+
+
+async def test_a_new_span_repaints_the_spans_it_makes_nested_on_other_rows(
+    db_path: Path,
+) -> None:
+    """A longer span crossing into a shorter one underlines the shorter one everywhere,
+    also on a row the new span does not reach; that row must be painted again."""
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.reader_screen
+        reader = screen.reader
+        line = TEXT.split("\n").index(TEXT.split("\n")[-1])
+        assert len(reader.wrapped_document.get_offsets(line)) >= 1  # it wraps
+        boundary = reader.index.line_start(line) + reader.wrapped_document.get_offsets(line)[0]
+        assert screen.article is not None
+        db = screen.db
+        short = store.create_annotation(
+            db, screen.article.id, boundary - 5, boundary + 10, "claim", "t"
+        )
+        screen._reload_annotations(changed=short.uuid)
+        await pilot.pause()
+        longer = store.create_annotation(
+            db, screen.article.id, boundary - 30, boundary - 2, "denial", "t"
+        )
+        screen._reload_annotations(changed=longer.uuid)
+        await pilot.pause()
+        warm = _screen_text(app.export_screenshot())
+        assert warm == await _cold_screen(app, pilot)
 
 
 async def test_the_status_line_is_filled_from_the_first_screen_and_follows_visual_mode(

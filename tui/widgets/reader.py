@@ -126,64 +126,71 @@ class Reader(TextView):
         self, old: Annotation | None, new: Annotation | None, current: str | None
     ) -> None:
         """One annotation created, changed or deleted (what one key does): the index is
-        updated in place of a rebuild, and only the lines of its old and new span are
-        painted again, so one tag does not restyle the whole screen."""
+        updated in place of a rebuild, and only the screen rows its text can restyle are
+        painted again, so one tag does not repaint its whole paragraph."""
+        touched = [a for a in (old, new) if a is not None]
+        if old is not None:  # spans whose nesting (underline) the old one decided
+            touched += self.spans.overlapping(old.start, old.end)
         self.spans = self.spans.changed(old, new)
         self.annotations = self.spans.items
         if old is not None:
             self._by_uuid.pop(old.uuid, None)
         if new is not None:
             self._by_uuid[new.uuid] = new
+            touched += self.spans.overlapping(new.start, new.end)
+        before = self.current()
         self.current_uuid = current
-        lines: set[int] = set()
-        for ann in (old, new):
-            if ann is None:
-                continue
-            for row, _c0, _c1 in self.index.line_spans(ann.start, max(ann.end, ann.start + 1)):
-                self._row_cache.discard(row)
-                self._styled_lines.discard(row)
-                self._row_versions[row] = self._row_versions.get(row, 0) + 1
-                lines.add(row)
-        old_rows = self._current_rows
+        lo = min(a.start for a in touched) if touched else 0
+        hi = max(a.end for a in touched) if touched else 0
+        for row, _c0, _c1 in self.index.line_spans(lo, max(hi, lo + 1)) if touched else ():
+            self._row_cache.discard(row)
+            self._styled_lines.discard(row)
+            self._row_versions[row] = self._row_versions.get(row, 0) + 1
         self._current_rows = self._rows_of(self.current())
-        self._repaint_lines(lines | _span(old_rows) | _span(self._current_rows))
+        spans = [(lo, hi)] if touched else []
+        spans += [(a.start, a.end) for a in (before, self.current()) if a is not None]
+        self._repaint_spans(spans)
 
     def annotation(self, uuid: str) -> Annotation | None:
         return self._by_uuid.get(uuid)
 
     def set_current(self, uuid: str | None) -> None:
         if uuid != self.current_uuid:
-            for ann in (self.current(), self._by_uuid.get(uuid) if uuid else None):
+            before, after = self.current(), self._by_uuid.get(uuid) if uuid else None
+            for ann in (before, after):
                 if ann is not None:  # only the lines of the old and the new current change
                     for row, _c0, _c1 in self.index.line_spans(ann.start, ann.end):
                         self._styled_lines.discard(row)
-            old_rows = self._current_rows
             self.current_uuid = uuid
             self._current_rows = self._rows_of(self.current())
-            self._repaint_lines(_span(old_rows) | _span(self._current_rows))
+            self._repaint_spans([(a.start, a.end) for a in (before, after) if a is not None])
 
-    def _repaint_lines(self, lines: set[int]) -> None:
-        """Repaint just the screen rows of these document lines (a line wraps onto several);
-        the rest of the reader stays as painted."""
+    def _repaint_spans(self, spans: list[tuple[int, int]]) -> None:
+        """Repaint just the screen rows these spans of text are on; the rest of the reader
+        (the rest of a long paragraph too) stays as painted."""
         if not self.soft_wrap or not self.is_mounted:
             self.notify_style_update()
             self.refresh()
             return
-        wrapped = self.wrapped_document
-        top, height, width = self.scroll_offset.y, self.size.height, self.size.width
-        regions = []
-        for line in lines:
-            if not 0 <= line < self.document.line_count:
-                continue
-            first = wrapped.location_to_offset((line, 0)).y - top
-            rows = len(wrapped.get_offsets(line)) + 1
-            if first + rows > 0 and first < height:
-                regions.append(Region(0, first, width, rows))
+        regions = [
+            region
+            for start, end in spans
+            if (region := self._rows(self.index.location(start), self.index.location(end)))
+        ]
         # TextArea's own row cache does not know about label styles: drop it (it is rebuilt
         # from ours), but repaint only the rows that changed
         self.notify_style_update()
         if regions:
             self.refresh(*regions)
+
+    def _rows(self, *locations: tuple[int, int]) -> Region | None:
+        """The screen rows from the first to the last of these document locations (None
+        when they are all off screen)."""
+        wrapped = self.wrapped_document
+        ys = [wrapped.location_to_offset(location).y for location in locations]
+        top, height = self.scroll_offset.y, self.size.height
+        first, last = max(min(ys) - top, 0), min(max(ys) - top, height - 1)
+        return Region(0, first, self.size.width, last - first + 1) if first <= last else None
 
     def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
         scroll_before = self.scroll_offset
@@ -201,24 +208,16 @@ class Reader(TextView):
         """The screen rows a change of selection repaints.
 
         Without a selection on either side only the rows of the old and the new cursor
-        change. Otherwise every line whose highlight can differ: from the fixed end (the
-        anchor, if it stayed put) across both cursor positions.
+        change. Otherwise the rows whose highlight can differ: between the old and the new
+        cursor when the anchor stayed put, else across both selections.
         """
-        wrapped = self.wrapped_document
-        top, height, width = self.scroll_offset.y, self.size.height, self.size.width
         if before.is_empty and after.is_empty:
-            rows = {wrapped.location_to_offset(s.end).y for s in (before, after)}
-            return [Region(0, y - top, width, 1) for y in rows if 0 <= y - top < height]
-        ends = [before.end[0], after.end[0]]
-        if before.start != after.start:
-            ends += [before.start[0], after.start[0]]
-        first_line, last_line = min(ends), max(ends)
-        first = wrapped.location_to_offset((first_line, 0)).y - top
-        last = (
-            wrapped.location_to_offset((last_line, 0)).y + len(wrapped.get_offsets(last_line)) - top
-        )
-        first, last = max(first, 0), min(last, height - 1)
-        return [Region(0, first, width, last - first + 1)] if first <= last else []
+            points: list[tuple[tuple[int, int], ...]] = [(before.end,), (after.end,)]
+        elif before.start == after.start:
+            points = [(before.end, after.end)]
+        else:
+            points = [(before.start, before.end, after.start, after.end)]
+        return [region for group in points if (region := self._rows(*group))]
 
     def _rows_of(self, ann: Annotation | None) -> tuple[int, int]:
         if ann is None:
@@ -442,9 +441,3 @@ class Reader(TextView):
             if word:
                 self.select_offsets(*word)
                 event.stop()
-
-
-def _span(rows: tuple[int, int]) -> set[int]:
-    """The lines from ``rows[0]`` to ``rows[1]`` inclusive (none for ``(-1, -1)``)."""
-    first, last = rows
-    return set(range(first, last + 1)) if first >= 0 else set()
