@@ -82,6 +82,18 @@ def test_database_refuses_a_quote_that_does_not_match(db, article_id) -> None:
         db.execute("UPDATE annotations SET quote = 'Mayo' WHERE uuid = ?", [ann.uuid])
     with pytest.raises(sqlite3.IntegrityError, match="quote does not match"):
         db.execute('UPDATE annotations SET "end" = 6 WHERE uuid = ?', [ann.uuid])
+    # a span running past the end, whose quote is what the text has there, is refused too
+    n = len(TEXT)
+    tail = store.create_annotation(db, article_id, n - 4, n, "claim", "sam")
+    assert tail.quote == TEXT[n - 4 :]
+    with pytest.raises(sqlite3.IntegrityError, match="quote does not match"):
+        db.execute('UPDATE annotations SET "end" = ? WHERE uuid = ?', [n + 3, tail.uuid])
+    with pytest.raises(sqlite3.IntegrityError, match="quote does not match"):
+        db.execute(
+            'INSERT INTO annotations (uuid, article_id, start, "end", quote, label, created,'
+            " updated) VALUES ('x', ?, ?, ?, ?, 'claim', '', '')",
+            [article_id, n - 4, n + 2, TEXT[n - 4 :]],
+        )
 
 
 def test_overlap_and_nesting_allowed_and_ordered(db, article_id) -> None:

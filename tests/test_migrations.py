@@ -27,6 +27,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _check_upgraded(db: sqlite_utils.Database) -> None:
     assert db.execute("PRAGMA user_version").fetchone()[0] == latest_version()
     assert set(FTS_TRIGGERS) <= fts_triggers(db)
+    quote_checks = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'annotations_quote%'"
+    ).fetchall()
+    assert sorted(quote_checks) == [("annotations_quote_ins",), ("annotations_quote_upd",)]
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     rows = db.execute(

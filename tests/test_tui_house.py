@@ -234,6 +234,10 @@ async def _cold_screen(app: NewsmarkApp, pilot: object) -> list[tuple[str, ...]]
             widget._strips.clear()
         widget._styles_cache.clear()
         widget.refresh()
+        if getattr(widget, "show_vertical_scrollbar", False):
+            bar = widget.vertical_scrollbar  # type: ignore[attr-defined]
+            bar._styles_cache.clear()
+            bar.refresh()
     await pilot.pause()  # type: ignore[attr-defined]
     return _screen_text(app.export_screenshot())
 
@@ -335,3 +339,23 @@ async def test_the_readers_quick_height_is_the_wrapped_documents_height(db_path:
         for width in (80, 61, 17, 3):
             wrapped.wrap(width)
             assert wrapped.height == WrappedDocument.height.fget(wrapped) > 60, width
+
+
+async def test_a_long_lists_scrollbar_follows_each_new_item(db_path: Path) -> None:
+    """The annotations list repaints its scrollbar only when the thumb would change; after
+    each of many tags the bar is what a cold repaint draws."""
+    app = make_app(db_path)
+    ids = seed(db_path)
+    db = connect(db_path)
+    for n in range(40):
+        store.create_annotation(db, ids[0], n % 30, n % 30 + 4 + n % 3, "claim", "t")
+    db.close()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        panel = app.reader_screen.panel
+        assert panel.show_vertical_scrollbar
+        for keys in [("w", "v", "e", str(1 + n % 4)) for n in range(12)]:
+            await pilot.press(*keys)
+            await pilot.pause()
+            warm = _screen_text(app.export_screenshot())
+            assert warm == await _cold_screen(app, pilot), keys

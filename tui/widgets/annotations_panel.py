@@ -40,7 +40,7 @@ class AnnotationsPanel(VirtualList):
     def show(self, annotations: list[Annotation], current: str | None) -> None:
         self.items = annotations
         self.uuids = [a.uuid for a in annotations]
-        self.border_subtitle = str(len(annotations))
+        self.set_subtitle(str(len(annotations)))
         self.set_count(len(annotations))
         self.mark(current)
 

@@ -74,10 +74,13 @@ class MatchesPanel(VirtualList):
         ):
             return  # what is shown would not change (moving between unmatched annotations)
         self.quote = quote
-        self.rows = rows
         self._rendered = {}
+        self.set_subtitle(str(len(rows)) if rows else "")
+        if not rows and not self.rows:
+            self.set_empty_text(Text(empty, style="dim"))  # two lines change, not the pane
+            return
+        self.rows = rows
         self.empty_text = Text(empty, style="dim")
-        self.border_subtitle = str(len(rows)) if rows else ""
         self.set_count(len(rows), 0)
 
     def item_lines(self, index: int) -> tuple[Text, Text]:

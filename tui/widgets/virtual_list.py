@@ -7,6 +7,8 @@ two lines of an item only when that item is visible.
 
 from __future__ import annotations
 
+from math import ceil
+
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -15,6 +17,7 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -84,6 +87,28 @@ class VirtualList(ScrollView, can_focus=True):
         self.refresh()
         self.scroll_to_cursor()
 
+    def set_empty_text(self, text: Text) -> None:
+        """What an empty list says. When it is and stays empty, only the rows of the old
+        and the new hint are painted again (moving between annotations without matches
+        changes two lines of the matches pane, not all of it)."""
+        if self.count or not self.is_mounted or not self.size.width:
+            self.empty_text = text
+            self._version += 1
+            self.refresh()
+            return
+        width = self.size.width
+        before = len(self._hint_lines(width))
+        self.empty_text = text
+        self._version += 1
+        rows = max(before, len(self._hint_lines(width))) - self.scroll_offset.y
+        if rows > 0:
+            self.refresh(Region(0, 0, width, min(rows, self.size.height)))
+
+    def set_subtitle(self, subtitle: str) -> None:
+        """Setting ``border_subtitle`` repaints the whole pane, even to the same text."""
+        if subtitle != (self.border_subtitle or ""):
+            self.border_subtitle = subtitle
+
     def _set_virtual_height(self, height: int) -> None:
         """A new length without a layout pass when the scrollbar stays as it is.
 
@@ -102,8 +127,10 @@ class VirtualList(ScrollView, can_focus=True):
         self.set_reactive(Widget.virtual_size, size)
         if self.show_vertical_scrollbar:
             bar = self.vertical_scrollbar
-            bar.window_virtual_size = height
-            bar.refresh()
+            before = _thumb(bar)
+            bar.set_reactive(ScrollBar.window_virtual_size, height)
+            if _thumb(bar) != before:  # one item more in thousands rarely moves the thumb
+                bar.refresh()
         if self.scroll_y > self.max_scroll_y:
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
@@ -231,3 +258,17 @@ class VirtualList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, max(1, self.count) * ITEM_HEIGHT)
+
+
+def _thumb(bar: ScrollBar) -> list[tuple[str, Style | None]]:
+    """What a vertical scrollbar's column shows (the glyph of each row), drawn by Textual's
+    own bar renderer with the bar's own numbers, as ``ScrollBar`` draws it."""
+    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    segments = ScrollBarRender.render_bar(
+        size=bar.size.height,
+        virtual_size=ceil(bar.window_virtual_size),
+        window_size=ceil(window),
+        position=bar.position,
+        thickness=bar.thickness,
+    )
+    return [(segment.text, segment.style) for segment in segments.segments]
