@@ -359,3 +359,40 @@ async def test_a_long_lists_scrollbar_follows_each_new_item(db_path: Path) -> No
             await pilot.pause()
             warm = _screen_text(app.export_screenshot())
             assert warm == await _cold_screen(app, pilot), keys
+
+
+async def test_the_footer_follows_focus_but_is_not_rebuilt_for_the_same_keys(
+    db_path: Path,
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from newsmark.tui.widgets.key_footer import KeyFooter
+
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = app.reader_screen.query_one(KeyFooter)
+
+        def shown() -> set[str]:
+            return {key.description for key in footer.query(FooterKey)}
+
+        assert "Visual" in shown()
+        rebuilt = 0
+        original = footer.recompose
+
+        async def counting() -> None:
+            nonlocal rebuilt
+            rebuilt += 1
+            await original()
+
+        footer.recompose = counting  # type: ignore[method-assign]
+        await pilot.press("j", "w", "v", "e", "escape")
+        app.reader_screen.refresh_bindings()  # a signal that changes no key
+        await pilot.pause()
+        assert rebuilt == 0
+        app.reader_screen.article_list.focus()
+        await pilot.pause()
+        assert rebuilt == 1 and "Visual" not in shown()
+        app.reader_screen.reader.focus()
+        await pilot.pause()
+        assert rebuilt == 2 and "Visual" in shown()
