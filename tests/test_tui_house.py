@@ -361,38 +361,51 @@ async def test_a_long_lists_scrollbar_follows_each_new_item(db_path: Path) -> No
             assert warm == await _cold_screen(app, pilot), keys
 
 
-async def test_the_footer_follows_focus_but_is_not_rebuilt_for_the_same_keys(
+async def test_the_key_bar_follows_focus_and_repaints_only_when_its_keys_change(
     db_path: Path,
 ) -> None:
-    from textual.widgets._footer import FooterKey
-
-    from newsmark.tui.widgets.key_footer import KeyFooter
+    from newsmark.tui.widgets.key_bar import KeyBar
 
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        footer = app.reader_screen.query_one(KeyFooter)
+        bar = app.reader_screen.query_one(KeyBar)
 
         def shown() -> set[str]:
-            return {key.description for key in footer.query(FooterKey)}
+            return {key.description for key in bar.keys}
 
-        assert "Visual" in shown()
-        rebuilt = 0
-        original = footer.recompose
+        assert {"Visual", "Undo", "Quit"} <= shown()
+        assert "Visual" in bar.render().plain and "palette" in bar.render().plain
+        repainted = 0
+        original = bar.refresh
 
-        async def counting() -> None:
-            nonlocal rebuilt
-            rebuilt += 1
-            await original()
+        def counting(*regions: object, **kwargs: object) -> KeyBar:
+            nonlocal repainted
+            repainted += 1
+            return original(*regions, **kwargs)  # type: ignore[arg-type]
 
-        footer.recompose = counting  # type: ignore[method-assign]
+        bar.refresh = counting  # type: ignore[method-assign]
         await pilot.press("j", "w", "v", "e", "escape")
         app.reader_screen.refresh_bindings()  # a signal that changes no key
         await pilot.pause()
-        assert rebuilt == 0
+        assert repainted == 0
         app.reader_screen.article_list.focus()
         await pilot.pause()
-        assert rebuilt == 1 and "Visual" not in shown()
+        assert repainted == 1 and "Visual" not in shown() and "Quit" in shown()
         app.reader_screen.reader.focus()
         await pilot.pause()
-        assert rebuilt == 2 and "Visual" in shown()
+        assert repainted == 2 and "Visual" in shown()
+
+
+async def test_clicking_a_key_in_the_key_bar_presses_it(db_path: Path) -> None:
+    from newsmark.tui.widgets.key_bar import KeyBar
+
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.reader_screen.query_one(KeyBar)
+        bar.render()
+        column = next(start for start, _end, key in bar._spans if key == "v")
+        await pilot.click(KeyBar, offset=(column + 1, 0))
+        await pilot.pause()
+        assert app.reader_screen.reader.visual

@@ -10,12 +10,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from newsmark.annotations.diffwords import differing_words
 from newsmark.annotations.model import Annotation
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
+from newsmark.tui.widgets.key_bar import KeyBar
 from newsmark.tui.widgets.matches_panel import DIFF_STYLE, STATUS_MARK, MatchRow
 from newsmark.tui.widgets.text_view import Passage
 
@@ -54,7 +55,7 @@ class CompareScreen(Screen[None]):
             yield Passage(id="left")
             yield Passage(id="right")
         yield Static(id="info")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.render_match()

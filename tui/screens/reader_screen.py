@@ -45,7 +45,7 @@ from newsmark.tui.screens.find import SearchScreen
 from newsmark.tui.screens.note import NoteScreen
 from newsmark.tui.widgets.annotations_panel import AnnotationsPanel
 from newsmark.tui.widgets.article_list import ArticleList, ArticleRow
-from newsmark.tui.widgets.key_footer import KeyFooter
+from newsmark.tui.widgets.key_bar import KeyBar
 from newsmark.tui.widgets.matches_panel import MatchesPanel, MatchRow
 from newsmark.tui.widgets.reader import Reader
 from newsmark.tui.widgets.status_line import StatusLine
@@ -117,7 +117,7 @@ class ReaderScreen(Screen[None]):
                 yield AnnotationsPanel({lab.name: lab for lab in labels}, id="annotations")
                 yield MatchesPanel(id="matches")
         yield StatusLine(id="status")
-        yield KeyFooter()
+        yield KeyBar()
 
     @property
     def reader(self) -> Reader:

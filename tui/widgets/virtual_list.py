@@ -257,7 +257,8 @@ class VirtualList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, index))
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, max(1, self.count) * ITEM_HEIGHT)
+        # (a new width with the same scrollbar needs no second layout pass)
+        self._set_virtual_height(max(1, self.count) * ITEM_HEIGHT)
 
 
 def _thumb(bar: ScrollBar) -> list[tuple[str, Style | None]]:
