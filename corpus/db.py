@@ -97,7 +97,9 @@ def connect(
         if writable:
             _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
-        db = sqlite_utils.Database(conn)
+        # no sqlite-utils plugins: loading them scans every installed package (10 ms at
+        # start-up), and a third-party plugin has no business changing Newsmark's connection
+        db = sqlite_utils.Database(conn, execute_plugins=False)
         if writable:
             migrate(db)
         _check_tables(db, p)

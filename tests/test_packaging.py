@@ -67,3 +67,6 @@ def test_light_commands_load_only_what_they_use(tmp_path: Path) -> None:
     articles = _modules_after(["articles"], tmp_path)
     assert "newsmark.corpus.articles" in articles
     assert not {m for m in articles if m.startswith(heavy)}
+    # package metadata (a scan of every installed package) is read only for --version:
+    # not for the version option's definition, nor for sqlite-utils plugins on connect
+    assert "importlib.metadata" not in articles

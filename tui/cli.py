@@ -8,7 +8,6 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from functools import wraps
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,10 +30,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _version() -> str:
+    # (imported here: reading package metadata costs ~20 ms that starting the app need not pay)
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("newsmark")
     except PackageNotFoundError:  # running from a checkout that was never installed
         return "0+unknown"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"newsmark, version {_version()}")
+        ctx.exit()
 
 
 class Context:
@@ -122,7 +130,15 @@ def user_errors(func: F) -> F:
     envvar="NEWSMARK_CONFIG",
     help="Config file (default: config.toml in your user config folder; env NEWSMARK_CONFIG).",
 )
-@click.version_option(_version(), "--version", "-V", prog_name="newsmark")
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @click.pass_context
 @user_errors
 def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> None:
