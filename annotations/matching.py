@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 from newsmark.annotations.bulkindex import WorkerFailed, bulk_index
 from newsmark.annotations.limits import MAX_QUERY_CHARS
 from newsmark.annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
+from newsmark.annotations.numbers import numbers_in
 from newsmark.annotations.postings import articles_with, delete_keys, insert_keys, keys_for
 from newsmark.corpus.articles import delete_article
 from newsmark.corpus.db import database_path, write
@@ -364,14 +365,15 @@ def search_corpus(
     """Ranked fuzzy matches of a typed phrase across the corpus (best per article).
 
     A query longer than :data:`MAX_QUERY_CHARS` is cut there: matching cost grows with the
-    query, and a pasted page must not hold the caller for minutes.
+    query, and a pasted page must not hold the caller for minutes. A query that does not
+    end in a space is being typed: its last word may be unfinished and is looked up as a
+    prefix.
     """
     words = normalise(query[:MAX_QUERY_CHARS]).words
     if not words:
         return []
     extra: list[int] = []
-    terms = words[:32] + _close_terms(db, words[:32])
-    match = " OR ".join(f'"{w}"*' for w in terms)  # \w+ words: nothing to escape
+    match = candidate_query(db, words[:32], typing=not query[-1:].isspace())
     if match:
         try:
             rows = db.execute(
@@ -384,17 +386,70 @@ def search_corpus(
     wide = Thresholds(
         thresholds.near, min_score, 1, 1, thresholds.df_cap, max(thresholds.candidates, limit)
     )
-    matches = Matcher(db, wide).find(
+    matcher = Matcher(db, wide)
+    matches = matcher.find(
         " ".join(words), exclude=exclude, min_score=min_score, extra_candidates=extra
     )
+    wanted = numbers_in(query)
+    if wanted:  # the passage that states the query's figures first (its score unchanged)
+        agrees = {id(m): wanted <= _numbers_near(matcher, m) for m in matches}
+        matches.sort(key=lambda m: -(m.score + (NUMBERS_AGREE if agrees[id(m)] else 0)))
     return matches[:limit]
 
 
-Vocabulary = tuple[frozenset[str], tuple[str, ...]]
+NUMBERS_AGREE = 10.0  # rank bonus for a passage whose figures include all of the query's
+NUMBERS_CONTEXT = 40  # characters either side of a passage that may hold its figure
+
+
+def _numbers_near(matcher: Matcher, match: Match) -> set[float]:
+    """The numbers in and just around a passage: an alignment can leave out the figure
+    that differs ("people were taken to hospital" of "Seventeen people were ...")."""
+    found = matcher.document(match.article_id)
+    if found is None:
+        return set()
+    text = found[0]
+    lo, hi = max(0, match.start - NUMBERS_CONTEXT), match.end + NUMBERS_CONTEXT
+    return numbers_in(text[lo:hi])
+
+
+RARE_TERMS = 8  # the full-text candidates come from at most this many of the query's words
+COMMON_SHARE = 0.05  # a word in more than this share of articles finds nothing in particular
+MIN_PREFIX = 3  # a shorter unfinished word would expand to a large part of the vocabulary
+
+
+def candidate_query(db: sqlite_utils.Database, words: list[str], typing: bool) -> str | None:
+    """The FTS5 expression (OR of quoted terms) that finds full-text candidates for a query.
+
+    The n-gram index finds passages that share runs of words; full text adds articles that
+    share the query's *rare* words in any order. Common words are left out: they are in
+    nearly every article, and asking FTS5 to rank all of those was 96% of a search. Only
+    the word being typed is a prefix, and only from 3 letters; a word the corpus does not
+    have is replaced by indexed words close to it (typos).
+    """
+    doc_counts, _terms = _vocabulary(db)
+    articles = max(1, int(db.execute("SELECT count(*) FROM articles").fetchone()[0]))
+    common = max(50, int(articles * COMMON_SHARE))
+    unfinished = words[-1] if typing and len(words[-1]) >= MIN_PREFIX else None
+    distinct = [w for w in dict.fromkeys(words) if w != unfinished]
+    known = sorted((w for w in distinct if w in doc_counts), key=lambda w: doc_counts[w])
+    rare = [w for w in known if doc_counts[w] <= common]
+    unknown = [w for w in distinct if w not in doc_counts]
+    close = [t for t in _close_terms(db, unknown) if doc_counts.get(t, 0) <= common]
+    terms = list(dict.fromkeys(rare + close))[:RARE_TERMS]
+    if not terms and not unfinished:
+        terms = known[:2]  # only common words: the two least common still rank something
+    phrases = [f'"{t}"' for t in terms]  # \w+ words: nothing to escape
+    if unfinished:
+        phrases.append(f'"{unfinished}"*')
+    return " OR ".join(phrases) or None
+
+
+Vocabulary = tuple[dict[str, int], tuple[str, ...]]  # (term -> articles with it, terms)
 
 
 def _vocabulary(db: sqlite_utils.Database) -> Vocabulary:
-    """The FTS vocabulary, kept until the number of indexed rows changes.
+    """The FTS vocabulary with each term's article count, kept until the number of indexed
+    rows changes.
 
     Keyed by file and size, not by connection: the app's search screen opens a connection
     per query, and a large corpus has a vocabulary worth keeping.
@@ -409,11 +464,9 @@ def _vocabulary(db: sqlite_utils.Database) -> Vocabulary:
         return _terms(db)
 
 
-def _terms(
-    db: sqlite_utils.Database | sqlite3.Connection,
-) -> tuple[frozenset[str], tuple[str, ...]]:
-    terms = tuple(r[0] for r in db.execute("SELECT term FROM articles_fts_vocab"))
-    return frozenset(terms), terms
+def _terms(db: sqlite_utils.Database | sqlite3.Connection) -> Vocabulary:
+    counts = dict(db.execute("SELECT term, doc FROM articles_fts_vocab").fetchall())
+    return counts, tuple(counts)
 
 
 @lru_cache(maxsize=4)

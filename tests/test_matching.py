@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from newsmark.annotations.matching import (
     Matcher,
+    candidate_query,
     index_article,
     index_pending,
     rebuild_index,
@@ -189,3 +190,73 @@ def test_a_quote_carried_everywhere_is_found_everywhere(db: sqlite_utils.Databas
     tight = Thresholds(df_cap=10, candidates=5)
     found = Matcher(db, tight).find(quote, exclude={ids[0]})
     assert {m.article_id for m in found} == set(ids[1:40])
+
+
+def _common_corpus(db: sqlite_utils.Database) -> None:
+    """60 articles that all say "the council said"; only two name the Brennock river."""
+    for n in range(60):
+        river = " near the Brennock river" if n in (7, 41) else ""
+        add_article(
+            db,
+            NewArticle(
+                title=f"Report {n}",
+                text=f"The council said on day {n} that the water was tested{river}. "
+                f"Item {n} of the series.",
+            ),
+        )
+
+
+def test_full_text_candidates_leave_out_common_words(db: sqlite_utils.Database) -> None:
+    """Asking FTS5 to rank every article that has "the" was 96% of a search."""
+    _common_corpus(db)
+    query = candidate_query(db, ["the", "council", "said", "brennock", "riv"], typing=True)
+    assert query is not None
+    assert '"brennock"' in query and '"riv"*' in query
+    assert '"the"' not in query and '"said"' not in query and '"council"' not in query
+    assert query.count("*") == 1  # only the word being typed is a prefix
+
+
+def test_a_finished_query_has_no_prefix_and_short_words_none(
+    db: sqlite_utils.Database,
+) -> None:
+    _common_corpus(db)
+    assert "*" not in (candidate_query(db, ["brennock", "river"], typing=False) or "")
+    assert "*" not in (candidate_query(db, ["brennock", "ri"], typing=True) or "")
+
+
+def test_only_common_words_still_find_candidates(db: sqlite_utils.Database) -> None:
+    _common_corpus(db)
+    query = candidate_query(db, ["the", "council", "said"], typing=False)
+    assert query is not None and query.count('"') == 4  # the two least common words
+
+
+def test_an_unindexed_word_is_looked_up_by_its_close_terms(db: sqlite_utils.Database) -> None:
+    _common_corpus(db)
+    query = candidate_query(db, ["brenock"], typing=False)  # a typo
+    assert query == '"brennock"'
+
+
+def test_search_finds_rare_words_among_common_ones(db: sqlite_utils.Database) -> None:
+    _common_corpus(db)
+    hits = search_corpus(db, "the water was tested near the Brennock river")
+    assert {h.article_id for h in hits[:2]} == {8, 42}
+
+
+def test_search_ranks_the_passage_with_the_querys_figures_first(
+    db: sqlite_utils.Database,
+) -> None:
+    """ "Fourteen people taken to hospital" must not rank the report of seventeen first."""
+    for title, figure in (("Seventeen", "Seventeen"), ("Fourteen", "Fourteen"), ("Digits", "14")):
+        add_article(
+            db,
+            NewArticle(
+                title=title,
+                text=f"Residents queued all day. {figure} people were taken to hospital on"
+                " Monday night, officials said.",
+            ),
+        )
+    index_pending(db)
+    titles = {1: "Seventeen", 2: "Fourteen", 3: "Digits"}
+    for query in ("14 people were taken to hospital", "Fourteen people taken to hospital"):
+        ranked = [titles[m.article_id] for m in search_corpus(db, query)]
+        assert ranked[-1] == "Seventeen" and set(ranked) == set(titles.values()), query

@@ -325,19 +325,25 @@ def search_command(
     typos still match. Each result is the passage exactly as stored, with its offsets.
     """
     from newsmark.annotations.matching import index_pending, search_corpus
-    from newsmark.corpus.articles import list_articles
     from newsmark.corpus.db import read_only
 
     db = obj.read_db
     if not read_only(db):
         index_pending(db)
     matches = search_corpus(db, query, limit=limit, min_score=min_score, exclude=set(exclude))
-    titles = {a.id: a for a in list_articles(db)}
+    ids = sorted({m.article_id for m in matches})  # titles of these only, not of the corpus
+    titles = {
+        row[0]: (row[1], row[2])
+        for row in db.execute(
+            f"SELECT id, title, outlet FROM articles WHERE id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+    }
     rows = [
         {
             "article_id": m.article_id,
-            "title": titles[m.article_id].title,
-            "outlet": titles[m.article_id].outlet,
+            "title": titles[m.article_id][0],
+            "outlet": titles[m.article_id][1],
             "start": m.start,
             "end": m.end,
             "text": m.text,
