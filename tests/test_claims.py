@@ -1,0 +1,62 @@
+"""Linking follows claims, not only copies: a labelled graded-edit fixture of our own.
+
+Claims tagged in one article and printed, edited, in another (``tests/claim_edits.py``),
+linked with ``newsmark link`` as a user runs it. Every edit type that keeps the claim's
+words must be found, and nothing else linked. The full benchmark is
+``tests/bench/bench_claims.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsmark.annotations.matching import align
+from newsmark.annotations.normtext import normalise
+from tests.claim_edits import EDIT_TYPES, SHORT_TYPES, Results, plant_and_link, rounds_for
+
+
+def test_every_edit_that_keeps_the_claims_words_is_linked(tmp_path: Path) -> None:
+    every = Results([], [])
+    for r in range(rounds_for(4)):
+        results = plant_and_link(str(tmp_path / f"round{r}.db"), r, fillers=60)
+        every.plants += results.plants
+        every.links += results.links
+    recall = every.recall()
+    for kind in EDIT_TYPES:
+        if kind.keeps_words:
+            assert recall[kind.name] == 1.0, kind.name
+    assert recall["paraphrase"] >= 0.25
+    for name, _size in SHORT_TYPES:
+        assert recall[name] == 1.0, name
+    assert every.precision() == 1.0
+    assert not every.false_links({name for name, _ in SHORT_TYPES})
+
+
+def _score(claim: str, text: str) -> float | None:
+    found = align(normalise(claim), normalise(text), 75.0)
+    return None if found is None else found[0]
+
+
+def test_half_a_claim_and_swapped_clauses_are_carried_not_copied() -> None:
+    claim = (
+        "Our engineers closed the outflow pipe within two hours of the first report, but the"
+        " company says the discharge was within the limits it was given."
+    )
+    half = "Filler words here. Our engineers closed the outflow pipe within two hours of the"
+    half += " first report. More filler after it."
+    swapped = (
+        "The company says the discharge was within the limits it was given, and our engineers"
+        " closed the outflow pipe within two hours of the first report."
+    )
+    for text in (half, swapped):
+        score = _score(claim, text)
+        assert score is not None and 75 <= score < 90, text  # linked, never near-verbatim
+
+
+def test_a_few_shared_words_are_not_a_claim() -> None:
+    """Token overlap alone would score these 100: too few of the claim's own words."""
+    assert (
+        _score("They put billions of dollars into the river clean-up", "billions of dollars")
+        is None
+    )
+    assert _score("the mayor said the water was safe", "the council said the road was shut") is None
