@@ -409,3 +409,24 @@ async def test_clicking_a_key_in_the_key_bar_presses_it(db_path: Path) -> None:
         await pilot.click(KeyBar, offset=(column + 1, 0))
         await pilot.pause()
         assert app.reader_screen.reader.visual
+
+
+async def test_opening_a_shorter_article_from_deep_in_a_long_one(db_path: Path) -> None:
+    """Loading a text moves the cursor from where it was in the old text, whose lines the
+    new one may not have; repainting the rows it left must not look them up in the new
+    text (opening a short article from a link's compare view crashed)."""
+    from textual.widgets.text_area import Selection
+
+    long_text = "\n\n".join(f"Paragraph {n} of the long article." for n in range(40))
+    ids = seed(db_path, [("Long", "Outlet", long_text), ("Short", "Outlet", "One line only.")])
+    app = make_app(db_path, seed_db=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.reader_screen.open_article(ids[1])
+        await pilot.pause()
+        reader = app.reader_screen.reader
+        # what TextArea.load_text does: the cursor moves from the old text's (60, 3)
+        reader._watch_selection(Selection((60, 3), (60, 3)), Selection((0, 0), (0, 0)))
+        await pilot.press("l")
+        await pilot.pause()
+        assert reader.text == "One line only." and reader.cursor_location == (0, 1)

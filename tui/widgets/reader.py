@@ -197,8 +197,15 @@ class Reader(TextView):
         super()._watch_selection(previous_selection, selection)
         if not self.is_mounted:
             return
-        if not self.soft_wrap or self.scroll_offset != scroll_before:
-            self.refresh()  # a scroll repaints everything anyway
+        lines = self.document.line_count
+        inside = all(
+            location[0] < lines
+            for location in (*previous_selection, *selection)  # (start, end) of each
+        )
+        if not self.soft_wrap or self.scroll_offset != scroll_before or not inside:
+            # a scroll repaints everything anyway; a new text's first selection follows one
+            # in the old text, whose lines may not exist in this one
+            self.refresh()
             return
         regions = self._moved_regions(previous_selection, selection)
         if regions:  # (no regions would mean the whole widget)
