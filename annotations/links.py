@@ -54,22 +54,85 @@ def get_link(db: sqlite_utils.Database, link_id: int) -> Link | None:
     return found[0] if found else None
 
 
-def links_for(db: sqlite_utils.Database, uuid: str, include_rejected: bool = False) -> list[Link]:
-    """An annotation's links, best first; a decision does not move a link in the order."""
+def links_for(
+    db: sqlite_utils.Database, uuid: str, include_rejected: bool = False, both_ways: bool = False
+) -> list[Link]:
+    """An annotation's links, best first; a decision does not move a link in the order.
+
+    ``both_ways`` is what the user sees: links are symmetric, so an accepted link made from
+    the other annotation shows here too, as accepted, pointing back at it (same id:
+    deciding it decides the one link). Exports list each stored link once.
+    """
     where = "annotation_uuid = ?" + ("" if include_rejected else " AND status != 'rejected'")
-    links = _rows(db, where, [uuid])
+    links = _rows(db, where, [uuid]) + (_reverse(db, uuid) if both_ways else [])
     return sorted(links, key=lambda k: (-k.score, k.target_article_id, k.start))
 
 
-def link_counts(db: sqlite_utils.Database, article_id: int) -> dict[str, int]:
-    """For each annotation of the article: how many other articles carry it."""
+def _reverse(db: sqlite_utils.Database, uuid: str) -> list[Link]:
+    """Accepted links whose copy is ``uuid``, seen from the copy."""
     rows = db.execute(
-        "SELECT l.annotation_uuid, count(DISTINCT l.target_article_id) FROM links l"
+        'SELECT l.id, a.uuid, a.article_id, a.start, a."end", a.quote, l.score,'
+        " l.status, l.created, l.decided_at FROM links l"
         " JOIN annotations a ON a.uuid = l.annotation_uuid"
-        " WHERE a.article_id = ? AND l.status != 'rejected' GROUP BY l.annotation_uuid",
-        [article_id],
+        " WHERE l.target_annotation_uuid = ? AND l.status = 'accepted'",
+        [uuid],
+    ).fetchall()
+    return [
+        Link(lid, uuid, article, start, end, quote, score, status, source, created, decided)
+        for lid, source, article, start, end, quote, score, status, created, decided in rows
+    ]
+
+
+def link_counts(db: sqlite_utils.Database, article_id: int) -> dict[str, int]:
+    """For each annotation of the article: how many other articles carry it (accepted
+    links count from both ends)."""
+    rows = db.execute(
+        "SELECT uuid, count(DISTINCT other) FROM ("
+        "  SELECT l.annotation_uuid AS uuid, l.target_article_id AS other FROM links l"
+        "  JOIN annotations a ON a.uuid = l.annotation_uuid"
+        "  WHERE a.article_id = ? AND l.status != 'rejected'"
+        "  UNION ALL"
+        "  SELECT l.target_annotation_uuid, s.article_id FROM links l"
+        "  JOIN annotations s ON s.uuid = l.annotation_uuid"
+        "  JOIN annotations t ON t.uuid = l.target_annotation_uuid"
+        "  WHERE t.article_id = ? AND l.status = 'accepted'"
+        ") GROUP BY uuid",
+        [article_id, article_id],
     ).fetchall()
     return {str(u): int(n) for u, n in rows}
+
+
+def cluster_of(db: sqlite_utils.Database, uuid: str) -> set[str]:
+    """``uuid`` and every annotation joined to it through accepted links (either way)."""
+    seen = {uuid}
+    todo = [uuid]
+    while todo:
+        current = todo.pop()
+        rows = db.execute(
+            "SELECT target_annotation_uuid FROM links WHERE annotation_uuid = ?"
+            " AND status = 'accepted' AND target_annotation_uuid IS NOT NULL"
+            " UNION SELECT annotation_uuid FROM links WHERE target_annotation_uuid = ?"
+            " AND status = 'accepted'",
+            [current, current],
+        ).fetchall()
+        for (other,) in rows:
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen
+
+
+def _decided_places(db: sqlite_utils.Database, members: set[str]) -> list[tuple[int, int, int]]:
+    """(article, start, end) the user has decided on for any annotation of a cluster: its
+    accepted and rejected links' passages, and the cluster's own annotations."""
+    marks = ", ".join("?" * len(members))
+    rows = db.execute(
+        f'SELECT target_article_id, start, "end" FROM links WHERE annotation_uuid IN ({marks})'
+        " AND status != 'suggested'"
+        f' UNION SELECT article_id, start, "end" FROM annotations WHERE uuid IN ({marks})',
+        [*members, *members],
+    ).fetchall()
+    return [(int(a), int(s), int(e)) for a, s, e in rows]
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -89,7 +152,9 @@ def suggest(
     with write(db):
         if store.get_annotation(db, ann.uuid) is None:
             return []  # deleted meanwhile (e.g. by an undo while a worker ran)
-        decided = _rows(db, "annotation_uuid = ? AND status != 'suggested'", [ann.uuid])
+        # What the user decided for any annotation of the claim's accepted cluster holds
+        # for all of them: a copy does not suggest its own source, nor a rejected passage.
+        decided = _decided_places(db, cluster_of(db, ann.uuid))
         if restrict is None:
             db.execute(
                 "DELETE FROM links WHERE annotation_uuid = ? AND status = 'suggested'",
@@ -98,8 +163,8 @@ def suggest(
         stamp = now_iso()
         for m in matches:
             if any(
-                d.target_article_id == m.article_id and _overlaps(d.start, d.end, m.start, m.end)
-                for d in decided
+                article == m.article_id and _overlaps(start, end, m.start, m.end)
+                for article, start, end in decided
             ):
                 continue
             db.execute(
@@ -135,13 +200,25 @@ def accept(db: sqlite_utils.Database, link_id: int, annotator: str) -> Annotatio
 
 
 def reject(db: sqlite_utils.Database, link_id: int) -> None:
+    """Reject a passage for an annotation, and for every annotation of its accepted cluster
+    (their suggestions of the same passage go too)."""
     with write(db):
-        if get_link(db, link_id) is None:
+        link = get_link(db, link_id)
+        if link is None:
             raise LinkError(f"link {link_id} no longer exists")
+        stamp = now_iso()
         db.execute(
-            "UPDATE links SET status = 'rejected', decided_at = ? WHERE id = ?",
-            [now_iso(), link_id],
+            "UPDATE links SET status = 'rejected', decided_at = ? WHERE id = ?", [stamp, link_id]
         )
+        members = cluster_of(db, link.annotation_uuid) - {link.annotation_uuid}
+        if members:
+            marks = ", ".join("?" * len(members))
+            db.execute(
+                f"UPDATE links SET status = 'rejected', decided_at = ?"
+                f" WHERE annotation_uuid IN ({marks}) AND status = 'suggested'"
+                ' AND target_article_id = ? AND start < ? AND "end" > ?',
+                [stamp, *members, link.target_article_id, link.end, link.start],
+            )
 
 
 def all_annotations(db: sqlite_utils.Database) -> list[Annotation]:

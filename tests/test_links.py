@@ -234,3 +234,34 @@ def test_undoing_a_deletion_brings_back_its_links_and_decisions(seeded) -> None:
     assert store.undo(db, b) is not None
     (accepted,) = [k for k in links.links_for(db, ann.uuid) if k.status == "accepted"]
     assert accepted.target_annotation_uuid == created.uuid
+
+
+def test_an_accepted_link_is_seen_from_both_ends(seeded) -> None:
+    """The copy made by accepting does not suggest its own source back: it shows the link
+    as accepted, and counts the source's article."""
+    db, (a, b, c, _d) = seeded
+    ann = _annotate(db, a, A, QUOTE)
+    to_b = next(k for k in links.suggest(db, Matcher(db), ann) if k.target_article_id == b)
+    copy = links.accept(db, to_b.id, "me")
+    suggested = links.suggest(db, Matcher(db), copy)
+    assert {k.target_article_id for k in suggested} == {c}  # not its source in A
+    seen = links.links_for(db, copy.uuid, both_ways=True)
+    back = next(k for k in seen if k.target_article_id == a)
+    assert back.status == "accepted" and back.id == to_b.id
+    assert A[back.start : back.end] == back.text == ann.quote
+    assert links.link_counts(db, b)[copy.uuid] == 2  # A (accepted) and C (suggested)
+    assert [k.id for k in links.links_for(db, copy.uuid)] == [
+        k.id for k in suggested
+    ]  # exports list each stored link once
+
+
+def test_rejecting_a_passage_rejects_it_for_the_whole_cluster(seeded) -> None:
+    db, (a, b, c, _d) = seeded
+    ann = _annotate(db, a, A, QUOTE)
+    found = links.suggest(db, Matcher(db), ann)
+    copy = links.accept(db, next(k for k in found if k.target_article_id == b).id, "me")
+    copy_to_c = next(k for k in links.suggest(db, Matcher(db), copy) if k.target_article_id == c)
+    links.reject(db, next(k for k in found if k.target_article_id == c).id)
+    assert links.get_link(db, copy_to_c.id).status == "rejected"
+    again = links.suggest(db, Matcher(db), copy)  # and it is not suggested again
+    assert all(k.target_article_id != c for k in again)

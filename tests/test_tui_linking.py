@@ -109,6 +109,39 @@ async def test_compare_accept_and_reject(db_path: Path) -> None:
         assert [r.link.status for r in app.reader_screen.match_rows] == ["accepted"]
 
 
+async def test_the_copy_shows_its_accepted_source_and_does_not_suggest_it(
+    db_path: Path,
+) -> None:
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)
+        source_article = app.reader_screen.article
+        assert source_article is not None
+        await pilot.press("m")
+        await pilot.pause()
+        target = app.reader_screen.match_rows[0].link.target_article_id
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        db = connect(db_path)
+        copy = store.list_annotations(db, target)[0]
+        app.reader_screen.open_article(target, cursor=copy.start)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            await app.workers.wait_for_complete()
+        rows = app.reader_screen.match_rows
+        back = [r for r in rows if r.link.target_article_id == source_article.id]
+        assert [r.link.status for r in back] == ["accepted"]
+        assert all(
+            r.link.status != "suggested" or r.link.target_article_id != source_article.id
+            for r in rows
+        )
+        index = rows.index(back[0])
+        app.reader_screen.decide(index, accept=True)  # accepting it again changes nothing
+        assert "Already accepted" in app.reader_screen.query_one("#status").text.plain
+        assert len(store.list_annotations(db, source_article.id)) == 1
+
+
 async def test_corpus_search_opens_article_at_match(db_path: Path) -> None:
     app = make(db_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -571,7 +571,9 @@ class ReaderScreen(Screen[None]):
         counts = link_counts(self.db, self.article.id)
         ann = self.current_annotation()
         shown = [r.link for r in self.match_rows]
-        if counts == self.link_counts and (ann is None or links_for(self.db, ann.uuid) == shown):
+        if counts == self.link_counts and (
+            ann is None or links_for(self.db, ann.uuid, both_ways=True) == shown
+        ):
             return
         self.link_counts = counts
         self.panel.link_counts = counts
@@ -597,7 +599,7 @@ class ReaderScreen(Screen[None]):
 
     def _match_rows(self, ann: Annotation) -> list[MatchRow]:
         rows = []
-        for link in links_for(self.db, ann.uuid):
+        for link in links_for(self.db, ann.uuid, both_ways=True):
             found = self.db.execute(
                 "SELECT title, outlet FROM articles WHERE id = ?", [link.target_article_id]
             ).fetchone()
@@ -634,7 +636,9 @@ class ReaderScreen(Screen[None]):
         """Accept (tag it there too) or reject the match at ``index``; the matches after."""
         if 0 <= index < len(self.match_rows):
             link = self.match_rows[index].link
-            if accept:
+            if accept and link.status == "accepted":
+                self.say("Already accepted: both passages are tagged and linked.")
+            elif accept:
                 created = self._guard(
                     lambda: accept_link(self.db, link.id, self.newsmark.config.annotator)
                 )
