@@ -267,17 +267,31 @@ class Cluster:
     quote: str
     label: str
     members: list[ClusterMember]
+    labels: tuple[str, ...] = ()  # every label its annotations have (more than one: mixed)
 
     @property
     def articles(self) -> int:
-        return len({m.article_id for m in self.members})
+        """Articles that carry it by the user's say: annotated there, or linked by accepting.
+        Suggestions are not counted; see :attr:`suggested`."""
+        return len({m.article_id for m in self.members if m.status != "suggested"})
+
+    @property
+    def suggested(self) -> int:
+        confirmed = {m.article_id for m in self.members if m.status != "suggested"}
+        return len({m.article_id for m in self.members} - confirmed)
+
+    @property
+    def firsts(self) -> list[ClusterMember]:
+        """The earliest-published articles carrying it (several on a tie; unknown dates
+        last), among those the user confirmed."""
+        confirmed = [m for m in self.members if m.status != "suggested"] or self.members
+        key = min((m.published is None, m.published or "") for m in confirmed)
+        tied = [m for m in confirmed if (m.published is None, m.published or "") == key]
+        return sorted(tied, key=lambda m: m.article_id)
 
     @property
     def first(self) -> ClusterMember:
-        """The earliest-published article carrying it (unknown dates last)."""
-        return min(
-            self.members, key=lambda m: (m.published is None, m.published or "", m.article_id)
-        )
+        return self.firsts[0]
 
 
 def clusters(db: sqlite_utils.Database) -> list[Cluster]:
@@ -303,6 +317,7 @@ def clusters(db: sqlite_utils.Database) -> list[Cluster]:
     }
     groups: dict[str, dict[tuple[int, int, int], ClusterMember]] = {}
     heads: dict[str, Annotation] = {}
+    labels: dict[str, set[str]] = {}
     for uuid in list(parent):
         ann = store.get_annotation(db, uuid)
         if ann is None:
@@ -313,6 +328,7 @@ def clusters(db: sqlite_utils.Database) -> list[Cluster]:
             ann.article_id, title, outlet, published, ann.start, ann.end, ann.quote, "annotated"
         )
         groups.setdefault(root, {})[(ann.article_id, ann.start, ann.end)] = member
+        labels.setdefault(root, set()).add(ann.label)
         head = heads.get(root)
         if head is None or (ann.created, ann.id or 0) < (head.created, head.id or 0):
             heads[root] = ann
@@ -345,6 +361,7 @@ def clusters(db: sqlite_utils.Database) -> list[Cluster]:
                 members.values(),
                 key=lambda m: (m.published is None, m.published or "", m.article_id),
             ),
+            tuple(sorted(labels.get(root, {heads[root].label}))),
         )
         for root, members in groups.items()
         if root in heads

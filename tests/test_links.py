@@ -93,10 +93,24 @@ def test_clusters_show_spread_and_first_published(seeded) -> None:
     found = links.suggest(db, Matcher(db), ann)
     links.accept(db, next(k.id for k in found if k.target_article_id == b), "me")
     (cluster,) = links.clusters(db)
-    assert cluster.articles == 3
+    assert cluster.articles == 2  # A and B: the suggestion in C is not counted
+    assert cluster.suggested == 1
     assert cluster.first.article_id == b  # published 2026-03-03, before A
     assert {m.status for m in cluster.members} == {"annotated", "suggested"}
     assert c in {m.article_id for m in cluster.members}
+    assert cluster.labels == ("denial",)
+
+
+def test_clusters_show_mixed_labels_and_ties_for_first(seeded) -> None:
+    db, (a, b, _c, _d) = seeded
+    db.execute("UPDATE articles SET published = '2026-03-03' WHERE id = ?", [a])
+    ann = _annotate(db, a, A, QUOTE)
+    found = links.suggest(db, Matcher(db), ann)
+    copy = links.accept(db, next(k.id for k in found if k.target_article_id == b), "me")
+    store.relabel(db, copy.uuid, "claim")
+    (cluster,) = links.clusters(db)
+    assert cluster.labels == ("claim", "denial")
+    assert [m.article_id for m in cluster.firsts] == [a, b]  # published the same day
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -166,7 +166,9 @@ async def test_claims_view(db_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ClaimsScreen)
         (cluster,) = app.screen.clusters
-        assert cluster.articles == 3
+        assert (cluster.articles, cluster.suggested) == (1, 2)  # only accepted links count
+        line = app.screen.query_one("#claims").item_lines(0)[0].plain
+        assert line.startswith("1 article (+2 suggested)")
         await pilot.press("enter")
         await pilot.pause()
         assert app.reader_screen.article.title == cluster.first.title
