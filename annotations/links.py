@@ -199,6 +199,62 @@ def accept(db: sqlite_utils.Database, link_id: int, annotator: str) -> Annotatio
     return target
 
 
+def link_by_hand(db: sqlite_utils.Database, source_uuid: str, target_uuid: str) -> Link:
+    """Link two annotations the matcher did not (or could not) link: an accepted link, as
+    if its suggestion had been accepted. Linking them again (either way) changes nothing;
+    a rejected link between them becomes accepted."""
+    from rapidfuzz import fuzz
+
+    with write(db):
+        source = store.get_annotation(db, source_uuid)
+        target = store.get_annotation(db, target_uuid)
+        if source is None or target is None:
+            raise LinkError("one of the two annotations no longer exists")
+        if source.article_id == target.article_id:
+            raise LinkError("both annotations are in the same article; links join articles")
+        existing = _rows(
+            db,
+            "(annotation_uuid = ? AND target_annotation_uuid = ?)"
+            " OR (annotation_uuid = ? AND target_annotation_uuid = ?)",
+            [source.uuid, target.uuid, target.uuid, source.uuid],
+        )
+        stamp = now_iso()
+        if existing:
+            link = existing[0]
+            if link.status != "accepted":
+                db.execute(
+                    "UPDATE links SET status = 'accepted', decided_at = ? WHERE id = ?",
+                    [stamp, link.id],
+                )
+            found = get_link(db, link.id)
+            assert found is not None
+            return found
+        db.execute(  # a suggestion of the same passage becomes this link
+            "DELETE FROM links WHERE annotation_uuid = ? AND target_article_id = ?"
+            ' AND start = ? AND "end" = ?',
+            [source.uuid, target.article_id, target.start, target.end],
+        )
+        cursor = db.execute(
+            'INSERT INTO links (annotation_uuid, target_article_id, start, "end", text, score,'
+            " status, target_annotation_uuid, created, decided_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?)",
+            [
+                source.uuid,
+                target.article_id,
+                target.start,
+                target.end,
+                target.quote,
+                round(fuzz.ratio(source.quote.lower(), target.quote.lower()), 1),
+                target.uuid,
+                stamp,
+                stamp,
+            ],
+        )
+        found = get_link(db, int(cursor.lastrowid or 0))
+        assert found is not None
+        return found
+
+
 def reject(db: sqlite_utils.Database, link_id: int) -> None:
     """Reject a passage for an annotation, and for every annotation of its accepted cluster
     (their suggestions of the same passage go too)."""

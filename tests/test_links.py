@@ -279,3 +279,24 @@ def test_rejecting_a_passage_rejects_it_for_the_whole_cluster(seeded) -> None:
     assert links.get_link(db, copy_to_c.id).status == "rejected"
     again = links.suggest(db, Matcher(db), copy)  # and it is not suggested again
     assert all(k.target_article_id != c for k in again)
+
+
+def test_linking_by_hand(seeded) -> None:
+    db, (a, _b, _c, d) = seeded
+    ann = _annotate(db, a, A, QUOTE)
+    other = store.create_annotation(db, d, 0, 9, "claim", "me")  # words the matcher misses
+    link = links.link_by_hand(db, ann.uuid, other.uuid)
+    assert (link.status, link.target_article_id, link.target_annotation_uuid) == (
+        "accepted",
+        d,
+        other.uuid,
+    )
+    assert D[link.start : link.end] == link.text == other.quote
+    assert links.link_by_hand(db, other.uuid, ann.uuid).id == link.id  # either way: one link
+    seen = links.links_for(db, other.uuid, both_ways=True)
+    assert [(k.id, k.status, k.target_article_id) for k in seen] == [(link.id, "accepted", a)]
+    links.reject(db, link.id)  # unlinked...
+    assert links.link_by_hand(db, ann.uuid, other.uuid).status == "accepted"  # ...and again
+    same = store.create_annotation(db, a, 0, 5, "claim", "me")
+    with pytest.raises(links.LinkError, match="same article"):
+        links.link_by_hand(db, ann.uuid, same.uuid)

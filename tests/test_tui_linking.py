@@ -142,6 +142,35 @@ async def test_the_copy_shows_its_accepted_source_and_does_not_suggest_it(
         assert len(store.list_annotations(db, source_article.id)) == 1
 
 
+async def test_link_by_hand_to_a_passage_in_another_article(db_path: Path) -> None:
+    """L marks the annotation; L on a selected passage elsewhere tags it with the same label
+    and links the two: what the matcher cannot find, the user can still link."""
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)
+        screen = app.reader_screen
+        source = screen.current_annotation()
+        assert source is not None
+        await pilot.press("L")
+        status = screen.query_one("#status")
+        assert "LINK" in status.text.plain
+        chess = 4
+        screen.open_article(chess)
+        await pilot.pause()
+        screen.reader.select_offsets(2, 20)
+        await pilot.press("L")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Linked by hand" in status.text.plain and "LINK " not in status.text.plain
+        db = connect(db_path)
+        (tagged,) = store.list_annotations(db, chess)
+        assert tagged.label == source.label and tagged.quote == screen.article.text[2:20].strip()
+        back = [r.link for r in screen.match_rows]
+        assert [(k.status, k.target_article_id) for k in back] == [("accepted", 1)]
+        mine = links_for(db, source.uuid)
+        assert any(k.target_annotation_uuid == tagged.uuid for k in mine)
+
+
 async def test_corpus_search_opens_article_at_match(db_path: Path) -> None:
     app = make(db_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -24,7 +24,14 @@ from textual.screen import Screen
 
 from newsmark.annotations import store, textnav
 from newsmark.annotations.links import accept as accept_link
-from newsmark.annotations.links import clusters, link_all, link_counts, links_for, suggest
+from newsmark.annotations.links import (
+    clusters,
+    link_all,
+    link_by_hand,
+    link_counts,
+    links_for,
+    suggest,
+)
 from newsmark.annotations.links import reject as reject_link
 from newsmark.annotations.matching import (
     BULK_MIN,
@@ -71,6 +78,8 @@ class ReaderScreen(Screen[None]):
     show_articles: var[bool] = var(True, init=False)
     show_side: var[bool] = var(True, init=False)
     pane_delta: var[int] = var(0, init=False)
+    # the annotation marked with L, waiting for the one to link it to (in any article)
+    linking_from: var[str | None] = var(None, init=False)
 
     def __init__(self) -> None:
         super().__init__(id="reader-screen")
@@ -511,7 +520,9 @@ class ReaderScreen(Screen[None]):
             len(article.text),
             self._under_cursor(),
             self.current_uuid,
-            "VISUAL" if reader.visual else "",
+            " ".join(
+                mode for mode, on in (("VISUAL", reader.visual), ("LINK", self.linking_from)) if on
+            ),
             (start, end) if end > start else None,
             self._message,
         )
@@ -646,9 +657,72 @@ class ReaderScreen(Screen[None]):
                     self.notify("Accepted: tagged in the other article too.", timeout=2)
                     self.compute_links([created.uuid])
             elif self._guard(lambda: reject_link(self.db, link.id) or True):
-                self.notify("Rejected: it will not be suggested again.", timeout=2)
+                if link.status == "accepted":
+                    self.notify("Unlinked: both annotations stay, no longer linked.", timeout=2)
+                else:
+                    self.notify("Rejected: it will not be suggested again.", timeout=2)
             self._links_updated()
         return self.match_rows
+
+    def watch_linking_from(self) -> None:
+        self.update_status()
+
+    def action_link_by_hand(self) -> None:
+        """L marks the current annotation; L on another (in any article) links the two. On a
+        selection (a search hit, say) it first tags it with the marked annotation's label.
+        The machine's miss is never the user's dead end."""
+        reader = self.reader
+        current = self.current_annotation()
+        marked = store.get_annotation(self.db, self.linking_from) if self.linking_from else None
+        if marked is None:
+            self.linking_from = None
+            if current is None:
+                self.say("Put the cursor on an annotation to link from, then press L.")
+                return
+            self.linking_from = current.uuid
+            self.say(
+                f"Marked {one_line(current.label, 40)} \u201c{one_line(current.quote, 40)}\u201d:"
+                " go to the annotation to link it to (any article; or select a passage) and"
+                " press L. L here again unmarks it."
+            )
+            return
+        start, end = reader.selection_offsets
+        if end > start and self.article is not None:  # a passage: tag it, then link
+            span = textnav.snap_inward(self.article.text, start, end)
+            if span is None:
+                self.say("The selection is only spaces: nothing to link.")
+                return
+            label, article_id = marked.label, self.article.id
+            created = self._guard(
+                lambda: store.create_annotation(
+                    self.db, article_id, span[0], span[1], label, self.newsmark.config.annotator
+                )
+            )
+            if not isinstance(created, Annotation):
+                return
+            reader.visual = False
+            reader.move_to_offset(created.start)
+            self._reload_annotations(current=created.uuid, changed=created.uuid)
+            current = created
+        if current is None:
+            self.say("Put the cursor on the annotation to link to (or select a passage).")
+            return
+        if current.uuid == marked.uuid:
+            self.linking_from = None
+            self.say("Unmarked: nothing linked.")
+            return
+        if current.article_id == marked.article_id:
+            self.say("Both are in this article; links join articles: go to another one.")
+            return
+        target = current
+        if self._guard(lambda: link_by_hand(self.db, marked.uuid, target.uuid)) is None:
+            return
+        self.linking_from = None
+        self.say(
+            f"Linked by hand: \u201c{one_line(marked.quote, 30)}\u201d and"
+            f" \u201c{one_line(current.quote, 30)}\u201d."
+        )
+        self._links_updated()
 
     def action_corpus_search(self) -> None:
         from newsmark.tui.screens.corpus_search import CorpusSearchScreen
