@@ -461,17 +461,9 @@ def search_corpus(
     words = normalise(query[:MAX_QUERY_CHARS]).words
     if not words:
         return []
-    extra: list[int] = []
-    match = candidate_query(db, words[:32], typing=not query[-1:].isspace())
-    if match:
-        try:
-            rows = db.execute(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-                [match, max(50, limit * 3)],
-            ).fetchall()
-            extra = [int(r[0]) for r in rows]
-        except sqlite3.OperationalError:
-            extra = []
+    extra = full_text_candidates(
+        db, words[:32], max(50, limit * 3), typing=not query[-1:].isspace()
+    )
     wide = Thresholds(
         thresholds.near, min_score, 1, 1, thresholds.df_cap, max(thresholds.candidates, limit)
     )
@@ -499,6 +491,24 @@ def _numbers_near(matcher: Matcher, match: Match) -> set[float]:
     text = found[0]
     lo, hi = max(0, match.start - NUMBERS_CONTEXT), match.end + NUMBERS_CONTEXT
     return numbers_in(text[lo:hi])
+
+
+def full_text_candidates(
+    db: sqlite_utils.Database, words: list[str], limit: int, typing: bool = False
+) -> list[int]:
+    """Articles sharing the query's rare words, best first (BM25): candidates the n-gram
+    index misses when no run of 6 words survived an edit."""
+    match = candidate_query(db, words, typing=typing)
+    if not match:
+        return []
+    try:
+        rows = db.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            [match, limit],
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    return [int(r[0]) for r in rows]
 
 
 RARE_TERMS = 8  # the full-text candidates come from at most this many of the query's words
