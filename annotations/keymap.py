@@ -47,6 +47,7 @@ SPECS: tuple[KeySpec, ...] = (
     _spec("app.full_width", "app", "f4", "screen.full_width", "Full width"),
     _spec("app.corpus_search", "app", "ctrl+f", "screen.corpus_search", "Search all", show=True),
     _spec("app.claims", "app", "f5", "screen.claims", "Claims"),
+    _spec("app.review", "app", "f8", "screen.review", "Review queue"),
     _spec("app.panes_narrower", "app", "alt+left", "screen.resize_panes(-4)", "Panes narrower"),
     _spec("app.panes_wider", "app", "alt+right", "screen.resize_panes(4)", "Panes wider"),
     # the reader
@@ -168,6 +169,13 @@ SPECS: tuple[KeySpec, ...] = (
         "compare.prev", "compare", "left_square_bracket", "step(-1)", "Previous match", show=True
     ),
     _spec("compare.back", "compare", "escape,q", "app.pop_screen", "Back", show=True),
+    _spec("review.accept", "review", "a", "accept", "Accept", show=True),
+    _spec("review.reject", "review", "r", "reject", "Reject", show=True),
+    _spec("review.skip", "review", "n,right_square_bracket", "step(1)", "Skip", show=True),
+    _spec("review.prev", "review", "left_square_bracket", "step(-1)", "Previous", show=True),
+    _spec("review.undo", "review", "u", "undo", "Undo", show=True),
+    _spec("review.order", "review", "o", "order", "Best first / by article", show=True),
+    _spec("review.back", "review", "escape,q", "close", "Back", show=True),
     _spec("corpus_search.close", "corpus_search", "escape", "dismiss_none", "Close", show=True),
     _spec("corpus_search.results", "corpus_search", "down", "focus_results", "Results"),
     _spec("export.cancel", "export", "escape", "cancel", "Cancel", show=True),

@@ -277,6 +277,72 @@ def reject(db: sqlite_utils.Database, link_id: int) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Pending:
+    """One suggestion waiting for a decision, with the annotation it was suggested for."""
+
+    link: Link
+    annotation: Annotation
+
+
+def pending(db: sqlite_utils.Database, by_article: bool = False) -> list[Pending]:
+    """Every suggestion in the corpus not yet decided: best first, or grouped by the
+    annotated article (in text order) with ``by_article``."""
+    order = (
+        'a.article_id, a.start, a."end", l.score DESC, l.id'
+        if by_article
+        else "l.score DESC, a.article_id, a.start, l.id"
+    )
+    ids = db.execute(
+        "SELECT l.id, a.uuid FROM links l JOIN annotations a ON a.uuid = l.annotation_uuid"
+        f" WHERE l.status = 'suggested' ORDER BY {order}"
+    ).fetchall()
+    out = []
+    for link_id, uuid in ids:
+        link, ann = get_link(db, link_id), store.get_annotation(db, uuid)
+        if link is not None and ann is not None:
+            out.append(Pending(link, ann))
+    return out
+
+
+def status_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """How many links are suggested (pending), accepted and rejected, corpus-wide."""
+    counts = dict(db.execute("SELECT status, count(*) FROM links GROUP BY status").fetchall())
+    return {s: int(counts.get(s, 0)) for s in ("suggested", "accepted", "rejected")}
+
+
+def counts_by_annotation(db: sqlite_utils.Database, article_id: int) -> dict[str, dict[str, int]]:
+    """For each annotation of an article: its links by status (what the panel shows)."""
+    rows = db.execute(
+        "SELECT l.annotation_uuid, l.status, count(*) FROM links l"
+        " JOIN annotations a ON a.uuid = l.annotation_uuid WHERE a.article_id = ?"
+        " GROUP BY l.annotation_uuid, l.status",
+        [article_id],
+    ).fetchall()
+    out: dict[str, dict[str, int]] = {}
+    for uuid, status, n in rows:
+        out.setdefault(str(uuid), {})[str(status)] = int(n)
+    return out
+
+
+def undecide(db: sqlite_utils.Database, link_id: int) -> None:
+    """Take a decision back: the link is a suggestion again, and the annotation accepting
+    it created in the other article is removed (undo in a review)."""
+    with write(db):
+        link = get_link(db, link_id)
+        if link is None:
+            raise LinkError(f"link {link_id} no longer exists")
+        if link.status == "accepted" and link.target_annotation_uuid:
+            copy = store.get_annotation(db, link.target_annotation_uuid)
+            if copy is not None:
+                store.delete_annotation(db, copy.uuid)
+        db.execute(
+            "UPDATE links SET status = 'suggested', target_annotation_uuid = NULL,"
+            " decided_at = NULL WHERE id = ?",
+            [link_id],
+        )
+
+
 def all_annotations(db: sqlite_utils.Database) -> list[Annotation]:
     ids = [r[0] for r in db.execute("SELECT DISTINCT article_id FROM annotations")]
     return [a for article_id in ids for a in store.list_annotations(db, article_id)]

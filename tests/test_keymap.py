@@ -68,3 +68,14 @@ def test_readme_documents_every_binding() -> None:
             for key in spec.keys.split(","):
                 shown = _shown(key)
                 assert f"`{shown}`" in readme or f"{shown} " in readme, (spec.id, key)
+
+
+def test_no_main_screen_key_is_taken_by_the_reader_first() -> None:
+    """The reader is a TextArea, whose own keys (f6 selects the line, f7 everything) come
+    before the screen's: a main-screen key bound there would never arrive."""
+    from newsmark.tui.widgets.reader import Reader
+
+    taken = set(Reader._merge_bindings().key_to_bindings)
+    for spec in SPECS:
+        if spec.place == "app":
+            assert not set(spec.keys.split(",")) & taken, spec.id

@@ -171,6 +171,46 @@ async def test_link_by_hand_to_a_passage_in_another_article(db_path: Path) -> No
         assert any(k.target_annotation_uuid == tagged.uuid for k in mine)
 
 
+async def test_review_queue_walks_every_pending_suggestion(db_path: Path) -> None:
+    """f8: best first; a accepts (tags the other article), r rejects, n skips, u takes the
+    last decision back; the counts follow, and the panel shows them per annotation."""
+    from newsmark.tui.screens.review import ReviewScreen
+
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        info = review.query_one("#info")
+
+        def shown() -> str:
+            return str(info.render())
+
+        assert "2 pending" in shown() and "Suggestion 1 of 2" in shown()
+        scores = [p.link.score for p in review.queue]
+        assert scores == sorted(scores, reverse=True)  # best first
+        first = review.queue[0].link
+        await pilot.press("a")
+        await pilot.pause()
+        assert "1 pending" in shown() and "1 accepted" in shown()
+        db = connect(db_path)
+        assert len(store.list_annotations(db, first.target_article_id)) == 1
+        await pilot.press("u")  # undo: the accept and its tag go
+        await pilot.pause()
+        assert "2 pending" in shown() and "0 accepted" in shown()
+        assert store.list_annotations(db, first.target_article_id) == []
+        await pilot.press("n", "r")  # skip the first, reject the second
+        await pilot.pause()
+        assert "1 pending" in shown() and "1 rejected" in shown()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)
+        head = app.reader_screen.panel.item_lines(0)[0].plain
+        assert "(1? 1\u2717)" in head
+
+
 async def test_corpus_search_opens_article_at_match(db_path: Path) -> None:
     app = make(db_path)
     async with app.run_test(size=SIZE) as pilot:

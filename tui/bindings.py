@@ -57,6 +57,7 @@ HELP_PLACES = (
     ("articles", "Article list"),
     ("list", "Annotations and matches panels"),
     ("compare", "Compare view"),
+    ("review", "Review queue"),
     ("corpus_search", "Search all articles"),
     ("claims", "Claims view"),
     ("orphans", "Orphaned annotations"),

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from newsmark.annotations.diffwords import differing_words
+from newsmark.annotations.links import Link
 from newsmark.annotations.model import Annotation
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
@@ -21,6 +22,34 @@ from newsmark.tui.widgets.matches_panel import DIFF_STYLE, STATUS_MARK, MatchRow
 from newsmark.tui.widgets.text_view import Passage
 
 SPAN_STYLE = Style(bgcolor="#334155", color="#f8fafc")
+
+
+def show_pair(
+    left: Passage,
+    right: Passage,
+    ours: tuple[str, str, Annotation | None],
+    theirs: tuple[str, str, Link],
+) -> None:
+    """An annotation (title, text, span) beside a linked passage, both shown and painted,
+    the words that differ marked: what the compare view and the review queue show."""
+    title, text, ann = ours
+    heading, other_text, link = theirs
+    left.set_text(text)
+    right.set_text(other_text)
+    left.border_title = Text(one_line(title))  # type: ignore[assignment]
+    right.border_title = Text(one_line(heading))  # type: ignore[assignment]
+    diff_a, diff_b = differing_words(ann.quote, link.text) if ann else ([], [])
+    if ann:
+        left.paint(
+            [(ann.start, ann.end, SPAN_STYLE)]
+            + [(ann.start + s, ann.start + e, DIFF_STYLE) for s, e in diff_a]
+        )
+        left.call_after_refresh(left.show_span, ann.start, ann.end)
+    right.paint(
+        [(link.start, link.end, SPAN_STYLE)]
+        + [(link.start + s, link.start + e, DIFF_STYLE) for s, e in diff_b]
+    )
+    right.call_after_refresh(right.show_span, link.start, link.end)
 
 
 @dataclass(frozen=True)
@@ -67,26 +96,13 @@ class CompareScreen(Screen[None]):
             return
         self.index = max(0, min(self.index, len(rows) - 1))
         row = rows[self.index]
-        ann = self.given.annotation
-        left = self.query_one("#left", Passage)
-        right = self.query_one("#right", Passage)
-        left.set_text(self.given.text)
-        right.set_text(self.given.text_of(row.link.target_article_id))
-        left.border_title = Text(one_line(self.given.title))  # type: ignore[assignment]
-        right.border_title = Text(row.heading())  # type: ignore[assignment]
-        diff_a, diff_b = differing_words(ann.quote, row.link.text) if ann else ([], [])
-        if ann:
-            left.paint(
-                [(ann.start, ann.end, SPAN_STYLE)]
-                + [(ann.start + s, ann.start + e, DIFF_STYLE) for s, e in diff_a]
-            )
-            left.call_after_refresh(left.show_span, ann.start, ann.end)
         link = row.link
-        right.paint(
-            [(link.start, link.end, SPAN_STYLE)]
-            + [(link.start + s, link.start + e, DIFF_STYLE) for s, e in diff_b]
+        show_pair(
+            self.query_one("#left", Passage),
+            self.query_one("#right", Passage),
+            (self.given.title, self.given.text, self.given.annotation),
+            (row.heading(), self.given.text_of(link.target_article_id), link),
         )
-        right.call_after_refresh(right.show_span, link.start, link.end)
         info = Text()
         info.append(f"Match {self.index + 1} of {len(rows)}  ", style="bold")
         info.append(f"score {link.score:.1f}  ")

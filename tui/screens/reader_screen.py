@@ -26,6 +26,7 @@ from newsmark.annotations import store, textnav
 from newsmark.annotations.links import accept as accept_link
 from newsmark.annotations.links import (
     clusters,
+    counts_by_annotation,
     link_all,
     link_by_hand,
     link_counts,
@@ -414,6 +415,7 @@ class ReaderScreen(Screen[None]):
             )
         self.link_counts = link_counts(self.db, article.id)
         self.panel.link_counts = self.link_counts
+        self.panel.decisions = counts_by_annotation(self.db, article.id)
         self.article_list.mark_current(article.id)
         self.sub_title = source_line(article.title, article.outlet) + (
             "  (read-only)" if self.read_only else ""
@@ -580,14 +582,16 @@ class ReaderScreen(Screen[None]):
         if self.article is None:
             return
         counts = link_counts(self.db, self.article.id)
+        decisions = counts_by_annotation(self.db, self.article.id)
         ann = self.current_annotation()
         shown = [r.link for r in self.match_rows]
-        if counts == self.link_counts and (
+        if (counts, decisions) == (self.link_counts, self.panel.decisions) and (
             ann is None or links_for(self.db, ann.uuid, both_ways=True) == shown
         ):
             return
         self.link_counts = counts
         self.panel.link_counts = counts
+        self.panel.decisions = decisions
         self.panel.invalidate()
         self._show_matches(force=True)
 
@@ -732,6 +736,19 @@ class ReaderScreen(Screen[None]):
                 self._open_at(*result)
 
         self.app.push_screen(CorpusSearchScreen(self.newsmark.db_path), opened)
+
+    def action_review(self) -> None:
+        """Every pending suggestion in the corpus; afterwards, the screen shows the
+        decisions, and the annotations accepting created look for their own matches."""
+        from newsmark.tui.screens.review import ReviewScreen
+
+        def done(created: list[str] | None) -> None:
+            self.reload_article()
+            self._links_updated()
+            if created:
+                self.compute_links(created)
+
+        self.app.push_screen(ReviewScreen(self.db, self.newsmark.config.annotator), done)
 
     def action_claims(self) -> None:
         from newsmark.tui.screens.claims import ClaimsScreen

@@ -31,6 +31,7 @@ class AnnotationsPanel(VirtualList):
         self.items: list[Annotation] = []
         self.uuids: list[str] = []
         self.link_counts: dict[str, int] = {}
+        self.decisions: dict[str, dict[str, int]] = {}  # links by status, per annotation
         self.empty_text = Text(
             "No annotations yet. Select text (v, shift+arrows or the mouse) and press a"
             " label key; ? lists them.",
@@ -50,7 +51,8 @@ class AnnotationsPanel(VirtualList):
 
     def item_key(self, index: int) -> object:
         ann = self.items[index]  # everything its two rows show is in the key
-        return (ann, self.link_counts.get(ann.uuid, 0))
+        decided = tuple(sorted(self.decisions.get(ann.uuid, {}).items()))
+        return (ann, self.link_counts.get(ann.uuid, 0), decided)
 
     def item_lines(self, index: int) -> tuple[Text, Text]:
         ann = self.items[index]
@@ -62,6 +64,14 @@ class AnnotationsPanel(VirtualList):
         carried = self.link_counts.get(ann.uuid, 0)
         if carried:
             head.append(f" \u21c4{carried}", style="bold cyan")
+        decided = self.decisions.get(ann.uuid, {})
+        marks = [
+            f"{decided[status]}{mark}"
+            for status, mark in (("accepted", "\u2713"), ("suggested", "?"), ("rejected", "\u2717"))
+            if decided.get(status)
+        ]
+        if marks:  # accepted, pending, rejected
+            head.append(f" ({' '.join(marks)})", style="dim")
         if ann.note:
             head.append(f" {NOTE_MARK} ", style="bold")
             head.append(one_line(ann.note), style="italic")

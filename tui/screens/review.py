@@ -1,0 +1,137 @@
+"""Every pending suggestion in the corpus, one at a time: accept, reject, skip, undo."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Static
+
+from newsmark.annotations import links
+from newsmark.corpus.articles import get_article, source_line
+from newsmark.corpus.errors import NewsmarkError
+from newsmark.tui.bindings import bindings
+from newsmark.tui.screens.compare import show_pair
+from newsmark.tui.widgets.key_bar import KeyBar
+from newsmark.tui.widgets.text_view import Passage
+
+
+class ReviewScreen(Screen[list[str]]):
+    """A review queue over the whole corpus, best suggestions first (or by article).
+
+    Each decision is saved when it is made; ``u`` takes the last one back. Dismissed with
+    the annotations that accepting created, so their own matches can be looked for.
+    """
+
+    BINDINGS = bindings("review")
+
+    def __init__(self, db: sqlite_utils.Database, annotator: str) -> None:
+        super().__init__()
+        self.db = db
+        self.annotator = annotator
+        self.by_article = False
+        self.queue: list[links.Pending] = []
+        self.index = 0
+        self.decided: list[int] = []  # link ids, most recent last (for undo)
+        self.created: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sides"):
+            yield Passage(id="left")
+            yield Passage(id="right")
+        yield Static(id="info")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.queue = links.pending(self.db, by_article=self.by_article)
+        self.index = max(0, min(self.index, len(self.queue) - 1))
+        self.show()
+
+    def show(self) -> None:
+        counts = links.status_counts(self.db)
+        info = Text()
+        info.append(f"{counts['suggested']} pending", style="bold")
+        info.append(f" \u00b7 {counts['accepted']} accepted \u00b7 {counts['rejected']} rejected")
+        info.append(" \u00b7 " + ("by article" if self.by_article else "best first"), style="dim")
+        if not self.queue:
+            info.append("\nNothing left to review. escape: back", style="dim")
+            self.query_one("#info", Static).update(info)
+            for side in self.query(Passage):
+                side.set_text("")
+            return
+        item = self.queue[self.index]
+        ann, link = item.annotation, item.link
+        ours = get_article(self.db, ann.article_id)
+        theirs = get_article(self.db, link.target_article_id)
+        if ours is None or theirs is None:  # removed meanwhile
+            self.reload()
+            return
+        show_pair(
+            self.query_one("#left", Passage),
+            self.query_one("#right", Passage),
+            (source_line(ours.title, ours.outlet), ours.text, ann),
+            (source_line(theirs.title, theirs.outlet), theirs.text, link),
+        )
+        info.append(f"\nSuggestion {self.index + 1} of {len(self.queue)}  ", style="bold")
+        info.append(f"{ann.label} \u00b7 score {link.score:.1f}")
+        self.query_one("#info", Static).update(info)
+
+    def _decide(self, accept: bool) -> None:
+        if not self.queue:
+            return
+        link = self.queue[self.index].link
+        try:
+            if accept:
+                self.created.append(links.accept(self.db, link.id, self.annotator).uuid)
+            else:
+                links.reject(self.db, link.id)
+        except (NewsmarkError, sqlite3.Error) as exc:
+            self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
+            return
+        self.decided.append(link.id)
+        self.reload()
+
+    def action_accept(self) -> None:
+        self._decide(True)
+
+    def action_reject(self) -> None:
+        self._decide(False)
+
+    def action_step(self, delta: int) -> None:
+        """Skip: the suggestion stays pending."""
+        if self.queue:
+            self.index = (self.index + delta) % len(self.queue)
+            self.show()
+
+    def action_undo(self) -> None:
+        if not self.decided:
+            self.notify("Nothing to undo in this review.", timeout=2)
+            return
+        link_id = self.decided.pop()
+        link = links.get_link(self.db, link_id)
+        try:
+            links.undecide(self.db, link_id)
+        except (NewsmarkError, sqlite3.Error) as exc:
+            self.notify(f"Not undone: {exc}", severity="error", timeout=10, markup=False)
+            return
+        if link is not None and link.target_annotation_uuid in self.created:
+            self.created.remove(link.target_annotation_uuid)
+        self.reload()
+        ids = [p.link.id for p in self.queue]
+        self.index = ids.index(link_id) if link_id in ids else self.index
+        self.show()
+
+    def action_order(self) -> None:
+        self.by_article = not self.by_article
+        self.index = 0
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(self.created)
