@@ -23,6 +23,7 @@ from newsmark.annotations import store
 from newsmark.annotations.formats import FORMATS
 from newsmark.annotations.labels import DEFAULT_LABELS, UNKNOWN_LABEL_COLOUR, Label
 from newsmark.annotations.links import Link, links_for
+from newsmark.annotations.matching import tier_of
 from newsmark.annotations.model import Annotation
 from newsmark.corpus import outputs
 from newsmark.corpus.db import database_path
@@ -118,7 +119,7 @@ def jsonl_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[
             "created": ann.created,
             "updated": ann.updated,
             "links": [
-                _link_record(k, articles)
+                _link_record(k, articles, ann.quote)
                 for k in sorted(
                     all_links[ann.uuid], key=lambda k: (k.target_article_id, k.start, k.end)
                 )
@@ -126,7 +127,7 @@ def jsonl_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[
         }
 
 
-def _link_record(link: Link, articles: dict[int, ArticleInfo]) -> dict[str, Any]:
+def _link_record(link: Link, articles: dict[int, ArticleInfo], quote: str) -> dict[str, Any]:
     target = articles[link.target_article_id]
     return {
         "target_article": target.ref(),
@@ -135,6 +136,7 @@ def _link_record(link: Link, articles: dict[int, ArticleInfo]) -> dict[str, Any]
         "text": link.text,
         "score": link.score,
         "status": link.status,
+        "tier": tier_of(quote, link.text, link.score),
     }
 
 
@@ -397,6 +399,7 @@ BRAT_LINK_COLUMNS = (
     "score",
     "source_annotation",
     "target_annotation",
+    "tier",
 )
 
 
@@ -427,7 +430,7 @@ def _write_brat_links(
             rows.append(
                 f"{ann.article_id}.ann\t{t_ids[ann.uuid][1]}\t{link.target_article_id}.ann\t"
                 f"{tid}\t{link.start}\t{link.end}\t{link.status}\t{link.score}\t"
-                f"{ann.uuid}\t{target or ''}"
+                f"{ann.uuid}\t{target or ''}\t{tier_of(ann.quote, link.text, link.score)}"
             )
     (folder / BRAT_LINKS_FILE).write_text("\n".join(rows) + "\n", encoding="utf-8", newline="\n")
 

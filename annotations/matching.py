@@ -66,8 +66,23 @@ class Match:
     text: str
     score: float
 
-    def kind(self, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
-        return "near-verbatim" if self.score >= thresholds.near else "similar"
+
+TIERS = ("verbatim", "edited", "reworded")
+
+
+def tier_of(
+    quote: str, passage: str, score: float, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> str:
+    """How a passage carries an annotation, in words a reader can check:
+
+    - ``verbatim``: the same words (case, punctuation, quote marks and spacing aside);
+    - ``edited``: the claim's words, some changed, cut, added or reordered (what string
+      matching finds, scoring at least the floor);
+    - ``reworded``: the same claim in other words (linked by hand, under the floor).
+    """
+    if normalise(quote).words == normalise(passage).words:
+        return "verbatim"
+    return "edited" if score >= thresholds.floor else "reworded"
 
 
 # --- the index ------------------------------------------------------------------------------

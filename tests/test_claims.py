@@ -60,3 +60,16 @@ def test_a_few_shared_words_are_not_a_claim() -> None:
         is None
     )
     assert _score("the mayor said the water was safe", "the council said the road was shut") is None
+
+
+def test_tiers_say_how_a_passage_carries_the_claim() -> None:
+    from newsmark.annotations.matching import tier_of
+
+    claim = "The water in every tap is safe, the mayor said."
+    assert tier_of(claim, "\u201cthe WATER in every tap is safe\u201d - the mayor said", 100) == (
+        "verbatim"
+    )
+    assert tier_of(claim, "The water in every tap is safe, the mayor told us.", 88) == "edited"
+    assert tier_of(claim, "Tap water poses no risk, according to the town's leader.", 31) == (
+        "reworded"
+    )

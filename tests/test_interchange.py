@@ -321,6 +321,7 @@ def test_records_follow_the_shipped_schema(tmp_path: Path) -> None:
         for link in record["links"]:
             assert set(link) == set(link_schema["required"])
             assert link["status"] in link_schema["properties"]["status"]["enum"]
+            assert link["tier"] in link_schema["properties"]["tier"]["enum"]
         assert record["quote"] and record["end"] - record["start"] == len(record["quote"])
 
 
@@ -339,7 +340,7 @@ def test_brat_declares_labels_and_lists_every_link(tmp_path: Path) -> None:
     assert "denial\tbgColor:#b91c1c, fgColor:white" in visual
     rows = [r.split("\t") for r in (folder / "cross-article-links.tsv").read_text().splitlines()]
     header, body = rows[0], rows[1:]
-    assert header[-2:] == ["source_annotation", "target_annotation"]
+    assert header[-3:] == ["source_annotation", "target_annotation", "tier"]
     statuses = {r[header.index("status")] for r in body}
     assert {"accepted", "rejected"} <= statuses
     accepted = next(r for r in body if r[header.index("status")] == "accepted")

@@ -80,7 +80,10 @@ async def test_matches_panel_lists_other_articles(db_path: Path) -> None:
         assert "\u21c42" in app.reader_screen.panel.item_lines(0)[0].plain
         # the reworded passage has its differing word marked
         index = titles.index("Regulator opens inquiry")
-        _, passage = app.reader_screen.matches.item_lines(index)
+        head, passage = app.reader_screen.matches.item_lines(index)
+        assert " edited " in head.plain  # "its site": one word differs
+        verbatim = app.reader_screen.matches.item_lines(titles.index("Letters"))[0]
+        assert " verbatim " in verbatim.plain  # case and quote marks aside
         marked = [passage.plain[s.start : s.end] for s in passage.spans]
         assert "its" in marked
 

@@ -105,7 +105,8 @@ class CompareScreen(Screen[None]):
         )
         info = Text()
         info.append(f"Match {self.index + 1} of {len(rows)}  ", style="bold")
-        info.append(f"score {link.score:.1f}  ")
+        quote = self.given.annotation.quote if self.given.annotation else link.text
+        info.append(f"{row.tier(quote)}, score {link.score:.1f}  ")
         info.append(f"status: {STATUS_MARK[link.status]}", style="bold")
         info.append(
             "\na: accept (tag it there too)   r: reject   ] / [: next / previous   escape: back",

@@ -10,7 +10,7 @@ from textual.message import Message
 
 from newsmark.annotations.diffwords import differing_words
 from newsmark.annotations.links import Link
-from newsmark.annotations.matching import DEFAULT_THRESHOLDS
+from newsmark.annotations.matching import tier_of
 from newsmark.corpus.articles import source_line
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
@@ -30,6 +30,9 @@ class MatchRow:
 
     def heading(self) -> str:
         return source_line(self.title, self.outlet)
+
+    def tier(self, quote: str) -> str:
+        return tier_of(quote, self.link.text, self.link.score)
 
 
 def context_line(text: str, start: int, end: int, width: int = 30) -> tuple[str, int, int]:
@@ -90,10 +93,9 @@ class MatchesPanel(VirtualList):
         row = self.rows[index]
         link = row.link
         # The title is what tells two articles apart: it comes first, then the outlet;
-        # the kind of match is one mark (= near-verbatim, ~ similar) beside the score.
+        # the tier (verbatim, edited, reworded) beside the score.
         head = Text(no_wrap=True, overflow="ellipsis")
-        kind = "=" if link.score >= DEFAULT_THRESHOLDS.near else "~"
-        head.append(f"{link.score:3.0f}{kind} ", style="bold")
+        head.append(f"{link.score:3.0f} {row.tier(self.quote)} ", style="bold")
         if link.status != "suggested":
             head.append(f"{STATUS_MARK[link.status]} ", style="bold green")
         head.append(one_line(row.title), style="bold")
