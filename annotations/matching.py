@@ -300,7 +300,7 @@ def align(query: NormText, doc: NormText, floor: float) -> tuple[float, int, int
 # the passage carries (coverage) and how much of the passage is the claim (purity).
 CARRIED_MIN_WORDS = 5  # content words a passage must share with the claim
 CARRIED_PURITY = 0.8  # share of the passage's words that are the claim's
-CARRIED_CAP = 89.0  # never "near-verbatim": the words are the claim's, the copy is not
+CARRIED_CAP = 89.0  # below every copy's score: the words are the claim's, the copy is not
 _OUTSIDE = 1.5  # what a word not in the claim costs a window (a claim word gains 1)
 FUNCTION_WORDS = frozenset(
     [
