@@ -54,6 +54,13 @@ def get_link(db: sqlite_utils.Database, link_id: int) -> Link | None:
     return found[0] if found else None
 
 
+def _existing(db: sqlite_utils.Database, link_id: int) -> Link:
+    link = get_link(db, link_id)
+    if link is None:
+        raise LinkError(f"link {link_id} no longer exists")
+    return link
+
+
 def links_for(
     db: sqlite_utils.Database, uuid: str, include_rejected: bool = False, both_ways: bool = False
 ) -> list[Link]:
@@ -178,9 +185,7 @@ def suggest(
 def accept(db: sqlite_utils.Database, link_id: int, annotator: str) -> Annotation:
     """Create the same-label annotation in the other article and link it, atomically."""
     with write(db):
-        link = get_link(db, link_id)
-        if link is None:
-            raise LinkError(f"link {link_id} no longer exists")
+        link = _existing(db, link_id)
         if link.status == "accepted" and link.target_annotation_uuid:
             existing = store.get_annotation(db, link.target_annotation_uuid)
             if existing:
@@ -259,9 +264,7 @@ def reject(db: sqlite_utils.Database, link_id: int) -> None:
     """Reject a passage for an annotation, and for every annotation of its accepted cluster
     (their suggestions of the same passage go too)."""
     with write(db):
-        link = get_link(db, link_id)
-        if link is None:
-            raise LinkError(f"link {link_id} no longer exists")
+        link = _existing(db, link_id)
         stamp = now_iso()
         db.execute(
             "UPDATE links SET status = 'rejected', decided_at = ? WHERE id = ?", [stamp, link_id]
@@ -329,9 +332,7 @@ def undecide(db: sqlite_utils.Database, link_id: int) -> None:
     """Take a decision back: the link is a suggestion again, and the annotation accepting
     it created in the other article is removed (undo in a review)."""
     with write(db):
-        link = get_link(db, link_id)
-        if link is None:
-            raise LinkError(f"link {link_id} no longer exists")
+        link = _existing(db, link_id)
         if link.status == "accepted" and link.target_annotation_uuid:
             copy = store.get_annotation(db, link.target_annotation_uuid)
             if copy is not None:

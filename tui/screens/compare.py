@@ -24,6 +24,16 @@ from newsmark.tui.widgets.text_view import Passage
 SPAN_STYLE = Style(bgcolor="#334155", color="#f8fafc")
 
 
+def pair_layout() -> ComposeResult:
+    """Two passages side by side, a line of information, the keys: the compare view's
+    layout and the review queue's."""
+    with Horizontal(id="sides"):
+        yield Passage(id="left")
+        yield Passage(id="right")
+    yield Static(id="info")
+    yield KeyBar()
+
+
 def show_pair(
     left: Passage,
     right: Passage,
@@ -80,11 +90,7 @@ class CompareScreen(Screen[None]):
         self.index = index
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="sides"):
-            yield Passage(id="left")
-            yield Passage(id="right")
-        yield Static(id="info")
-        yield KeyBar()
+        yield from pair_layout()
 
     def on_mount(self) -> None:
         self.render_match()

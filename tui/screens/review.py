@@ -7,7 +7,6 @@ import sqlite3
 import sqlite_utils
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -16,8 +15,7 @@ from newsmark.annotations.matching import tier_of
 from newsmark.corpus.articles import get_article, source_line
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.tui.bindings import bindings
-from newsmark.tui.screens.compare import show_pair
-from newsmark.tui.widgets.key_bar import KeyBar
+from newsmark.tui.screens.compare import pair_layout, show_pair
 from newsmark.tui.widgets.text_view import Passage
 
 
@@ -41,11 +39,7 @@ class ReviewScreen(Screen[list[str]]):
         self.created: list[str] = []
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="sides"):
-            yield Passage(id="left")
-            yield Passage(id="right")
-        yield Static(id="info")
-        yield KeyBar()
+        yield from pair_layout()
 
     def on_mount(self) -> None:
         self.reload()
