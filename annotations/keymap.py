@@ -154,6 +154,7 @@ SPECS: tuple[KeySpec, ...] = (
     _spec("reader.search", "reader", "slash", "screen.search", "Search", show=True),
     _spec("reader.compare", "reader", "m", "screen.compare", "Compare", show=True),
     _spec("reader.link", "reader", "L", "screen.link_by_hand", "Link by hand"),
+    _spec("reader.relabel_copies", "reader", "R", "screen.relabel_copies", "Relabel linked copies"),
     _spec("reader.corpus_search", "reader", "s", "screen.corpus_search", "Search all"),
     _spec("reader.search_next", "reader", "n", "screen.search_next(1)", "Next match"),
     _spec("reader.search_prev", "reader", "N", "screen.search_next(-1)", "Previous match"),

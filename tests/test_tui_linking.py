@@ -214,6 +214,30 @@ async def test_review_queue_walks_every_pending_suggestion(db_path: Path) -> Non
         assert "(1? 1\u2717)" in head
 
 
+async def test_relabelling_offers_to_relabel_linked_copies(db_path: Path) -> None:
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)  # a denial
+        screen = app.reader_screen
+        await pilot.press("m")
+        await pilot.pause()
+        target = screen.match_rows[0].link.target_article_id
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape", "1")  # no selection: relabel the current one a claim
+        await pilot.pause()
+        status = screen.query_one("#status").text.plain
+        assert "1 linked copy" in status and "press R" in status
+        db = connect(db_path)
+        assert [a.label for a in store.list_annotations(db, target)] == ["denial"]
+        await pilot.press("R")
+        await pilot.pause()
+        assert [a.label for a in store.list_annotations(db, target)] == ["claim"]
+        assert "Relabelled 1 linked copy" in screen.query_one("#status").text.plain
+
+
 async def test_corpus_search_opens_article_at_match(db_path: Path) -> None:
     app = make(db_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from newsmark.annotations import store, textnav
 from newsmark.annotations.links import accept as accept_link
 from newsmark.annotations.links import (
+    cluster_of,
     clusters,
     counts_by_annotation,
     link_all,
@@ -849,6 +850,36 @@ class ReaderScreen(Screen[None]):
         if current.label != label:
             self._guard(lambda: store.relabel(self.db, current.uuid, label))
             self._reload_annotations(current=current.uuid, changed=current.uuid)
+            others = self._copies_labelled_otherwise(current.uuid, label)
+            if others:
+                self.say(
+                    f"Relabelled {one_line(label, 40)}. {len(others)} linked"
+                    f" cop{'ies' if len(others) > 1 else 'y'} in other articles"
+                    f" {'are' if len(others) > 1 else 'is'} not: press R to relabel"
+                    f" {'them' if len(others) > 1 else 'it'} too."
+                )
+
+    def _copies_labelled_otherwise(self, uuid: str, label: str) -> list[Annotation]:
+        """The annotations joined to ``uuid`` by accepted links whose label differs."""
+        found = [store.get_annotation(self.db, u) for u in cluster_of(self.db, uuid) - {uuid}]
+        return [a for a in found if a is not None and a.label != label]
+
+    def action_relabel_copies(self) -> None:
+        """Give the current annotation's label to its linked copies (each is undoable in
+        its own article)."""
+        current = self.current_annotation()
+        if current is None:
+            self.say("No annotation under the cursor.")
+            return
+        others = self._copies_labelled_otherwise(current.uuid, current.label)
+        if not others:
+            self.say("Its linked copies already have its label (or it has none).")
+            return
+        for other in others:
+            if self._guard(lambda o=other: store.relabel(self.db, o.uuid, current.label)) is None:
+                return
+        self.say(f"Relabelled {len(others)} linked cop{'ies' if len(others) > 1 else 'y'}.")
+        self._links_updated()
 
     def action_delete_annotation(self) -> None:
         current = self.current_annotation()
