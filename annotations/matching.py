@@ -37,6 +37,11 @@ from newsmark.corpus.articles import delete_article
 from newsmark.corpus.db import database_path, write
 from newsmark.corpus.migrations import now_iso
 
+# A claim of 15 words or more is linked from a lower score: chance does not give an
+# unrelated passage two thirds of that many words, and a reworded report of it (a third of
+# its words changed, a paraphrase) scores 64-75. Below the usual floor it is "reworded".
+LONG_CLAIM_WORDS = 15
+LONG_CLAIM_FLOOR = 64.0
 CHUNK_WORDS = 10  # partial_ratio slows steeply past ~64 characters of query
 MAX_CANDIDATES = 200  # a quote carried by more articles than this shows the 200 closest
 CANDIDATE_MISSES = 3
@@ -428,6 +433,8 @@ class Matcher:
     ) -> list[Match]:
         query = normalise(span)
         floor = self.thresholds.floor if min_score is None else min_score
+        if min_score is None and len(query.words) >= LONG_CLAIM_WORDS:
+            floor = min(floor, LONG_CLAIM_FLOOR)
         hashes = shingle_hashes(query.words)
         ids = [
             a for a, _ in candidate_articles(self.db, hashes, exclude, restrict, self.thresholds)
