@@ -155,7 +155,12 @@ def suggest(
     """Recompute the suggested links of one annotation (one transaction)."""
     matches: list[Match] = []
     if matcher.linkable(ann.quote):
-        matches = matcher.find(ann.quote, exclude={ann.article_id}, restrict=restrict)
+        matches = matcher.find(
+            ann.quote,
+            exclude={ann.article_id},
+            restrict=restrict,
+            extra_candidates=_reworded_candidates(db, ann.quote, restrict),
+        )
     with write(db):
         if store.get_annotation(db, ann.uuid) is None:
             return []  # deleted meanwhile (e.g. by an undo while a worker ran)
@@ -180,6 +185,26 @@ def suggest(
                 [ann.uuid, m.article_id, m.start, m.end, m.text, m.score, stamp],
             )
     return links_for(db, ann.uuid)
+
+
+def _reworded_candidates(
+    db: sqlite_utils.Database, quote: str, restrict: set[int] | None
+) -> list[int]:
+    """For a long claim, the articles sharing its rare words in any order: the n-gram index
+    needs a run of 6 words in common, which a reworded or re-translated report may not
+    have ("to save the Belarusian dictator" / "to rescue the Belarusian dictator")."""
+    from newsmark.annotations.matching import (
+        LONG_CLAIM_WORDS,
+        REWORDED_CANDIDATES,
+        full_text_candidates,
+    )
+    from newsmark.annotations.normtext import normalise
+
+    words = normalise(quote).words
+    if len(words) < LONG_CLAIM_WORDS:
+        return []
+    found = full_text_candidates(db, words[:32], REWORDED_CANDIDATES)
+    return [a for a in found if restrict is None or a in restrict]
 
 
 def accept(db: sqlite_utils.Database, link_id: int, annotator: str) -> Annotation:

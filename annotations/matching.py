@@ -42,6 +42,7 @@ from newsmark.corpus.migrations import now_iso
 # its words changed, a paraphrase) scores 64-75. Below the usual floor it is "reworded".
 LONG_CLAIM_WORDS = 15
 LONG_CLAIM_FLOOR = 64.0
+REWORDED_CANDIDATES = 10  # articles full text adds to a long claim's candidates
 CHUNK_WORDS = 10  # partial_ratio slows steeply past ~64 characters of query
 MAX_CANDIDATES = 200  # a quote carried by more articles than this shows the 200 closest
 CANDIDATE_MISSES = 3

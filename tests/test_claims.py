@@ -73,3 +73,32 @@ def test_tiers_say_how_a_passage_carries_the_claim() -> None:
     assert tier_of(claim, "Tap water poses no risk, according to the town's leader.", 31) == (
         "reworded"
     )
+
+
+def test_a_retranslated_claim_is_suggested(db) -> None:  # type: ignore[no-untyped-def]
+    """Two translations of one statement that share no run of 3 words: the n-gram index
+    alone never offers the other article; its rare words in full text do."""
+    from newsmark.annotations import store
+    from newsmark.annotations.links import suggest
+    from newsmark.annotations.matching import Matcher, index_pending, tier_of
+    from newsmark.corpus.articles import NewArticle, add_article
+    from tests.bench.corpus_gen import article_text
+
+    first = (
+        "The coordinated steps to shield the regional governor are meant to quiet rumours"
+        " about the ministry's supposed role in the failed tender"
+    )
+    second = (  # not one run of 3 words in common with the first
+        "The organised moves to shield a regional governor were meant to calm rumours on the"
+        " ministry supposed part in that failed tender"
+    )
+    source, _ = add_article(db, NewArticle(title="One", text=f"Aides spoke. {first}. More."))
+    target, _ = add_article(db, NewArticle(title="Two", text=f"A wire said: {second}. End."))
+    for n in range(30):
+        add_article(db, NewArticle(title=f"Other {n}", text=article_text(200, seed=n + 3)))
+    index_pending(db)
+    start = f"Aides spoke. {first}".index(first)
+    ann = store.create_annotation(db, source, start, start + len(first), "claim", "me")
+    found = [k for k in suggest(db, Matcher(db), ann) if k.target_article_id == target]
+    assert found and found[0].text.startswith("The organised moves")
+    assert tier_of(ann.quote, found[0].text, found[0].score) != "verbatim"
