@@ -24,7 +24,7 @@ class CorpusSearchScreen(ModalScreen[tuple[int, int, int] | None]):
     """Search all articles as you type; Enter opens the article at the match."""
 
     BINDINGS = bindings("corpus_search")
-    DEBOUNCE = 0.25
+    DEBOUNCE = 0.15  # a pause in typing; searching costs ~20 ms at 10,000 articles
 
     def __init__(self, db_path: Path, query: str = "") -> None:
         super().__init__()
