@@ -315,22 +315,20 @@ class Pending:
 
 def pending(db: sqlite_utils.Database, by_article: bool = False) -> list[Pending]:
     """Every suggestion in the corpus not yet decided: best first, or grouped by the
-    annotated article (in text order) with ``by_article``."""
+    annotated article (in text order) with ``by_article``. One query, however many."""
     order = (
         'a.article_id, a.start, a."end", l.score DESC, l.id'
         if by_article
         else "l.score DESC, a.article_id, a.start, l.id"
     )
-    ids = db.execute(
-        "SELECT l.id, a.uuid FROM links l JOIN annotations a ON a.uuid = l.annotation_uuid"
+    link_columns = ", ".join(f"l.{c.strip()}" for c in _COLUMNS.split(","))
+    width = len(_COLUMNS.split(","))
+    rows = db.execute(
+        f"SELECT {link_columns}, {store.columns('a')} FROM links l"
+        " JOIN annotations a ON a.uuid = l.annotation_uuid"
         f" WHERE l.status = 'suggested' ORDER BY {order}"
     ).fetchall()
-    out = []
-    for link_id, uuid in ids:
-        link, ann = get_link(db, link_id), store.get_annotation(db, uuid)
-        if link is not None and ann is not None:
-            out.append(Pending(link, ann))
-    return out
+    return [Pending(Link(*row[:width]), store.from_row(row[width:])) for row in rows]
 
 
 def status_counts(db: sqlite_utils.Database) -> dict[str, int]:

@@ -48,6 +48,16 @@ class Change:
     undone: bool
 
 
+def columns(alias: str) -> str:
+    """The columns :func:`from_row` reads, qualified by a table alias (for joins)."""
+    return ", ".join(f"{alias}.{c}" for c in ["id", *(_q(n) for n in FIELDS)])
+
+
+def from_row(row: tuple[object, ...]) -> Annotation:
+    """An annotation from a row selected as :func:`columns` (or ``_COLUMNS``)."""
+    return _from_row(row)
+
+
 def _from_row(row: tuple[object, ...]) -> Annotation:
     """A row selected as ``_COLUMNS`` (``id`` first, then the dataclass's fields)."""
     id_, *values = row

@@ -242,6 +242,17 @@ async def _cold_screen(app: NewsmarkApp, pilot: object) -> list[tuple[str, ...]]
     return _screen_text(app.export_screenshot())
 
 
+async def _each_step_repaints_like_cold(
+    app: NewsmarkApp, pilot: object, steps: list[tuple[str, ...]]
+) -> None:
+    """After each step's keys, the screen (partly repainted) is what a cold repaint shows."""
+    for keys in steps:
+        await pilot.press(*keys)  # type: ignore[attr-defined]
+        await pilot.pause()  # type: ignore[attr-defined]
+        warm = _screen_text(app.export_screenshot())
+        assert warm == await _cold_screen(app, pilot), keys
+
+
 async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> None:
     """Keys repaint only the rows they change; the screen then is what a full repaint of
     everything shows (checked by clearing every cache and comparing the screenshots)."""
@@ -272,11 +283,7 @@ async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> 
             ("v", "g"),
             ("escape",),
         ]
-        for keys in steps:
-            await pilot.press(*keys)
-            await pilot.pause()
-            warm = _screen_text(app.export_screenshot())
-            assert warm == await _cold_screen(app, pilot), keys
+        await _each_step_repaints_like_cold(app, pilot, steps)
 
 
 async def test_a_new_span_repaints_the_spans_it_makes_nested_on_other_rows(
@@ -354,11 +361,8 @@ async def test_a_long_lists_scrollbar_follows_each_new_item(db_path: Path) -> No
         await pilot.pause()
         panel = app.reader_screen.panel
         assert panel.show_vertical_scrollbar
-        for keys in [("w", "v", "e", str(1 + n % 4)) for n in range(12)]:
-            await pilot.press(*keys)
-            await pilot.pause()
-            warm = _screen_text(app.export_screenshot())
-            assert warm == await _cold_screen(app, pilot), keys
+        steps = [("w", "v", "e", str(1 + n % 4)) for n in range(12)]
+        await _each_step_repaints_like_cold(app, pilot, steps)
 
 
 async def test_the_key_bar_follows_focus_and_repaints_only_when_its_keys_change(

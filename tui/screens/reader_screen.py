@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -130,25 +131,31 @@ class ReaderScreen(Screen[None]):
         yield StatusLine(id="status")
         yield KeyBar()
 
-    @property
+    # The panes are composed once and never replaced: looked up once, not on every key
+    # (each property ran a DOM query, several times per keypress).
+    @cached_property
     def reader(self) -> Reader:
         return self.query_one("#reader", Reader)
 
-    @property
+    @cached_property
     def article_list(self) -> ArticleList:
         return self.query_one("#articles", ArticleList)
 
-    @property
+    @cached_property
     def panel(self) -> AnnotationsPanel:
         return self.query_one("#annotations", AnnotationsPanel)
 
-    @property
+    @cached_property
     def matches(self) -> MatchesPanel:
         return self.query_one("#matches", MatchesPanel)
 
-    @property
+    @cached_property
     def side(self) -> Vertical:
         return self.query_one("#side", Vertical)
+
+    @cached_property
+    def status(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
 
     def on_mount(self) -> None:
         self._restore_panes()
@@ -510,7 +517,7 @@ class ReaderScreen(Screen[None]):
         self.update_status()
 
     def update_status(self) -> None:
-        status = self.query_one("#status", StatusLine)
+        status = self.status
         article = self.article
         if article is None:
             status.show("No article", 0, 0, [], None, "", None, self._message)

@@ -34,6 +34,7 @@ class ReviewScreen(Screen[list[str]]):
         self.annotator = annotator
         self.by_article = False
         self.queue: list[links.Pending] = []
+        self.counts: dict[str, int] = {}
         self.index = 0
         self.decided: list[int] = []  # link ids, most recent last (for undo)
         self.created: list[str] = []
@@ -45,12 +46,14 @@ class ReviewScreen(Screen[list[str]]):
         self.reload()
 
     def reload(self) -> None:
+        """Read the queue and the counts (once, and after changes beyond one link)."""
         self.queue = links.pending(self.db, by_article=self.by_article)
+        self.counts = links.status_counts(self.db)
         self.index = max(0, min(self.index, len(self.queue) - 1))
         self.show()
 
     def show(self) -> None:
-        counts = links.status_counts(self.db)
+        counts = self.counts
         info = Text()
         info.append(f"{counts['suggested']} pending", style="bold")
         info.append(f" \u00b7 {counts['accepted']} accepted \u00b7 {counts['rejected']} rejected")
@@ -82,7 +85,8 @@ class ReviewScreen(Screen[list[str]]):
     def _decide(self, accept: bool) -> None:
         if not self.queue:
             return
-        link = self.queue[self.index].link
+        item = self.queue[self.index]
+        link = item.link
         try:
             if accept:
                 self.created.append(links.accept(self.db, link.id, self.annotator).uuid)
@@ -92,7 +96,15 @@ class ReviewScreen(Screen[list[str]]):
             self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
             return
         self.decided.append(link.id)
-        self.reload()
+        if not accept and len(links.cluster_of(self.db, item.annotation.uuid)) > 1:
+            self.reload()  # rejecting for a cluster may have rejected other suggestions
+            return
+        # one link decided: the queue loses it, the counts move; no need to read them again
+        del self.queue[self.index]
+        self.counts["suggested"] -= 1
+        self.counts["accepted" if accept else "rejected"] += 1
+        self.index = max(0, min(self.index, len(self.queue) - 1))
+        self.show()
 
     def action_accept(self) -> None:
         self._decide(True)
