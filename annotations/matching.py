@@ -227,30 +227,42 @@ def candidate_articles(
     exclude: set[int] | None = None,
     restrict: set[int] | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
-) -> list[tuple[int, int]]:
-    """(article_id, shared 3-grams), most shared first, at most ``MAX_CANDIDATES``.
+) -> list[tuple[int, frozenset[int]]]:
+    """(article_id, the span's 3-grams it shares), most shared first, at most
+    ``MAX_CANDIDATES``.
 
     3-grams found in more than ``df_cap`` articles are ignored, unless every 3-gram of the
     span is that common (a quote repeated everywhere): then they are all there is to go on.
     """
-    shared: Counter[int] = Counter()
+    shared: dict[int, set[int]] = {}
     capped: list[int] = []
     cap = thresholds.df_cap
     cursor = db.conn.cursor()
+
+    def add(h: int, found: Iterable[int]) -> None:
+        for article_id in found:
+            shared.setdefault(article_id, set()).add(h)
+
     for h in hashes:
         found = articles_with(cursor, h, cap + 1)
         if len(found) > cap:
             capped.append(h)
             continue
-        shared.update(found)
+        add(h, found)
     if not shared:
         for h in capped[:COMMON_SEEDS]:
-            shared.update(articles_with(cursor, h, MAX_CANDIDATES * 5))
+            add(h, articles_with(cursor, h, MAX_CANDIDATES * 5))
     for article_id in exclude or ():
         shared.pop(article_id, None)
-    if restrict is not None:
-        shared = Counter({k: v for k, v in shared.items() if k in restrict})
-    return sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]
+    ranked = sorted(
+        (
+            (article_id, frozenset(found))
+            for article_id, found in shared.items()
+            if restrict is None or article_id in restrict
+        ),
+        key=lambda kv: (-len(kv[1]), kv[0]),
+    )
+    return ranked[:MAX_CANDIDATES]
 
 
 def _refit(query: NormText, doc: NormText, first: int, last: int) -> tuple[float, int, int]:
@@ -437,19 +449,26 @@ class Matcher:
         if min_score is None and len(query.words) >= LONG_CLAIM_WORDS:
             floor = min(floor, LONG_CLAIM_FLOOR)
         hashes = shingle_hashes(query.words)
-        ids = [
-            a for a, _ in candidate_articles(self.db, hashes, exclude, restrict, self.thresholds)
-        ]
-        for extra in extra_candidates:
-            if extra not in ids and extra not in (exclude or set()):
-                ids.append(extra)
+        ranked = candidate_articles(self.db, hashes, exclude, restrict, self.thresholds)
+        seen = {a for a, _ in ranked} | (exclude or set())
+        # Full-text candidates share no 3-gram (that is why they are there): always aligned.
+        ranked += [(a, frozenset()) for a in dict.fromkeys(extra_candidates) if a not in seen]
         matches = []
         misses = 0
-        for rank, article_id in enumerate(ids):
-            # The best candidates are always aligned; past them, go on only while candidates
-            # keep matching (a quote that many outlets carry), and stop at the first few misses.
-            if rank >= self.thresholds.candidates and misses >= CANDIDATE_MISSES:
-                break
+        failed: set[int] = set()  # 3-grams shared by candidates that did not match
+        for rank, (article_id, shared) in enumerate(ranked):
+            # The best candidates are always aligned. Past them, a candidate is aligned while
+            # candidates keep matching (a quote many outlets carry), or when it shares a
+            # 3-gram no failed candidate shared: weak copies of a popular quote's common
+            # words all fail alike and must not hide an edited report ranked after them.
+            # At most one miss per 3-gram of the span: the work stays bounded.
+            if (
+                rank >= self.thresholds.candidates
+                and misses >= CANDIDATE_MISSES
+                and shared
+                and shared <= failed
+            ):
+                continue
             found = self.document(article_id)
             if found is None:
                 continue
@@ -457,6 +476,7 @@ class Matcher:
             aligned = align(query, doc, floor)
             if aligned is None:
                 misses += 1
+                failed |= shared
                 continue
             misses = 0
             score, first, last = aligned

@@ -260,3 +260,29 @@ def test_search_ranks_the_passage_with_the_querys_figures_first(
     for query in ("14 people were taken to hospital", "Fourteen people taken to hospital"):
         ranked = [titles[m.article_id] for m in search_corpus(db, query)]
         assert ranked[-1] == "Seventeen" and set(ranked) == set(titles.values()), query
+
+
+def test_weak_copies_of_a_popular_quote_do_not_hide_a_real_one(db: sqlite_utils.Database) -> None:
+    """Articles that share only the opening words of a claim rank first (they share more
+    3-grams than an edited report does) and all fail; the edited report after them must
+    still be aligned, not dropped by a stop after a few misses."""
+    quote = (
+        "the harbour authority of Velmor confirmed on Tuesday that the northern pier will stay"
+        " closed until the cracked pylons are replaced next spring"
+    )
+    opening = "the harbour authority of Velmor confirmed"
+    texts = [f"Source. Officials said {quote}. Nothing else of note."]
+    for i in range(14):
+        texts.append(
+            f"Brief {i}. {opening} a choir of {i + 3} singers will tour the coast in June, "
+            "with tickets sold at the library and at the old market hall."
+        )
+    edited = (
+        "Port officials in Velmor said on Tuesday the north pier would remain shut until its"
+        " cracked pylons are replaced next spring"
+    )
+    texts.append(f"Elsewhere. {edited}. More words follow here about other matters.")
+    ids = _load(db, texts)
+    found = Matcher(db).find(quote, exclude={ids[0]})
+    assert ids[-1] in {m.article_id for m in found}
+    assert not set(ids[1:-1]) & {m.article_id for m in found}
