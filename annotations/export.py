@@ -137,6 +137,7 @@ def _link_record(link: Link, articles: dict[int, ArticleInfo], quote: str) -> di
         "score": link.score,
         "status": link.status,
         "tier": tier_of(quote, link.text, link.score),
+        "meaning": link.meaning,
     }
 
 
@@ -430,7 +431,8 @@ def _write_brat_links(
             rows.append(
                 f"{ann.article_id}.ann\t{t_ids[ann.uuid][1]}\t{link.target_article_id}.ann\t"
                 f"{tid}\t{link.start}\t{link.end}\t{link.status}\t{link.score}\t"
-                f"{ann.uuid}\t{target or ''}\t{tier_of(ann.quote, link.text, link.score)}"
+                f"{ann.uuid}\t{target or ''}\t{tier_of(ann.quote, link.text, link.score)}\t"
+                f"{'' if link.meaning is None else link.meaning}"
             )
     (folder / BRAT_LINKS_FILE).write_text("\n".join(rows) + "\n", encoding="utf-8", newline="\n")
 

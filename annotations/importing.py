@@ -72,6 +72,7 @@ class LinkRecord:
     text: str
     score: float
     status: str
+    meaning: float | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,13 @@ def parse_record(obj: object, line: int, raw: str) -> Record:
         status = _str(item, "status")
         if status not in ("suggested", "accepted", "rejected"):
             raise ImportRejected(f"links[{i}].status must be suggested, accepted or rejected")
+        meaning = item.get("meaning")
+        if meaning is not None and (
+            not isinstance(meaning, (int, float))
+            or isinstance(meaning, bool)
+            or not 0 <= meaning <= 1
+        ):
+            raise ImportRejected(f"links[{i}].meaning must be null or a number from 0 to 1")
         links.append(
             LinkRecord(
                 _article_ref(item.get("target_article"), "target_article"),
@@ -219,6 +227,7 @@ def parse_record(obj: object, line: int, raw: str) -> Record:
                 text,
                 float(score),
                 status,
+                None if meaning is None else float(meaning),
             )
         )
     stamp = now_iso()
@@ -665,8 +674,8 @@ def _restore_links(db: sqlite_utils.Database, rec: Record) -> int:
             target_uuid = row[0] if row else None
         cursor = db.execute(
             'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end", text,'
-            " score, status, target_annotation_uuid, created, decided_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " score, status, target_annotation_uuid, created, decided_at, meaning)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 rec.uuid,
                 article_id,
@@ -678,6 +687,7 @@ def _restore_links(db: sqlite_utils.Database, rec: Record) -> int:
                 target_uuid,
                 now_iso(),
                 None if link.status == "suggested" else now_iso(),
+                link.meaning,
             ],
         )
         added += cursor.rowcount

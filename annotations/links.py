@@ -21,7 +21,7 @@ from newsmark.corpus.migrations import now_iso
 
 _COLUMNS = (
     'id, annotation_uuid, target_article_id, start, "end", text, score, status,'
-    " target_annotation_uuid, created, decided_at"
+    " target_annotation_uuid, created, decided_at, meaning"
 )
 
 
@@ -42,6 +42,7 @@ class Link:
     target_annotation_uuid: str | None
     created: str
     decided_at: str | None
+    meaning: float | None = None  # closeness in meaning (0-1), when the model measured it
 
 
 def _rows(db: sqlite_utils.Database, where: str, params: Iterable[object]) -> list[Link]:
@@ -79,14 +80,14 @@ def _reverse(db: sqlite_utils.Database, uuid: str) -> list[Link]:
     """Accepted links whose copy is ``uuid``, seen from the copy."""
     rows = db.execute(
         'SELECT l.id, a.uuid, a.article_id, a.start, a."end", a.quote, l.score,'
-        " l.status, l.created, l.decided_at FROM links l"
+        " l.status, l.created, l.decided_at, l.meaning FROM links l"
         " JOIN annotations a ON a.uuid = l.annotation_uuid"
         " WHERE l.target_annotation_uuid = ? AND l.status = 'accepted'",
         [uuid],
     ).fetchall()
     return [
-        Link(lid, uuid, article, start, end, quote, score, status, source, created, decided)
-        for lid, source, article, start, end, quote, score, status, created, decided in rows
+        Link(lid, uuid, article, start, end, quote, score, status, source, created, decided, m)
+        for lid, source, article, start, end, quote, score, status, created, decided, m in rows
     ]
 
 
@@ -155,11 +156,15 @@ def suggest(
     """Recompute the suggested links of one annotation (one transaction)."""
     matches: list[Match] = []
     if matcher.linkable(ann.quote):
+        candidates = _full_text_candidates(db, ann.quote, restrict)
         matches = matcher.find(
             ann.quote,
             exclude={ann.article_id},
             restrict=restrict,
-            extra_candidates=_reworded_candidates(db, ann.quote, restrict),
+            extra_candidates=candidates if _is_long(ann.quote) else (),
+        )
+        matches += matcher.reworded(
+            ann.quote, [a for a in candidates if a != ann.article_id], matches
         )
     with write(db):
         if store.get_annotation(db, ann.uuid) is None:
@@ -181,29 +186,39 @@ def suggest(
                 continue
             db.execute(
                 'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end",'
-                " text, score, status, created) VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?)",
-                [ann.uuid, m.article_id, m.start, m.end, m.text, m.score, stamp],
+                " text, score, status, created, meaning)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?)",
+                [ann.uuid, m.article_id, m.start, m.end, m.text, m.score, stamp, m.meaning],
             )
     return links_for(db, ann.uuid)
 
 
-def _reworded_candidates(
+def _is_long(quote: str) -> bool:
+    from newsmark.annotations.matching import LONG_CLAIM_WORDS
+    from newsmark.annotations.normtext import normalise
+
+    return len(normalise(quote).words) >= LONG_CLAIM_WORDS
+
+
+def _full_text_candidates(
     db: sqlite_utils.Database, quote: str, restrict: set[int] | None
 ) -> list[int]:
-    """For a long claim, the articles sharing its rare words in any order: the n-gram index
-    needs a run of 6 words in common, which a reworded or re-translated report may not
-    have ("to save the Belarusian dictator" / "to rescue the Belarusian dictator")."""
+    """For a claim long enough to be reworded, the articles sharing its rare words in any
+    order: the n-gram index needs a run of 6 words in common, which a reworded or
+    re-translated report may not have ("to save the Belarusian dictator" / "to rescue the
+    Belarusian dictator")."""
     from newsmark.annotations.matching import (
-        LONG_CLAIM_WORDS,
         REWORDED_CANDIDATES,
+        REWORDED_TERMS,
         full_text_candidates,
     )
+    from newsmark.annotations.meaning import MEANING_MIN_WORDS
     from newsmark.annotations.normtext import normalise
 
     words = normalise(quote).words
-    if len(words) < LONG_CLAIM_WORDS:
+    if len(words) < MEANING_MIN_WORDS:
         return []
-    found = full_text_candidates(db, words[:32], REWORDED_CANDIDATES)
+    found = full_text_candidates(db, words[:48], REWORDED_CANDIDATES + 1, terms=REWORDED_TERMS)
     return [a for a in found if restrict is None or a in restrict]
 
 

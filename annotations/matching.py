@@ -30,6 +30,13 @@ from rapidfuzz import fuzz
 
 from newsmark.annotations.bulkindex import WorkerFailed, bulk_index
 from newsmark.annotations.limits import MAX_QUERY_CHARS
+from newsmark.annotations.meaning import (
+    MeaningError,
+    SentenceCache,
+    configured_model,
+    embedder,
+    find_reworded,
+)
 from newsmark.annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
 from newsmark.annotations.numbers import numbers_in
 from newsmark.annotations.postings import articles_with, delete_keys, insert_keys, keys_for
@@ -71,9 +78,16 @@ class Match:
     end: int
     text: str
     score: float
+    meaning: float | None = None  # closeness in meaning (0-1), when the model measured it
 
 
 TIERS = ("verbatim", "edited", "reworded")
+
+
+def score_text(score: float, meaning: float | None) -> str:
+    """A link's scores as a reader sees them: the string score, and the meaning (0-1)
+    when the meaning signal found the passage."""
+    return f"score {score:.1f}" + ("" if meaning is None else f", meaning {meaning:.2f}")
 
 
 def tier_of(
@@ -423,9 +437,18 @@ def linkable(span: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
 class Matcher:
     """Finds matches for spans; caches normalised documents for batch work."""
 
-    def __init__(self, db: sqlite_utils.Database, thresholds: Thresholds = DEFAULT_THRESHOLDS):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        meaning: str | None = "",
+    ):
         self.db = db
         self.thresholds = thresholds
+        # the sentence-embedding model's name ("": the configured one); None: strings only
+        self.meaning = configured_model() if meaning == "" else meaning
+        self._sentences: SentenceCache | None = None
+        self.meaning_error: str | None = None  # why the meaning signal is off, if it failed
         # the 256 articles read most recently, normalised (a Matcher lives for one batch)
         self.document = lru_cache(maxsize=256)(self._document)
 
@@ -485,6 +508,38 @@ class Matcher:
         matches.sort(key=lambda m: (-m.score, m.article_id, m.start))
         return matches
 
+    def reworded(self, span: str, candidates: list[int], found: list[Match]) -> list[Match]:
+        """Passages of ``candidates`` that carry ``span`` in other words, by the meaning
+        signal, where string alignment (``found``) has nothing. Their score is still the
+        plain string ratio (under the floor: they are *reworded*); ``meaning`` says how
+        close they are. If the model fails, strings still link and ``meaning_error`` says
+        why meaning does not."""
+        if self.meaning is None or not candidates:
+            return []
+        documents: dict[int, str] = {}
+        for article_id in candidates:
+            doc = self.document(article_id)
+            if doc is not None:
+                documents[article_id] = doc[0]
+        taken: dict[int, list[tuple[int, int]]] = {}
+        for m in found:
+            taken.setdefault(m.article_id, []).append((m.start, m.end))
+        try:
+            if self._sentences is None:
+                self._sentences = SentenceCache(embedder(self.meaning))
+            close = find_reworded(self._sentences, span, documents.items(), taken)
+        except MeaningError as exc:
+            self.meaning, self.meaning_error = None, str(exc)
+            return []
+        query = normalise(span).norm
+        cap = self.thresholds.floor - 1
+        out = []
+        for r in close:
+            text = documents[r.article_id][r.start : r.end]
+            score = min(cap, fuzz.ratio(query, normalise(text).norm))
+            out.append(Match(r.article_id, r.start, r.end, text, round(score, 1), r.meaning))
+        return out
+
 
 def search_corpus(
     db: sqlite_utils.Database,
@@ -536,12 +591,20 @@ def _numbers_near(matcher: Matcher, match: Match) -> set[float]:
     return numbers_in(text[lo:hi])
 
 
+RARE_TERMS = 8  # the full-text candidates come from at most this many of the query's words
+REWORDED_TERMS = 16  # a claim told again keeps few of its rarest words: ask for more
+
+
 def full_text_candidates(
-    db: sqlite_utils.Database, words: list[str], limit: int, typing: bool = False
+    db: sqlite_utils.Database,
+    words: list[str],
+    limit: int,
+    typing: bool = False,
+    terms: int = RARE_TERMS,
 ) -> list[int]:
     """Articles sharing the query's rare words, best first (BM25): candidates the n-gram
     index misses when no run of 6 words survived an edit."""
-    match = candidate_query(db, words, typing=typing)
+    match = candidate_query(db, words, typing=typing, terms=terms)
     if not match:
         return []
     try:
@@ -554,12 +617,13 @@ def full_text_candidates(
     return [int(r[0]) for r in rows]
 
 
-RARE_TERMS = 8  # the full-text candidates come from at most this many of the query's words
 COMMON_SHARE = 0.05  # a word in more than this share of articles finds nothing in particular
 MIN_PREFIX = 3  # a shorter unfinished word would expand to a large part of the vocabulary
 
 
-def candidate_query(db: sqlite_utils.Database, words: list[str], typing: bool) -> str | None:
+def candidate_query(
+    db: sqlite_utils.Database, words: list[str], typing: bool, terms: int = RARE_TERMS
+) -> str | None:
     """The FTS5 expression (OR of quoted terms) that finds full-text candidates for a query.
 
     The n-gram index finds passages that share runs of words; full text adds articles that
@@ -577,10 +641,10 @@ def candidate_query(db: sqlite_utils.Database, words: list[str], typing: bool) -
     rare = [w for w in known if doc_counts[w] <= common]
     unknown = [w for w in distinct if w not in doc_counts]
     close = [t for t in _close_terms(db, unknown) if doc_counts.get(t, 0) <= common]
-    terms = list(dict.fromkeys(rare + close))[:RARE_TERMS]
-    if not terms and not unfinished:
-        terms = known[:2]  # only common words: the two least common still rank something
-    phrases = [f'"{t}"' for t in terms]  # \w+ words: nothing to escape
+    chosen = list(dict.fromkeys(rare + close))[:terms]
+    if not chosen and not unfinished:
+        chosen = known[:2]  # only common words: the two least common still rank something
+    phrases = [f'"{t}"' for t in chosen]  # \w+ words: nothing to escape
     if unfinished:
         phrases.append(f'"{unfinished}"*')
     return " OR ".join(phrases) or None

@@ -1,7 +1,7 @@
 """The annotations layer's tables, as versioned migrations of the one database file.
 
 The versions interleave with the corpus layer's (one ``PRAGMA user_version`` for the file,
-as released): this module owns 2-5, 7 and 8, :mod:`newsmark.corpus.migrations` runs them all,
+as released): this module owns 2-5 and 7-9, :mod:`newsmark.corpus.migrations` runs them all,
 in order, and refuses to run with a version missing. Never edit a released migration; add
 a new one.
 """
@@ -207,6 +207,16 @@ MIGRATIONS += (
             BEGIN SELECT RAISE(ABORT, 'annotation quote does not match the article text'); END
             """,
         ),
+    ),
+)
+
+MIGRATIONS += (
+    Migration(
+        9,
+        "links remember how close in meaning a reworded passage is",
+        # The cosine of the claim's and the passage's sentence embeddings (0-1); NULL for
+        # a link the meaning signal did not measure (copies and edits, links made by hand).
+        ("ALTER TABLE links ADD COLUMN meaning REAL",),
     ),
 )
 

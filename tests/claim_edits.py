@@ -67,6 +67,79 @@ SYNONYMS = {
     "records": "logs",
     "resigned": "stepped down",
 }
+# The same clauses told again in other words, as a second translation of one statement
+# would tell them: what each says survives, few of its words do.
+RETOLD = {
+    "I can tell you that 14 people were treated at Calderwick General Hospital on Monday": (
+        "I am able to confirm that on Monday Calderwick General Hospital gave care to 14 patients"
+    ),
+    "we have found no trace of the solvent in any of the 3,000 samples we took": (
+        "not one of the 3,000 samples we collected showed any sign of the solvent"
+    ),
+    "the water authority knew about the discoloured river for at least six days": (
+        "for six days or more the water authority had been aware that the river had changed colour"
+    ),
+    "I am confident that the plant at Brennock met every condition of its permit": (
+        "in my view the Brennock plant complied with each requirement its permit set"
+    ),
+    "our engineers closed the outflow pipe within two hours of the first report": (
+        "less than two hours after the earliest report the outflow pipe was shut by our"
+        " engineering staff"
+    ),
+    "the council will spend 2.5 million crowns on new filters before the winter": (
+        "before winter comes the council is to invest 2.5 million crowns in fresh filters"
+    ),
+    "we are asking every household on the east bank to boil its water for a week": (
+        "all homes on the eastern bank are being urged by us to boil their water for seven days"
+    ),
+    "I have seen the readings and they are twenty times the permitted level": (
+        "the readings I looked at show levels twenty times higher than the permitted limit"
+    ),
+    "the regional health board has opened an inquiry into the night of the alarm": (
+        "an investigation into the night the alarm sounded has been launched by the regional"
+        " health board"
+    ),
+    "our own tests show the tap water in Calderwick is safe to drink": (
+        "the tests we carried out ourselves indicate that drinking Calderwick tap water"
+        " poses no risk"
+    ),
+    "the anglers who reported the foam were told to keep away from the weir": (
+        "fishermen who raised the alarm about the foam were warned to stay clear of the weir"
+    ),
+    "we will publish the laboratory results in full as soon as we have them": (
+        "the full laboratory findings will be made public by us the moment they reach us"
+    ),
+    "and nobody at the town hall has explained why the warning came so late": (
+        "and no one at the town hall has given a reason for such a late warning"
+    ),
+    "but the company says the discharge was within the limits it was given": (
+        "though the firm insists the discharge stayed inside the limits set for it"
+    ),
+    "although residents queued for bottled water until well after midnight": (
+        "even as residents lined up for bottled water long past midnight"
+    ),
+    "and the inquiry will report to the minister by the end of March": (
+        "and the inquiry is due to present its findings to the minister before March is out"
+    ),
+    "while two of the patients are still being kept in for observation": (
+        "with two patients still held in hospital so doctors can observe them"
+    ),
+    "because the records from the pumping station were never handed over": (
+        "since the pumping station logs were not once passed on"
+    ),
+    "and the mayor has promised to drink a glass of it in front of the council": (
+        "and the mayor has pledged to drink a glassful before the assembled council"
+    ),
+    "even though the samples were taken by an official who has since resigned": (
+        "despite the samples having been collected by an official who later stepped down"
+    ),
+    "so the fishing season on the lower Brennock has been suspended": (
+        "and as a result fishing on the lower Brennock has been halted for the season"
+    ),
+    "after a meeting with the plant's owners that lasted more than four hours": (
+        "following talks of over four hours with the owners of the plant"
+    ),
+}
 REPORTED = {
     "i": "he",
     "we": "they",
@@ -217,6 +290,10 @@ def paraphrase(claim: Claim, rng: random.Random) -> str:
     return reported(Claim(*map(lambda c: _replace_words(c, SYNONYMS), reorder_parts(claim))), rng)
 
 
+def retold(claim: Claim, _rng: random.Random) -> str:
+    return Claim(RETOLD[claim.first], RETOLD[claim.second]).text
+
+
 def reorder_parts(claim: Claim) -> tuple[str, str]:
     second = re.sub(r"^(and|but|although|while|because|even though|so|after) ", "", claim.second)
     return second, f"and {claim.first}"
@@ -253,6 +330,7 @@ EDIT_TYPES = [
     EditType("figures written out", numbers),
     EditType("synonyms", synonyms, keeps_words=False),
     EditType("paraphrase", paraphrase, keeps_words=False),
+    EditType("told again (re-translated)", retold, keeps_words=False),
 ]
 
 

@@ -387,7 +387,10 @@ def link_command(obj: Context, rebuild: bool) -> None:
     with click.progressbar(
         length=annotations, label="Linking", file=sys.stderr, hidden=not show or not annotations
     ) as bar:
-        link_all(db, Matcher(db), progress=bar.update)
+        matcher = Matcher(db)
+        link_all(db, matcher, progress=bar.update)
+    if matcher.meaning_error:
+        say(f"warning: reworded claims not looked for: {matcher.meaning_error}", err=True)
     counts = dict(db.execute("SELECT status, count(*) FROM links GROUP BY status").fetchall())
     say(
         f"{annotations} annotations, {counts.get('suggested', 0)} link suggestions"

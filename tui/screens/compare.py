@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from newsmark.annotations.diffwords import differing_words
 from newsmark.annotations.links import Link
+from newsmark.annotations.matching import score_text
 from newsmark.annotations.model import Annotation
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
@@ -112,7 +113,7 @@ class CompareScreen(Screen[None]):
         info = Text()
         info.append(f"Match {self.index + 1} of {len(rows)}  ", style="bold")
         quote = self.given.annotation.quote if self.given.annotation else link.text
-        info.append(f"{row.tier(quote)}, score {link.score:.1f}  ")
+        info.append(f"{row.tier(quote)}, {score_text(link.score, link.meaning)}  ")
         info.append(f"status: {STATUS_MARK[link.status]}", style="bold")
         info.append(
             "\na: accept (tag it there too)   r: reject   ] / [: next / previous   escape: back",

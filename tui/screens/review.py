@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from newsmark.annotations import links
-from newsmark.annotations.matching import tier_of
+from newsmark.annotations.matching import score_text, tier_of
 from newsmark.corpus.articles import get_article, source_line
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.tui.bindings import bindings
@@ -79,7 +79,7 @@ class ReviewScreen(Screen[list[str]]):
         )
         info.append(f"\nSuggestion {self.index + 1} of {len(self.queue)}  ", style="bold")
         tier = tier_of(ann.quote, link.text, link.score)
-        info.append(f"{ann.label} \u00b7 {tier}, score {link.score:.1f}")
+        info.append(f"{ann.label} \u00b7 {tier}, {score_text(link.score, link.meaning)}")
         self.query_one("#info", Static).update(info)
 
     def _decide(self, accept: bool) -> None:

@@ -96,6 +96,8 @@ class MatchesPanel(VirtualList):
         # the tier (verbatim, edited, reworded) beside the score.
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(f"{link.score:3.0f} {row.tier(self.quote)} ", style="bold")
+        if link.meaning is not None:
+            head.append(f"\u2248{link.meaning:.2f} ", style="italic")  # found by meaning
         if link.status != "suggested":
             head.append(f"{STATUS_MARK[link.status]} ", style="bold green")
         head.append(one_line(row.title), style="bold")

@@ -1,0 +1,266 @@
+"""The meaning signal: sentence embeddings that see a claim through rewording and
+re-translation, where no string measure can.
+
+String alignment links copies and edits of a claim; a claim told again in other words
+("to save the dictator" / "to rescue the dictator") keeps too few of them. An embedding
+model scores how close two sentences are in meaning, so the sentences of the articles
+that share a claim's rare words (full-text candidates: cheap, and nothing more to store)
+are re-scored by meaning, and one close enough that also names what the claim names is
+suggested as *reworded*.
+
+The model sits behind :class:`Embedder`, loads lazily (on the first claim that needs it,
+in whatever worker thread asks: never at import, never on the UI thread) and is shared by
+the whole process. The default, ``wordllama`` (MIT), ships its weights and tokenizer in
+its wheel, so it works offline on a fresh install.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from newsmark.annotations.normtext import NormText, normalise
+from newsmark.corpus.errors import NewsmarkError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+MEANING_MIN_WORDS = 10  # shorter quotes: too few words for a sentence embedding to mean much
+MEANING_FLOOR = 0.65  # cosine at or above which a sentence may carry the claim
+MEANING_SHARED = 3  # content words (names, places, figures, ...) it must share with the claim
+MEANING_SHARE = 0.4  # ... and at least this share of the claim's content words
+MEANING_CANDIDATES = 10  # articles re-scored per claim
+CACHED_ARTICLES = 256  # embedded sentences kept per process, most recently used
+
+# A sentence ends at . ! ? (with any closing quotes or brackets) before whitespace, or at a
+# line break; headings and captions end at the line break.
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s)|\n+")
+
+
+class MeaningError(NewsmarkError):
+    """A meaning model that is not known or cannot load."""
+
+
+class Embedder(Protocol):
+    """What linking needs of a sentence-embedding model."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """One unit-length row per text."""
+        ...
+
+
+class WordLlama:
+    """``wordllama`` 0.4 (MIT, by Lee Miller): 256-dimension static token embeddings
+    distilled from a large language model's, pooled per sentence; ~16 MB of weights in the
+    wheel, ~1.5 ms for an article's sentences on one core. Its tokenizer is case-sensitive,
+    so text is lower-cased first (a headline in capitals means the same)."""
+
+    name = "wordllama"
+
+    def __init__(self) -> None:
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> object:
+        with self._lock:
+            if self._model is None:
+                try:
+                    import wordllama
+
+                    # The default load looks for the tokenizer online; the wheel has it.
+                    self._model = wordllama.WordLlama.load(
+                        cache_dir=Path(wordllama.__file__).parent, disable_download=True
+                    )
+                except Exception as exc:  # a broken install must not stop string linking
+                    raise MeaningError(f"the meaning model wordllama did not load: {exc}") from exc
+            return self._model
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        import numpy as np
+
+        model = self._load()
+        vectors = model.embed([t.lower() for t in texts], norm=True)  # type: ignore[attr-defined]
+        return np.asarray(vectors, dtype=np.float32)
+
+
+MODELS: dict[str, type] = {"wordllama": WordLlama}
+DEFAULT_MODEL = "wordllama"
+MODEL_VARIABLE = "NEWSMARK_MEANING"  # a model's name, or "off" for string matching only
+
+
+def configured_model() -> str | None:
+    """The model ``$NEWSMARK_MEANING`` names (default ``wordllama``); ``None`` for "off"."""
+    name = os.environ.get(MODEL_VARIABLE, DEFAULT_MODEL).strip().lower() or DEFAULT_MODEL
+    return None if name in ("off", "none", "0") else name
+
+
+_shared: dict[str, Embedder] = {}
+_shared_lock = threading.Lock()
+
+
+def embedder(name: str = "wordllama") -> Embedder:
+    """The process's one instance of a model (not loaded until it embeds something)."""
+    with _shared_lock:
+        if name not in _shared:
+            if name not in MODELS:
+                known = ", ".join(sorted(MODELS))
+                raise MeaningError(
+                    f"unknown meaning model {name!r} in ${MODEL_VARIABLE} (known: {known}, off)"
+                )
+            _shared[name] = MODELS[name]()
+        return _shared[name]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each sentence, trimmed to its first and last word character."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for s, e in spans:
+        words = list(re.finditer(r"\w+", text[s:e]))
+        if words:
+            trimmed.append((s + words[0].start(), s + words[-1].end()))
+    return trimmed
+
+
+def content_words(norm: NormText) -> Counter[str]:
+    from newsmark.annotations.matching import FUNCTION_WORDS
+
+    return Counter(w for w in norm.words if w not in FUNCTION_WORDS)
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """One article's sentences and their embeddings."""
+
+    spans: list[tuple[int, int]]
+    vectors: NDArray[np.float32]
+
+
+class SentenceCache:
+    """Embedded sentences of recently seen articles (an article's text does not change)."""
+
+    def __init__(self, model: Embedder, size: int = CACHED_ARTICLES) -> None:
+        self.model = model
+        self.size = size
+        self._items: OrderedDict[int, Sentences] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, article_id: int, text: str) -> Sentences:
+        with self._lock:
+            found = self._items.get(article_id)
+            if found is not None:
+                self._items.move_to_end(article_id)
+                return found
+        spans = sentences(text)
+        vectors = self.model.embed([text[s:e] for s, e in spans]) if spans else _empty()
+        item = Sentences(spans, vectors)
+        with self._lock:
+            self._items[article_id] = item
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return item
+
+
+def _empty() -> NDArray[np.float32]:
+    import numpy as np
+
+    return np.zeros((0, 0), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Reworded:
+    article_id: int
+    start: int
+    end: int
+    meaning: float  # cosine, 0-1
+
+
+def find_reworded(
+    cache: SentenceCache,
+    quote: str,
+    documents: Iterable[tuple[int, str]],
+    taken: dict[int, list[tuple[int, int]]],
+) -> list[Reworded]:
+    """The sentence (or run of as many sentences as the claim has) in each document that
+    is closest in meaning to ``quote``, when it is close enough and shares enough of the
+    claim's content words; none that overlaps a passage already ``taken`` (found by the
+    string aligner) in its article."""
+    import numpy as np
+
+    claim = normalise(quote)
+    if len(claim.words) < MEANING_MIN_WORDS:
+        return []
+    claim_content = content_words(claim)
+    need = max(MEANING_SHARED, round(MEANING_SHARE * sum(claim_content.values())))
+    size = max(1, len(sentences(quote)))
+    target = cache.model.embed([quote])[0]
+    found: list[Reworded] = []
+    for article_id, text in documents:
+        item = cache.get(article_id, text)
+        if not item.spans:
+            continue
+        windows = _windows(item, size)
+        scores = np.stack([w[2] for w in windows]) @ target
+        for i in np.argsort(-scores)[:3]:  # the best three: the first may share too little
+            cosine = float(scores[i])
+            if cosine < MEANING_FLOOR:
+                break
+            start, end, _ = windows[i]
+            if any(start < e and s < end for s, e in taken.get(article_id, ())):
+                break  # the aligner has the claim here already
+            shared = content_words(normalise(text[start:end])) & claim_content
+            if sum(shared.values()) >= need:
+                start, end = _trim(text, start, end, claim_content)
+                found.append(Reworded(article_id, start, end, round(cosine, 3)))
+                break
+    return found
+
+
+_WORD = re.compile(r"\w+")
+_OPENERS = re.compile(r"[:\"\u201c\u00ab]")  # where a report's framing ends and a quote starts
+_BREAKS = re.compile(r"[,;:\u2013\u2014(]")  # where a trailing clause of its own starts
+
+
+def _trim(text: str, start: int, end: int, claim: Counter[str]) -> tuple[int, int]:
+    """The sentence without its own framing ("The message read: ...", "..., where he is
+    staying"): from after a colon or opening quote mark that comes before the claim's
+    first content word, to the last content word when a clause break follows it."""
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end)]
+    hits = [w for w in words if w[2].lower() in claim]
+    if not hits:
+        return start, end
+    first, last = hits[0], hits[-1]
+    openers = list(_OPENERS.finditer(text, start, first[0]))
+    new_start = start
+    if openers:
+        new_start = next(w[0] for w in words if w[0] >= openers[-1].end())
+    new_end = last[1] if _BREAKS.search(text, last[1], end) else end
+    return new_start, new_end
+
+
+def _windows(item: Sentences, size: int) -> list[tuple[int, int, NDArray[np.float32]]]:
+    """Runs of ``size`` sentences, each with its (unit) mean embedding."""
+    import numpy as np
+
+    n = len(item.spans)
+    size = min(size, n)
+    out = []
+    for i in range(n - size + 1):
+        vector = item.vectors[i : i + size].sum(axis=0)
+        norm = float(np.linalg.norm(vector)) or 1.0
+        out.append((item.spans[i][0], item.spans[i + size - 1][1], vector / norm))
+    return out

@@ -1,0 +1,144 @@
+"""The meaning signal: a claim told again in other words is suggested as *reworded*, with
+how close in meaning it is; a sentence on the same story that says something else is not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from newsmark.annotations import export, links, store
+from newsmark.annotations.export import Filters
+from newsmark.annotations.matching import Matcher, index_pending, tier_of
+from newsmark.annotations.meaning import (
+    MODEL_VARIABLE,
+    MeaningError,
+    configured_model,
+    embedder,
+    sentences,
+)
+from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.tui.cli import main
+
+CLAIM = (
+    "According to early reports not yet confirmed, the mayor of Ostrava Vale was flown to"
+    " the Kelmar Clinic after a private meeting with the port commissioner."
+)
+RETOLD = (
+    "Based on information that still needs checking, the Ostrava Vale mayor was taken by air"
+    " to Kelmar Clinic following a closed-door talk with the port commissioner"
+)
+SAME_STORY = [
+    "The port commissioner refused to say what was discussed at the meeting with the mayor.",
+    "Ostrava Vale has had three mayors in five years, each of them at odds with the port.",
+    "Staff at the Kelmar Clinic said they had been told not to speak to reporters at all.",
+]
+
+
+def _corpus(db: sqlite_utils.Database) -> tuple[int, int]:
+    source = add_article(db, NewArticle(title="First report", text=f"Opening line. {CLAIM}"))[0]
+    body = " ".join([SAME_STORY[0], f'The statement read: "{RETOLD}," it said.', *SAME_STORY[1:]])
+    other = add_article(db, NewArticle(title="Second report", text=body))[0]
+    for n in range(30):
+        add_article(
+            db, NewArticle(title=f"Filler {n}", text=f"Item {n}: the bakery on Lind Street won.")
+        )
+    index_pending(db)
+    return source, other
+
+
+def _tag(db: sqlite_utils.Database, article_id: int, quote: str) -> store.Annotation:
+    text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    start = text.index(quote)
+    return store.create_annotation(db, article_id, start, start + len(quote), "claim", "t")
+
+
+def test_sentences_are_exact_word_bounded_spans() -> None:
+    text = 'He said: "We will go." Then they left!\nA caption line\n\n  Last one?  '
+    spans = sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "He said: \u0022We will go",
+        "Then they left",
+        "A caption line",
+        "Last one",
+    ]
+
+
+def test_a_retold_claim_is_suggested_as_reworded_and_exported(db: sqlite_utils.Database) -> None:
+    source, other = _corpus(db)
+    ann = _tag(db, source, CLAIM)
+    strings_only = Matcher(db, meaning=None)
+    assert [
+        lk for lk in links.suggest(db, strings_only, ann) if lk.target_article_id == other
+    ] == []
+    found = [lk for lk in links.suggest(db, Matcher(db), ann) if lk.target_article_id == other]
+    assert len(found) == 1
+    link = found[0]
+    text = db.execute("SELECT text FROM articles WHERE id = ?", [other]).fetchone()[0]
+    assert text[link.start : link.end] == link.text  # offsets exact
+    # the sentence's framing ("The statement read:") is cut; the claim's words are kept
+    assert link.text.startswith("Based on information") and link.text.endswith("commissioner")
+    assert link.meaning is not None and 0.65 <= link.meaning <= 1
+    assert tier_of(ann.quote, link.text, link.score) == "reworded"
+    record = next(iter(export.jsonl_records(db, Filters())))
+    assert record["links"][0]["meaning"] == link.meaning
+    assert record["links"][0]["tier"] == "reworded"
+
+
+def test_same_story_sentences_that_say_something_else_are_not_suggested(
+    db: sqlite_utils.Database,
+) -> None:
+    source, _other = _corpus(db)
+    ann = _tag(db, source, CLAIM)
+    suggested = links.suggest(db, Matcher(db), ann)
+    for sentence in SAME_STORY:
+        assert not [lk for lk in suggested if sentence[:-1] in lk.text or lk.text in sentence]
+
+
+def test_short_quotes_get_no_meaning_links(db: sqlite_utils.Database) -> None:
+    source, _other = _corpus(db)
+    ann = _tag(db, source, "flown to the Kelmar Clinic after a private meeting")
+    assert all(lk.meaning is None for lk in links.suggest(db, Matcher(db), ann))
+
+
+def test_the_model_is_chosen_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MODEL_VARIABLE, "off")
+    assert configured_model() is None
+    monkeypatch.setenv(MODEL_VARIABLE, "wordllama")
+    assert configured_model() == "wordllama"
+    with pytest.raises(MeaningError, match="unknown meaning model 'nope'"):
+        embedder("nope")
+
+
+def test_an_unknown_model_still_links_strings_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "m.db"
+    from newsmark.corpus.db import connect
+
+    db = connect(path)
+    source, _other = _corpus(db)
+    _tag(db, source, CLAIM)
+    copy = add_article(db, NewArticle(title="Copy", text=f"Quoted in full: {CLAIM}"))[0]
+    db.close()
+    monkeypatch.setenv(MODEL_VARIABLE, "nope")
+    result = CliRunner().invoke(main, ["--db", str(path), "link"])
+    assert result.exit_code == 0, result.output
+    assert "warning: reworded claims not looked for: unknown meaning model 'nope'" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    db = connect(path)
+    targets = [r[0] for r in db.execute("SELECT target_article_id FROM links")]
+    assert targets == [copy]
+
+
+def test_the_model_loads_from_the_wheel_offline() -> None:
+    """No download: the tokenizer and weights come from the installed package."""
+    vectors = embedder("wordllama").embed(["The mayor was flown to a clinic.", "Bread rose."])
+    assert vectors.shape == (2, 256)
+    assert abs(float((vectors[0] ** 2).sum()) - 1) < 1e-4
+    assert json.dumps(float(vectors[0] @ vectors[1]))
