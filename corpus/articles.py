@@ -11,6 +11,8 @@ from newsmark.corpus.db import write
 from newsmark.corpus.migrations import now_iso
 from newsmark.corpus.normalise import one_line
 
+MAX_TITLE_CHARS = 200  # what is stored; lists cut it further for display
+
 
 @dataclass(frozen=True)
 class Article:
@@ -24,6 +26,8 @@ class Article:
     sha256: str
     encoding: str | None
     imported_at: str
+    author: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class NewArticle:
     published: str | None = None
     path: str | None = None
     encoding: str | None = None
+    author: str | None = None
+    language: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -68,7 +74,8 @@ def add_article(db: sqlite_utils.Database, article: NewArticle) -> tuple[int, bo
             return int(row[0]), False
         cursor = db.execute(
             "INSERT INTO articles (title, outlet, url, published, path, text, sha256,"
-            " encoding, imported_at, chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " encoding, imported_at, chars, author, language)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 article.title,
                 article.outlet,
@@ -80,6 +87,8 @@ def add_article(db: sqlite_utils.Database, article: NewArticle) -> tuple[int, bo
                 article.encoding,
                 now_iso(),
                 len(article.text),
+                article.author,
+                article.language,
             ],
         )
         return int(cursor.lastrowid or 0), True
@@ -87,8 +96,8 @@ def add_article(db: sqlite_utils.Database, article: NewArticle) -> tuple[int, bo
 
 def get_article(db: sqlite_utils.Database, article_id: int) -> Article | None:
     row = db.execute(
-        "SELECT id, title, outlet, url, published, path, text, sha256, encoding, imported_at"
-        " FROM articles WHERE id = ?",
+        "SELECT id, title, outlet, url, published, path, text, sha256, encoding, imported_at,"
+        " author, language FROM articles WHERE id = ?",
         [article_id],
     ).fetchone()
     return Article(*row) if row else None

@@ -20,16 +20,16 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle, add_article
 from newsmark.corpus.db import write
 from newsmark.corpus.decode import decode_bytes
 from newsmark.corpus.errors import ImportRejected
+from newsmark.corpus.html import HTML_SUFFIXES, article_from_html
 from newsmark.corpus.normalise import lone_surrogate, normalise_text
 from newsmark.corpus.outputs import file_kind
 from newsmark.corpus.paths import DEFAULT_MAX_BYTES
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
-MAX_TITLE_CHARS = 200
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
 MAX_TITLE_WORDS = 30
 
 
@@ -99,7 +99,8 @@ def _expand(p: Path) -> Iterator[Source]:
     elif not stat.S_ISREG(st.st_mode):
         yield Source(p, f"not a regular file ({file_kind(st.st_mode)})")
     elif p.suffix.lower() not in SUPPORTED_SUFFIXES:
-        yield Source(p, f"unsupported file type {p.suffix or '(none)'!r}; use .txt, .md or .jsonl")
+        kind = p.suffix or "(none)"
+        yield Source(p, f"unsupported file type {kind!r}; use .txt, .md, .jsonl, .html or .htm")
     else:
         yield Source(p)
 
@@ -231,10 +232,10 @@ def article_from_json(obj: object, path: Path, encoding: str) -> NewArticle:
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ImportRejected("missing 'text' (a non-empty string)")
-    for key in ("title", "source", "outlet", "url"):
+    for key in ("title", "source", "outlet", "url", "author", "language"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise ImportRejected(f"'{key}' must be a string")
-    for key in ("text", "title", "source", "outlet", "url", "published"):
+    for key in ("text", "title", "source", "outlet", "url", "published", "author", "language"):
         value = obj.get(key)
         if isinstance(value, str):
             check_unicode(value, key)
@@ -249,6 +250,8 @@ def article_from_json(obj: object, path: Path, encoding: str) -> NewArticle:
         published=parse_published(obj.get("published")),
         path=str(path),
         encoding=encoding,
+        author=normalise_text(obj["author"]) if obj.get("author") else None,
+        language=normalise_text(obj["language"]) if obj.get("language") else None,
     )
 
 
@@ -256,6 +259,8 @@ def parse_file(path: Path, encoding: str | None, max_bytes: int) -> NewArticle:
     """The article in one ``.txt`` or ``.md`` file (JSONL goes through :func:`import_jsonl`)."""
     data = read_regular_file(path, max_bytes)
     decoded = decode_bytes(data, encoding)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return article_from_html(decoded.text, str(path), decoded.encoding)
     markdown = path.suffix.lower() in (".md", ".markdown")
     return article_from_text(decoded.text, path, decoded.encoding, markdown)
 

@@ -97,6 +97,17 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        10,
+        "articles have an author (byline) and a language",
+        (
+            "ALTER TABLE articles ADD COLUMN author TEXT",
+            "ALTER TABLE articles ADD COLUMN language TEXT",
+        ),
+    ),
+)
+
 
 # Tables this layer needs; a file without one of them is damaged.
 TABLES = frozenset({"articles", "articles_fts", "migrations"})

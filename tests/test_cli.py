@@ -32,7 +32,16 @@ def test_articles_json_after_sample_import(tmp_path: Path) -> None:
     rows = json.loads(out)
     assert len(rows) == 10
     for row in rows:
-        assert set(row) == {"id", "title", "outlet", "url", "published", "chars", "annotations"}
+        assert set(row) == {
+            "id",
+            "title",
+            "outlet",
+            "author",
+            "url",
+            "published",
+            "chars",
+            "annotations",
+        }
         assert isinstance(row["id"], int) and isinstance(row["chars"], int)
         assert row["annotations"] == 0
     assert len({r["outlet"] for r in rows}) >= 6

@@ -245,17 +245,19 @@ def _index_and_link_new(db: sqlite_utils.Database) -> None:
 @click.pass_obj
 @user_errors
 def articles_command(obj: Context, as_json: bool) -> None:
-    """List the stored articles: id, title, outlet, length and annotation count."""
+    """List the stored articles: id, title, outlet, author, length and annotation count."""
     from newsmark.annotations.store import counts_by_article
     from newsmark.corpus.articles import list_articles
 
     db = obj.read_db
     counts = counts_by_article(db)
+    authors = dict(db.execute("SELECT id, author FROM articles WHERE author IS NOT NULL"))
     rows = [
         {
             "id": a.id,
             "title": a.title,
             "outlet": a.outlet,
+            "author": authors.get(a.id),
             "url": a.url,
             "published": a.published,
             "chars": a.chars,

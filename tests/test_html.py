@@ -1,0 +1,98 @@
+"""Web pages in: the body without the page around it, and every detail the page declares."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from newsmark.corpus.db import connect
+from newsmark.corpus.html import article_from_html
+from newsmark.tui.cli import main
+
+PAGES = Path(__file__).parent / "pages"
+BODY = [
+    "The harbour authority of Velmor confirmed on Tuesday that the northern pier will stay"
+    " closed until the cracked pylons are replaced next spring.",
+    "Engineers found the damage during a routine dive in February",
+    '"We will not reopen a structure we cannot vouch for," said Tomas Reyl',
+    "Local traders said the closure would hurt the spring season",
+]
+BOILERPLATE = [
+    "cookies",
+    "Subscribe for one crown",
+    "Weather in Velmor",
+    "Related articles",
+    "Ferry prices rise",
+    "Commenter Bram",
+    "Commenter Lidia",
+    "trackEverything",
+    "font-family",
+    "All rights reserved",
+    "By Ines Marlowe",
+]
+
+
+def _import(tmp_path: Path, *paths: Path) -> tuple[CliRunner, Path, object]:
+    db = tmp_path / "h.db"
+    runner = CliRunner()
+    result = runner.invoke(main, ["--db", str(db), "import", *map(str, paths)])
+    return runner, db, result
+
+
+def test_a_page_is_imported_with_its_body_and_details(tmp_path: Path) -> None:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    shutil.copy(PAGES / "harbour-gazette.html", folder / "pier.htm")
+    runner, db_path, result = _import(tmp_path, folder)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    db = connect(db_path)
+    row = db.execute(
+        "SELECT title, outlet, url, published, author, language, path, text FROM articles"
+    ).fetchone()
+    title, outlet, url, published, author, language, path, text = row
+    assert title == "Pier closed until spring, harbour authority says"
+    assert outlet == "The Velmor Harbour Gazette"
+    assert url == "https://gazette.example/news/2026/03/pier-closed"
+    assert published == "2026-03-14"
+    assert author == "Ines Marlowe"
+    assert language == "en"
+    assert path.endswith("pier.htm")
+    for snippet in BODY:
+        assert snippet in text
+    for snippet in BOILERPLATE:
+        assert snippet not in text, snippet
+    assert "\n\n" in text and "\r" not in text  # paragraphs, as in a .txt
+    listed = json.loads(runner.invoke(main, ["--db", str(db_path), "articles", "--json"]).output)
+    assert listed[0]["author"] == "Ines Marlowe"
+    # the same page again adds nothing
+    again = runner.invoke(main, ["--db", str(db_path), "import", str(folder)])
+    assert "0 articles imported, 1 already present" in again.output
+
+
+def test_hostile_details_are_stored_harmless() -> None:
+    page = (
+        "<html><head><title>Safe\x1b[2J\x1b]0;pwned\x07 title \u202ereversed</title>"
+        '<meta name="author" content="A\x1b[31mred\x1b[0m Writer"></head><body><article>'
+        "<p>"
+        + "A paragraph of plain reporting about the Velmor pier and its repair. "
+        * 3
+        + "</p><script>alert('x')</script><p>Second paragraph with more words in it.</p>"
+        '<a href="javascript:alert(1)">click</a></article></body></html>'
+    )
+    article = article_from_html(page, "hostile.html")
+    for value in (article.title, article.author or "", article.text):
+        assert "\x1b" not in value and "\u202e" not in value and "\x07" not in value
+    assert "alert" not in article.text
+    assert "Second paragraph" in article.text
+
+
+def test_a_page_without_an_article_is_a_clear_error(tmp_path: Path) -> None:
+    empty = tmp_path / "menu.html"
+    empty.write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    _runner, _db_path, result = _import(tmp_path, empty)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "menu.html: no article text found in the page" in result.output  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output  # type: ignore[attr-defined]
