@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from newsmark.corpus.db import write
+from newsmark.corpus.errors import StoreError
 from newsmark.corpus.migrations import now_iso
-from newsmark.corpus.normalise import one_line
+from newsmark.corpus.normalise import normalise_text, one_line
 
 MAX_TITLE_CHARS = 200  # what is stored; lists cut it further for display
 
@@ -131,3 +132,42 @@ def source_line(title: str | None, outlet: str | None = None, published: str | N
     """ "Outlet · Title · date", each part only when known: lists never say "unknown outlet"."""
     parts = [one_line(p, 200) for p in (outlet, title, (published or "")[:10]) if p and p.strip()]
     return " \u00b7 ".join(parts)
+
+
+EDITABLE = ("title", "outlet", "published", "url", "author")
+
+
+def update_details(
+    db: sqlite_utils.Database, article_id: int, changes: dict[str, str | None]
+) -> Article:
+    """Change an article's details (never its text, so every annotation stays where it is).
+
+    ``None`` or an empty string clears a detail; a title cannot be cleared. Values are
+    normalised like imported text; ``published`` must be an ISO 8601 date.
+    """
+    from newsmark.corpus.importer import parse_published  # the importer stores articles
+
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise StoreError(f"cannot edit {', '.join(unknown)} (editable: {', '.join(EDITABLE)})")
+    values: dict[str, str | None] = {}
+    for key, raw in changes.items():
+        value = " ".join(normalise_text(raw).split()) if raw else None
+        if key == "title":
+            if not value:
+                raise StoreError("the title cannot be empty")
+            value = value[:MAX_TITLE_CHARS]
+        elif key == "published" and value:
+            value = parse_published(value)
+        values[key] = value
+    with write(db):
+        if get_article(db, article_id) is None:
+            raise StoreError(f"no article with id {article_id}")
+        if values:
+            assignments = ", ".join(f"{key} = ?" for key in values)
+            db.execute(
+                f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), article_id]
+            )
+    found = get_article(db, article_id)
+    assert found is not None
+    return found

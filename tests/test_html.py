@@ -96,3 +96,50 @@ def test_a_page_without_an_article_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert "menu.html: no article text found in the page" in result.output  # type: ignore[attr-defined]
     assert "Traceback" not in result.output  # type: ignore[attr-defined]
+
+
+def test_details_are_edited_and_the_text_and_annotations_stay(tmp_path: Path) -> None:
+    from newsmark.annotations import store
+    from newsmark.corpus.search import search_articles
+
+    runner, db_path, _ = _import(tmp_path, PAGES / "harbour-gazette.html")
+    db = connect(db_path)
+    text = db.execute("SELECT text FROM articles WHERE id = 1").fetchone()[0]
+    start = text.index("Engineers")
+    store.create_annotation(db, 1, start, start + 9, "source", "t")
+    db.close()
+
+    def edit(*args: str) -> object:
+        return runner.invoke(main, ["--db", str(db_path), "edit", *args])
+
+    result = edit(
+        "1",
+        "--title",
+        "Velmor pier \x1b[2Jstays shut",
+        "--outlet",
+        "",
+        "--author",
+        "I. Marlowe",
+        "--published",
+        "2026-03-15",
+    )
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "title: Velmor pier \ufffd[2Jstays shut" in result.output  # type: ignore[attr-defined]
+    db = connect(db_path)
+    row = db.execute("SELECT title, outlet, author, published, text FROM articles").fetchone()
+    assert row[:4] == ("Velmor pier \ufffd[2Jstays shut", None, "I. Marlowe", "2026-03-15")
+    assert row[4] == text
+    ann = store.list_annotations(db, 1)[0]
+    assert text[ann.start : ann.end] == ann.quote == "Engineers"
+    assert [a.id for a in search_articles(db, "shut")] == [1]  # full text follows
+    db.close()
+    for args, message in [
+        (["1", "--published", "last Tuesday"], "--published: 'published' is not an ISO 8601"),
+        (["1", "--title", ""], "the title cannot be empty"),
+        (["7", "--title", "X"], "no article with id 7"),
+        (["1"], "name at least one detail"),
+    ]:
+        bad = edit(*args)
+        assert bad.exit_code != 0, args  # type: ignore[attr-defined]
+        assert message in bad.output, bad.output  # type: ignore[attr-defined]
+        assert "Traceback" not in bad.output  # type: ignore[attr-defined]

@@ -178,9 +178,11 @@ def import_command(
 ) -> None:
     """Import articles from files, folders (recursively) and glob patterns.
 
-    Reads .txt, .md (optionally with a front-matter block) and .jsonl (one article per
-    line). Articles already stored (same text) are skipped. Exit status is 1 if any input
-    was rejected; the good ones are imported all the same.
+    Reads .txt, .md (optionally with a front-matter block), .jsonl (one article per
+    line) and saved web pages (.html, .htm: the article's main text, title, outlet, date,
+    author, canonical URL and language; nothing is fetched). Articles already stored
+    (same text) are skipped. Exit status is 1 if any input was rejected; the good ones are
+    imported all the same.
     """
     from newsmark.corpus.importer import Source, find_sources, import_paths
     from newsmark.corpus.samples import import_sample
@@ -238,6 +240,37 @@ def _index_and_link_new(db: sqlite_utils.Database) -> None:
         added = link_all(db, Matcher(db), restrict=set(new_ids))
         if added:
             say(f"{added} new link suggestion{'s' if added != 1 else ''}", err=True)
+
+
+@main.command("edit")
+@click.argument("article_id", type=int, metavar="ID")
+@click.option("--title", help="New title.")
+@click.option("--outlet", help="Outlet (publication); an empty string clears it.")
+@click.option("--published", metavar="DATE", help="Publication date, ISO 8601 (2026-03-14).")
+@click.option("--url", help="Address of the original.")
+@click.option("--author", help="Byline.")
+@click.pass_obj
+@user_errors
+def edit_command(obj: Context, article_id: int, **changes: str | None) -> None:
+    """Fix an article's details (title, outlet, date, URL, author).
+
+    The text never changes, so annotations stay where they are. An empty value ("")
+    clears a detail. Prints the article's details after the change.
+    """
+    from newsmark.corpus.articles import update_details
+    from newsmark.corpus.importer import ImportRejected
+
+    given = {k: v for k, v in changes.items() if v is not None}
+    if not given:
+        raise click.UsageError(
+            "name at least one detail to change: --title, --outlet, --published, --url, --author"
+        )
+    try:
+        article = update_details(obj.db, article_id, given)
+    except ImportRejected as exc:  # a date that is not one
+        raise NewsmarkError(f"--published: {exc}") from exc
+    for key in ("title", "outlet", "published", "url", "author"):
+        say(f"{key}: {getattr(article, key) or '-'}")
 
 
 @main.command("articles")
