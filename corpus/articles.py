@@ -12,7 +12,7 @@ from newsmark.corpus.errors import StoreError
 from newsmark.corpus.migrations import now_iso
 from newsmark.corpus.normalise import normalise_text, one_line
 
-MAX_TITLE_CHARS = 200  # what is stored; lists cut it further for display
+MAX_TITLE_CHARS = 400  # what is stored (a long headline whole); lists cut it for display
 
 
 @dataclass(frozen=True)

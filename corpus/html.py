@@ -41,9 +41,9 @@ def _declared_language(html: str) -> str | None:
 def article_from_html(
     html: str, source: str, encoding: str | None = None, url: str | None = None
 ) -> NewArticle:
-    """The article in one web page. ``source`` names it in errors and is its stored path
-    (a file) unless ``url`` is given (a fetched page); ``url`` is also the fallback when
-    the page declares no canonical address."""
+    """The article in one web page. ``source`` is where it came from (a file, or the
+    address asked for), stored as its path; ``url`` is where a fetched page was found
+    (after redirects), the stored address when the page declares no canonical one."""
     import trafilatura
 
     try:
@@ -75,7 +75,7 @@ def article_from_html(
         outlet=_detail(getattr(doc, "sitename", None)) or _detail(getattr(doc, "hostname", None)),
         url=_detail(getattr(doc, "url", None)) or url,
         published=date[:10] if isinstance(date, str) and len(date) >= 10 else None,
-        path=None if url else source,
+        path=source,
         encoding=encoding,
         author=_detail(getattr(doc, "author", None)),
         language=_detail(getattr(doc, "language", None)) or _declared_language(html),

@@ -8,6 +8,7 @@ transaction, so one bad file never costs the good ones and a crash never leaves 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import glob
 import io
 import json
@@ -30,7 +31,8 @@ from newsmark.corpus.outputs import file_kind
 from newsmark.corpus.paths import DEFAULT_MAX_BYTES
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
-MAX_TITLE_WORDS = 30
+MAX_TITLE_WORDS = 60  # a tabloid headline can run to 200+ characters; lists cut it
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 
 
 @dataclass
@@ -39,6 +41,7 @@ class ImportReport:
     duplicates: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
     files: int = 0
+    urls: int = 0
 
     @property
     def ok(self) -> bool:
@@ -48,7 +51,10 @@ class ImportReport:
         parts = [f"{self.added} article{'s' if self.added != 1 else ''} imported"]
         parts.append(f"{self.duplicates} already present")
         parts.append(f"{len(self.rejected)} rejected")
-        return ", ".join(parts) + f" (from {self.files} file{'s' if self.files != 1 else ''})"
+        sources = [f"{self.files} file{'s' if self.files != 1 else ''}"] if self.files else []
+        if self.urls:
+            sources.append(f"{self.urls} URL{'s' if self.urls != 1 else ''}")
+        return ", ".join(parts) + f" (from {' and '.join(sources) or '0 files'})"
 
 
 @dataclass(frozen=True)
@@ -272,9 +278,14 @@ def import_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_source: Callable[[Source], None] | None = None,
     sources: list[Source] | None = None,
+    report: ImportReport | None = None,
+    details: dict[str, str] | None = None,
 ) -> ImportReport:
-    """Import everything ``paths`` names; report, never raise, for a bad input."""
-    report = ImportReport()
+    """Import everything ``paths`` names; report, never raise, for a bad input.
+
+    ``details`` (``outlet``, ``published``) fill in what a ``.txt`` or ``.md`` file does
+    not say itself."""
+    report = report if report is not None else ImportReport()
     for source in sources if sources is not None else find_sources(paths):
         if on_source:
             on_source(source)
@@ -287,6 +298,9 @@ def import_paths(
                 import_jsonl(db, source.path, encoding, max_bytes, report)
                 continue
             article = parse_file(source.path, encoding, max_bytes)
+            if details and source.path.suffix.lower() in TEXT_SUFFIXES:
+                filled = {k: v for k, v in details.items() if not getattr(article, k)}
+                article = dataclasses.replace(article, **filled)
         except ImportRejected as exc:
             report.rejected.append((str(source.path), str(exc)))
             continue

@@ -108,6 +108,17 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        11,
+        "articles looked up by address: a URL or feed item already imported is not fetched",
+        (
+            "CREATE INDEX articles_url ON articles(url)",
+            "CREATE INDEX articles_path ON articles(path)",
+        ),
+    ),
+)
+
 
 # Tables this layer needs; a file without one of them is damaged.
 TABLES = frozenset({"articles", "articles_fts", "migrations"})

@@ -143,3 +143,24 @@ def test_details_are_edited_and_the_text_and_annotations_stay(tmp_path: Path) ->
         assert bad.exit_code != 0, args  # type: ignore[attr-defined]
         assert message in bad.output, bad.output  # type: ignore[attr-defined]
         assert "Traceback" not in bad.output  # type: ignore[attr-defined]
+
+
+def test_outlet_and_date_given_on_import_fill_what_a_text_file_does_not_say(
+    tmp_path: Path,
+) -> None:
+    plain = tmp_path / "plain.txt"
+    headline = "Velmor council votes " + "to rebuild the northern pier and widen the quay " * 4
+    plain.write_text(f"{headline.strip()}\n\nThe council voted on Monday night by nine to four.\n")
+    said = tmp_path / "said.md"
+    said.write_text("---\noutlet: Osk Island Courier\n---\nFerry news\n\nThe ferry runs.\n")
+    runner = CliRunner()
+    db_path = tmp_path / "o.db"
+    args = ["--db", str(db_path), "import", "--outlet", "Gazette", "--published", "2026-03-14"]
+    result = runner.invoke(main, [*args, str(plain), str(said)])
+    assert result.exit_code == 0, result.output
+    rows = connect(db_path).execute("SELECT title, outlet, published FROM articles ORDER BY id")
+    long_title, *_ = rows.fetchone()
+    assert long_title == headline.strip()  # a long headline is still the title
+    assert rows.fetchone() == ("Ferry news", "Osk Island Courier", "2026-03-14")
+    bad = runner.invoke(main, [*args[:-1], "yesterday", str(plain)])
+    assert bad.exit_code == 2 and "--published" in bad.output

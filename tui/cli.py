@@ -156,8 +156,19 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
 
 
 @main.command("import")
-@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="PATH_OR_URL...")
 @click.option("--sample", is_flag=True, help="Import the bundled sample articles.")
+@click.option(
+    "--urls",
+    "url_lists",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Fetch and import every URL in FILE (one a line; # comments).",
+)
+@click.option(
+    "--feed", "feeds", multiple=True, metavar="URL", help="Import every item of an RSS/Atom feed."
+)
 @click.option(
     "--encoding",
     metavar="NAME",
@@ -169,33 +180,69 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
     default=DEFAULT_MAX_BYTES,
     show_default=True,
     metavar="BYTES",
-    help="Refuse files larger than this.",
+    help="Refuse files larger than this (pages fetched: 16 MiB at most).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=600),
+    default=15.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a server that does not answer within this.",
+)
+@click.option("--outlet", help="Outlet of the .txt/.md files imported (unless a file says).")
+@click.option(
+    "--published", metavar="DATE", help="Their publication date, ISO 8601 (unless a file says)."
 )
 @click.pass_obj
 @user_errors
 def import_command(
-    obj: Context, paths: tuple[str, ...], sample: bool, encoding: str | None, max_size: int
+    obj: Context,
+    paths: tuple[str, ...],
+    sample: bool,
+    url_lists: tuple[Path, ...],
+    feeds: tuple[str, ...],
+    encoding: str | None,
+    max_size: int,
+    timeout: float,
+    outlet: str | None,
+    published: str | None,
 ) -> None:
-    """Import articles from files, folders (recursively) and glob patterns.
+    """Import articles from files, folders (recursively), glob patterns, web addresses and
+    feeds.
 
     Reads .txt, .md (optionally with a front-matter block), .jsonl (one article per
-    line) and saved web pages (.html, .htm: the article's main text, title, outlet, date,
-    author, canonical URL and language; nothing is fetched). Articles already stored
-    (same text) are skipped. Exit status is 1 if any input was rejected; the good ones are
-    imported all the same.
+    line) and web pages (.html, .htm, or an http(s) URL, fetched: the article's main text,
+    title, outlet, date, author, canonical URL and language). Articles already stored
+    (same text, or same URL) are skipped. Exit status is 1 if any input was rejected or
+    could not be fetched; the good ones are imported all the same.
     """
-    from newsmark.corpus.importer import Source, find_sources, import_paths
+    from newsmark.corpus.fetch import MAX_PAGE_BYTES, is_url
+    from newsmark.corpus.importer import ImportReport, Source, find_sources, import_paths
+    from newsmark.corpus.importer import parse_published as check_date
     from newsmark.corpus.samples import import_sample
+    from newsmark.corpus.web import import_feed, import_urls, read_url_list
 
-    if not paths and not sample:
-        raise click.UsageError("name at least one PATH, or use --sample")
+    if not paths and not sample and not url_lists and not feeds:
+        raise click.UsageError("name at least one PATH or URL, or use --urls, --feed or --sample")
+    try:
+        details = {"outlet": outlet, "published": check_date(published)}
+    except ImportRejected as exc:
+        raise click.BadParameter(str(exc), param_hint="--published") from None
+    urls = [p for p in paths if is_url(p)]
+    files = [p for p in paths if not is_url(p)]
+    report = ImportReport()
+    for url_list in url_lists:
+        try:
+            urls += list(read_url_list(url_list))
+        except ImportRejected as exc:
+            report.rejected.append((str(url_list), str(exc)))
     db = obj.db
-    rejected = 0
     if sample:
-        report = import_sample(db)
-        say(f"sample corpus: {report.summary()}", err=True)
-    if paths:
-        sources = list(find_sources(paths))
+        sample_report = import_sample(db)
+        say(f"sample corpus: {sample_report.summary()}", err=True)
+    if files:
+        sources = list(find_sources(files))
         show_bar = sys.stderr.isatty() and len(sources) > 20
         with click.progressbar(
             length=len(sources), label="Importing", file=sys.stderr, hidden=not show_bar
@@ -204,20 +251,35 @@ def import_command(
             def advance(_source: Source) -> None:
                 bar.update(1)
 
-            report = import_paths(
+            import_paths(
                 db,
-                paths,
+                files,
                 encoding=encoding,
                 max_bytes=max_size,
                 on_source=advance,
                 sources=sources,
+                report=report,
+                details={k: v for k, v in details.items() if v},
             )
+    page_limit = min(max_size, MAX_PAGE_BYTES)
+    if urls or feeds:
+        show_bar = sys.stderr.isatty() and (len(urls) > 1 or bool(feeds))
+        with click.progressbar(
+            length=len(urls), label="Fetching", file=sys.stderr, hidden=not show_bar
+        ) as bar:
+
+            def fetched(_url: str) -> None:
+                bar.update(1)
+
+            import_urls(db, urls, report, page_limit, timeout, fetched)
+            for feed in feeds:
+                import_feed(db, feed, report, page_limit, timeout, fetched)
+    if files or urls or feeds or url_lists:
         for location, reason in report.rejected:
             say(f"{location}: {reason}", err=True)
         say(report.summary(), err=True)
-        rejected = len(report.rejected)
     _index_and_link_new(db)
-    sys.exit(1 if rejected else 0)
+    sys.exit(1 if report.rejected else 0)
 
 
 def _index_and_link_new(db: sqlite_utils.Database) -> None:
