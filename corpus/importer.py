@@ -33,6 +33,12 @@ from newsmark.corpus.paths import DEFAULT_MAX_BYTES
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
 MAX_TITLE_WORDS = 60  # a tabloid headline can run to 200+ characters; lists cut it
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+KINDS = ".txt, .md, .jsonl, .html, .htm, .warc or .warc.gz"
+
+
+def _supported(path: Path) -> bool:
+    name = path.name.lower()
+    return path.suffix.lower() in SUPPORTED_SUFFIXES or name.endswith((".warc", ".warc.gz"))
 
 
 @dataclass
@@ -99,14 +105,14 @@ def _expand(p: Path) -> Iterator[Source]:
         for child in children:
             if child.name.startswith("."):
                 continue
-            wanted = child.suffix.lower() in SUPPORTED_SUFFIXES
+            wanted = _supported(child)
             if wanted or (child.is_dir() and not child.is_symlink()):
                 yield from _expand(child)
     elif not stat.S_ISREG(st.st_mode):
         yield Source(p, f"not a regular file ({file_kind(st.st_mode)})")
-    elif p.suffix.lower() not in SUPPORTED_SUFFIXES:
+    elif not _supported(p):
         kind = p.suffix or "(none)"
-        yield Source(p, f"unsupported file type {kind!r}; use .txt, .md, .jsonl, .html or .htm")
+        yield Source(p, f"unsupported file type {kind!r}; use {KINDS}")
     else:
         yield Source(p)
 
@@ -280,6 +286,7 @@ def import_paths(
     sources: list[Source] | None = None,
     report: ImportReport | None = None,
     details: dict[str, str] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import everything ``paths`` names; report, never raise, for a bad input.
 
@@ -294,6 +301,11 @@ def import_paths(
             continue
         report.files += 1
         try:
+            if source.path.name.lower().endswith((".warc", ".warc.gz")):
+                from newsmark.corpus.warc import import_warc
+
+                import_warc(db, source.path, report, progress=on_progress)
+                continue
             if source.path.suffix.lower() == ".jsonl":
                 import_jsonl(db, source.path, encoding, max_bytes, report)
                 continue

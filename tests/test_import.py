@@ -172,7 +172,10 @@ def test_missing_path_and_unsupported_type(db: sqlite_utils.Database, tmp_path: 
     report = import_paths(db, [str(tmp_path / "nope.txt"), str(pdf)])
     assert report.rejected == [
         (str(tmp_path / "nope.txt"), "no such file or folder"),
-        (str(pdf), "unsupported file type '.pdf'; use .txt, .md, .jsonl, .html or .htm"),
+        (
+            str(pdf),
+            "unsupported file type '.pdf'; use .txt, .md, .jsonl, .html, .htm, .warc or .warc.gz",
+        ),
     ]
 
 

@@ -243,13 +243,26 @@ def import_command(
         say(f"sample corpus: {sample_report.summary()}", err=True)
     if files:
         sources = list(find_sources(files))
-        show_bar = sys.stderr.isatty() and len(sources) > 20
-        with click.progressbar(
-            length=len(sources), label="Importing", file=sys.stderr, hidden=not show_bar
+        sizes = {s.path: _size(s.path) for s in sources if not s.skip_reason}
+        archives = any(s.path.name.lower().endswith((".warc", ".warc.gz")) for s in sources)
+        show_bar = sys.stderr.isatty() and (len(sources) > 20 or archives)
+        with click.progressbar(  # in bytes: one web archive can hold thousands of pages
+            length=max(1, sum(sizes.values())),
+            label="Importing",
+            file=sys.stderr,
+            hidden=not show_bar,
         ) as bar:
+            read_to = [0]
 
-            def advance(_source: Source) -> None:
-                bar.update(1)
+            def advance(source: Source) -> None:
+                read_to[0] = 0
+                if not source.path.name.lower().endswith((".warc", ".warc.gz")):
+                    bar.update(sizes.get(source.path, 0))
+
+            def archive_progress(offset: int) -> None:
+                if offset > read_to[0]:
+                    bar.update(offset - read_to[0])
+                    read_to[0] = offset
 
             import_paths(
                 db,
@@ -260,6 +273,7 @@ def import_command(
                 sources=sources,
                 report=report,
                 details={k: v for k, v in details.items() if v},
+                on_progress=archive_progress,
             )
     page_limit = min(max_size, MAX_PAGE_BYTES)
     if urls or feeds:
@@ -280,6 +294,13 @@ def import_command(
         say(report.summary(), err=True)
     _index_and_link_new(db)
     sys.exit(1 if report.rejected else 0)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _index_and_link_new(db: sqlite_utils.Database) -> None:

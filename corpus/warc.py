@@ -1,0 +1,200 @@
+"""Web archives in: every HTML page a ``.warc`` or ``.warc.gz`` file holds becomes an article.
+
+Crawls and newsroom archives keep pages as WARC files (Common Crawl's news crawl is one).
+Each ``response`` record whose payload is HTML is extracted like a saved page; its target
+URI is its address and its WARC date the publication date when the page gives none. Other
+records (requests, metadata, images, redirects) are skipped and counted. Extraction is the
+slow part (~20-35 ms a page), so it runs in a pool of processes, one per core, while this
+process reads the archive and stores what comes back in batches, each one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import sqlite_utils
+
+from newsmark.corpus.articles import NewArticle
+from newsmark.corpus.decode import decode_bytes
+from newsmark.corpus.errors import ImportRejected
+from newsmark.corpus.fetch import CHUNK, MAX_PAGE_BYTES
+from newsmark.corpus.html import article_from_html
+from newsmark.corpus.importer import ImportReport, store_articles
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+BATCH = 200  # articles stored per transaction
+IN_FLIGHT = 64  # pages handed to the pool ahead of the one being stored: bounded memory
+
+
+def is_warc(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int  # of its record in the (compressed) file
+    uri: str
+    date: str | None
+    body: bytes
+    charset: str | None
+
+
+@dataclass
+class WarcCounts:
+    pages: int = 0
+    skipped: int = 0  # records that are not HTML responses
+    bad: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_pages(path: Path, counts: WarcCounts, max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Page]:
+    """The HTML responses of an archive, in order. A record that cannot be read is counted
+    in ``counts.bad`` with its offset; reading goes on with the next record when the file
+    allows it (a damaged gzip member ends the file: nothing after it can be found)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as stream:
+        records = ArchiveIterator(stream, check_digests=False)
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+            except Exception as exc:  # warcio raises many kinds for a damaged file
+                counts.bad.append((records.offset, _why(exc)))
+                return
+            offset = records.offset  # get_record_offset() would read the record away
+            try:
+                page = _page(record, offset, max_bytes)
+            except ImportRejected as exc:
+                counts.bad.append((offset, str(exc)))
+                continue
+            except Exception as exc:
+                counts.bad.append((offset, _why(exc)))
+                continue
+            if page is None:
+                counts.skipped += 1
+                continue
+            counts.pages += 1
+            yield page
+
+
+def _why(exc: Exception) -> str:
+    text = " ".join(str(exc).split())[:120]
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return f"unreadable record, damaged or cut short ({detail})"
+
+
+def _page(record: object, offset: int, max_bytes: int) -> Page | None:
+    if record.rec_type != "response" or record.http_headers is None:  # type: ignore[attr-defined]
+        return None
+    headers = record.http_headers  # type: ignore[attr-defined]
+    status = headers.get_statuscode()
+    kind = (headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    if status != "200" or kind not in ("text/html", "application/xhtml+xml"):
+        return None
+    stream = record.content_stream()  # type: ignore[attr-defined]
+    parts: list[bytes] = []
+    size = 0
+    while chunk := stream.read(CHUNK):  # warcio's readers return nothing for a huge read
+        size += len(chunk)
+        if size > max_bytes:
+            raise ImportRejected(f"page larger than {max_bytes / 2**20:g} MiB (too big)")
+        parts.append(chunk)
+    body = b"".join(parts)
+    charset = None
+    content_type = headers.get_header("Content-Type") or ""
+    if "charset=" in content_type.lower():
+        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
+    warc = record.rec_headers  # type: ignore[attr-defined]
+    return Page(
+        offset,
+        warc.get_header("WARC-Target-URI") or "",
+        warc.get_header("WARC-Date"),
+        body,
+        charset or None,
+    )
+
+
+def extract(page: Page) -> NewArticle | str:
+    """One page's article, or why not (runs in a worker process)."""
+    import codecs
+
+    charset = page.charset
+    if charset:
+        try:
+            charset = codecs.lookup(charset).name
+        except LookupError:
+            charset = None
+    try:
+        try:
+            decoded = decode_bytes(page.body, charset)
+        except ImportRejected:
+            if charset is None:
+                raise
+            decoded = decode_bytes(page.body)
+        article = article_from_html(decoded.text, page.uri, decoded.encoding, url=page.uri)
+    except ImportRejected as exc:
+        return str(exc)
+    if article.published is None and page.date and len(page.date) >= 10:
+        article = replace(article, published=page.date[:10])
+    return article
+
+
+def import_warc(
+    db: sqlite_utils.Database,
+    path: Path,
+    report: ImportReport,
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> WarcCounts:
+    """Import every HTML page of one archive; what could not be read goes to ``report``
+    as ``PATH: record at byte N: reason``. ``progress`` gets the offset read up to."""
+    from newsmark.corpus.web import stored_url
+
+    counts = WarcCounts()
+    name = str(path)
+    batch: list[NewArticle] = []
+
+    def store(result: NewArticle | str, page_offset: int) -> None:
+        if isinstance(result, str):
+            report.rejected.append((name, f"record at byte {page_offset}: {result}"))
+        else:
+            batch.append(result)
+            if len(batch) >= BATCH:
+                store_articles(db, batch, report)
+                batch.clear()
+        if progress:
+            progress(page_offset)
+
+    def fresh() -> Iterator[Page]:
+        for page in read_pages(path, counts):
+            if page.uri and stored_url(db, page.uri):
+                report.duplicates += 1
+                if progress:
+                    progress(page.offset)
+                continue
+            yield page
+
+    processes = workers or os.cpu_count() or 1
+    if processes <= 1:
+        for page in fresh():
+            store(extract(page), page.offset)
+    else:
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            pending: list[tuple[int, object]] = []
+            for page in fresh():
+                pending.append((page.offset, pool.submit(extract, page)))
+                if len(pending) >= IN_FLIGHT:
+                    offset, future = pending.pop(0)
+                    store(future.result(), offset)  # type: ignore[attr-defined]
+            for offset, future in pending:
+                store(future.result(), offset)  # type: ignore[attr-defined]
+    if batch:
+        store_articles(db, batch, report)
+    for offset, reason in counts.bad:
+        report.rejected.append((name, f"record at byte {offset}: {reason}"))
+    return counts
