@@ -160,6 +160,7 @@ SPECS: tuple[KeySpec, ...] = (
     _spec("reader.search_prev", "reader", "N", "screen.search_next(-1)", "Previous match"),
     # lists and dialogs
     _spec("articles.clear_filter", "articles", "escape", "clear_filter", "Clear filter"),
+    _spec("articles.edit_details", "articles", "ctrl+e", "screen.edit_details", "Edit details"),
     _spec("list.up", "list", "k", "move(-1)", "Up"),
     _spec("list.down", "list", "j", "move(1)", "Down"),
     _spec("claims.close", "claims", "escape,q", "dismiss_none", "Close", show=True),
@@ -182,6 +183,7 @@ SPECS: tuple[KeySpec, ...] = (
     _spec("export.cancel", "export", "escape", "cancel", "Cancel", show=True),
     _spec("help.close", "help", "question_mark,f1", "dismiss", "Close"),
     _spec("note.cancel", "note", "escape", "cancel", "Cancel", show=True),
+    _spec("details.cancel", "details", "escape", "cancel", "Cancel", show=True),
     _spec("orphans.retry", "orphans", "r", "retry", "Retry placing", show=True),
     _spec("search.cancel", "search", "escape", "cancel", "Cancel", show=True),
     _spec("page.close", "page", "escape,q", "dismiss", "Close", show=True),

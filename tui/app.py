@@ -200,6 +200,11 @@ class NewsmarkApp(App[None]):
             ("Search all articles", "Fuzzy search across the corpus", main.action_corpus_search),
             ("Claims view", "How linked claims spread across outlets", main.action_claims),
             (
+                "Edit article details",
+                "Title, outlet, date, URL and author of the article (not its text)",
+                main.action_edit_details,
+            ),
+            (
                 "Toggle article list",
                 "Show or hide the article list",
                 partial(main.action_toggle_pane, "articles"),

@@ -45,12 +45,19 @@ from newsmark.annotations.matching import (
 )
 from newsmark.annotations.model import Annotation
 from newsmark.annotations.state import get_state, set_state
-from newsmark.corpus.articles import Article, get_article, list_articles, source_line
+from newsmark.corpus.articles import (
+    Article,
+    get_article,
+    list_articles,
+    source_line,
+    update_details,
+)
 from newsmark.corpus.db import connect, describe_error, read_only
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import GLOBAL_IDS, bindings
 from newsmark.tui.layout import Layout, plan_layout
+from newsmark.tui.screens.details import DetailsScreen
 from newsmark.tui.screens.find import SearchScreen
 from newsmark.tui.screens.note import NoteScreen
 from newsmark.tui.widgets.annotations_panel import AnnotationsPanel
@@ -350,7 +357,10 @@ class ReaderScreen(Screen[None]):
     @staticmethod
     def _article_rows(db: sqlite_utils.Database) -> list[ArticleRow]:
         counts = store.counts_by_article(db)
-        return [ArticleRow(a.id, a.title, a.outlet, counts.get(a.id, 0)) for a in list_articles(db)]
+        return [
+            ArticleRow(a.id, a.title, a.outlet, counts.get(a.id, 0), a.published)
+            for a in list_articles(db)
+        ]
 
     def _show_article_rows(self, rows: list[ArticleRow]) -> None:
         self.article_rows = rows
@@ -425,11 +435,14 @@ class ReaderScreen(Screen[None]):
         self.panel.link_counts = self.link_counts
         self.panel.decisions = counts_by_annotation(self.db, article.id)
         self.article_list.mark_current(article.id)
+        self._show_heading(article)
+
+    def _show_heading(self, article: Article) -> None:
         self.sub_title = source_line(article.title, article.outlet) + (
             "  (read-only)" if self.read_only else ""
         )
         heading = source_line(article.title, article.outlet, article.published)
-        reader.border_title = Text(heading)  # type: ignore[assignment]
+        self.reader.border_title = Text(heading)  # type: ignore[assignment]
 
     def on_article_list_open(self, message: ArticleList.Open) -> None:
         self.open_article(message.article_id)
@@ -919,6 +932,43 @@ class ReaderScreen(Screen[None]):
                 self._reload_annotations(current=current.uuid, changed=current.uuid)
 
         self.app.push_screen(NoteScreen(current.label, current.quote, current.note), save)
+
+    def action_edit_details(self) -> None:
+        """The details of the article highlighted in the list (when the list has focus),
+        else of the open one."""
+        listed = self.article_list
+        article_id = None
+        if listed.has_focus and listed.cursor < len(listed.shown):
+            article_id = listed.shown[listed.cursor].id
+        elif self.article is not None:
+            article_id = self.article.id
+        article = get_article(self.db, article_id) if article_id is not None else None
+        if article is None:
+            self.say("No article to edit.")
+            return
+        if self.read_only:
+            self._guard(lambda: None)  # says why nothing can be saved
+            return
+
+        def save(changes: dict[str, str]) -> str | None:
+            try:
+                update_details(self.db, article.id, changes)
+            except (NewsmarkError, sqlite3.Error) as exc:
+                return f"Not saved: {exc}"
+            return None
+
+        def done(saved: bool | None) -> None:
+            if not saved:
+                return
+            self.article_list.set_rows(self._article_rows(self.db))
+            if self.article is not None and self.article.id == article.id:
+                fresh = get_article(self.db, article.id)
+                if fresh is not None:
+                    self.set_reactive(ReaderScreen.article, fresh)
+                    self._show_heading(fresh)
+            self.notify("Details saved (the text is unchanged).", timeout=3)
+
+        self.app.push_screen(DetailsScreen(article, save), done)
 
     def action_resize(self, edge: str, direction: int) -> None:
         current = self.current_annotation()

@@ -19,10 +19,12 @@ class ArticleRow:
     title: str
     outlet: str | None
     annotations: int
+    published: str | None = None
 
 
 class ArticleList(VirtualList):
-    """Articles with outlet and annotation count. Typing filters; escape clears the filter."""
+    """Articles with annotation count, outlet and date. Typing filters; escape clears the
+    filter."""
 
     BINDINGS = bindings("articles")
 
@@ -97,6 +99,8 @@ class ArticleList(VirtualList):
             meta.append(f"\u25cf{count} ", style="bold")
         if row.outlet:
             meta.append(one_line(row.outlet), style="dim")
+        if row.published:
+            meta.append((" \u00b7 " if row.outlet else "") + row.published[:10], style="dim")
         return title, meta
 
     async def _on_key(self, event: events.Key) -> None:
