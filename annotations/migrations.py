@@ -1,7 +1,7 @@
 """The annotations layer's tables, as versioned migrations of the one database file.
 
 The versions interleave with the corpus layer's (one ``PRAGMA user_version`` for the file,
-as released): this module owns 2-5 and 7-9, :mod:`newsmark.corpus.migrations` runs them all,
+as released): this module owns 2-5, 7-9 and 12, :mod:`newsmark.corpus.migrations` runs them all,
 in order, and refuses to run with a version missing. Never edit a released migration; add
 a new one.
 """
@@ -220,9 +220,52 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        12,
+        "the annotator's desk: article progress, a shared label set, who changed what",
+        (
+            # No row: "to do". Kept apart from articles so a state change never rewrites
+            # an article row (its text).
+            """
+            CREATE TABLE article_state (
+                article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+                state TEXT NOT NULL CHECK (state IN ('todo', 'in progress', 'done')),
+                annotator TEXT NOT NULL DEFAULT '',
+                updated TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX article_state_state ON article_state(state)",
+            # The label set everyone who opens the file sees (a config seeds a new file).
+            """
+            CREATE TABLE labels (
+                name TEXT PRIMARY KEY,
+                key TEXT NOT NULL DEFAULT '',
+                colour TEXT NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                position INTEGER NOT NULL
+            )
+            """,
+            "ALTER TABLE history ADD COLUMN annotator TEXT NOT NULL DEFAULT ''",
+            "CREATE INDEX annotations_label ON annotations(label, article_id)",
+            "CREATE INDEX annotations_annotator ON annotations(annotator, article_id)",
+        ),
+    ),
+)
+
 
 TABLES = frozenset(
-    {"annotations", "history", "app_state", "links", "ngram_articles", "orphans", "postings"}
+    {
+        "annotations",
+        "history",
+        "app_state",
+        "links",
+        "ngram_articles",
+        "orphans",
+        "postings",
+        "article_state",
+        "labels",
+    }
 )
 
 register("annotations", MIGRATIONS, TABLES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
+import weakref
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -123,6 +124,15 @@ def _span_context(
     return context(text, start, end)
 
 
+_ACTORS: weakref.WeakKeyDictionary[sqlite_utils.Database, str] = weakref.WeakKeyDictionary()
+
+
+def set_actor(db: sqlite_utils.Database, annotator: str) -> None:
+    """Who is making the changes made through ``db`` (the app's current annotator): every
+    history row says so. Without it, a change is put down to the annotation's annotator."""
+    _ACTORS[db] = annotator
+
+
 def _record(
     db: sqlite_utils.Database,
     action: str,
@@ -136,8 +146,8 @@ def _record(
     saved = {**before.as_row(), "links": links} if before and links else None
     db.execute("DELETE FROM history WHERE article_id = ? AND undone = 1", [ann.article_id])
     db.execute(
-        "INSERT INTO history (article_id, action, annotation_uuid, before, after, at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO history (article_id, action, annotation_uuid, before, after, at, annotator)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             ann.article_id,
             action,
@@ -145,6 +155,7 @@ def _record(
             json.dumps(saved or before.as_row()) if before else None,
             json.dumps(after.as_row()) if after else None,
             now_iso(),
+            _ACTORS.get(db, ann.annotator),
         ],
     )
 

@@ -474,10 +474,10 @@ def search_command(
     for r in rows:
         passage = " ".join(neutralise(r["text"]).split())
         say(
-            f"{r['score']:5.1f}  [{r['article_id']}] {_clip(neutralise(r['title']), 60)}"
+            f"{r['score']:5.1f}  [{r['article_id']}] {clip(neutralise(r['title']), 60)}"
             f" ({r['start']}-{r['end']})"
         )
-        say(f"       {_clip(passage, 100)}")
+        say(f"       {clip(passage, 100)}")
 
 
 @main.command("link")
@@ -707,7 +707,7 @@ def orphans_command(obj: Context, as_json: bool, retry: bool) -> None:
     if _json_or_empty(rows, as_json, "No orphaned annotations."):
         return
     for r in rows:
-        quote = _clip(one_line(r["quote"]), 70)
+        quote = clip(one_line(r["quote"]), 70)
         say(f"{one_line(r['label'], 40)}: \u201c{quote}\u201d")
         say(
             f"    article: {one_line(r['article_title'] or r['article_url'] or '?')}"
@@ -774,19 +774,22 @@ def _json_or_empty(rows: list[dict[str, Any]], as_json: bool, empty: str) -> boo
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
-    headers = ["id", "title", "outlet", "chars", "annotations"]
     cells = [
         [
             str(r["id"]),
-            _clip(r["title"], 60),
-            _clip(r["outlet"] or "", 24),
+            clip(r["title"], 60),
+            clip(r["outlet"] or "", 24),
             str(r["chars"]),
             str(r["annotations"]),
         ]
         for r in rows
     ]
+    return grid(["id", "title", "outlet", "chars", "annotations"], cells, right={0, 3, 4})
+
+
+def grid(headers: list[str], cells: list[list[str]], right: set[int]) -> str:
+    """A plain-text table: a header, a rule, a row per item; ``right`` columns aligned right."""
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-    right = {0, 3, 4}
 
     def fmt(values: list[str]) -> str:
         return "  ".join(
@@ -796,9 +799,11 @@ def _table(rows: list[dict[str, Any]]) -> str:
     return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *map(fmt, cells)])
 
 
-def _clip(text: str, width: int) -> str:
+def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
+
+from newsmark.tui import desk_cli  # noqa: E402, F401  (registers its commands on main)
 
 if __name__ == "__main__":  # python -m newsmark.tui.cli
     main()

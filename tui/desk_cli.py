@@ -1,0 +1,146 @@
+"""The annotator's desk on the command line: ``annotations``, ``stats`` and ``agreement``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from newsmark.corpus.normalise import escape_json_unsafe, one_line
+from newsmark.tui.cli import Context, clip, grid, main, say, user_errors
+
+
+def _json(value: Any) -> None:
+    click.echo(escape_json_unsafe(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
+@main.command("annotations")
+@click.option("--label", "labels", multiple=True, metavar="L", help="Only this label (repeatable).")
+@click.option("--outlet", "outlets", multiple=True, metavar="O", help="Only this outlet.")
+@click.option("--annotator", "annotators", multiple=True, metavar="A", help="Only theirs.")
+@click.option("--article", "articles", multiple=True, type=int, metavar="ID", help="Only these.")
+@click.option("--text", default="", metavar="Q", help="Quote or note like Q (fuzzy).")
+@click.option(
+    "--links",
+    type=click.Choice(["any", "none", "pending", "accepted"]),
+    default="any",
+    show_default=True,
+    help="Only annotations with no link, a pending suggestion, or an accepted link.",
+)
+@click.option(
+    "--sort", type=click.Choice(["article", "date", "label"]), default="article", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+@user_errors
+def annotations_command(
+    obj: Context,
+    labels: tuple[str, ...],
+    outlets: tuple[str, ...],
+    annotators: tuple[str, ...],
+    articles: tuple[int, ...],
+    text: str,
+    links: str,
+    sort: str,
+    as_json: bool,
+) -> None:
+    """Every annotation in the corpus, filtered: a table, or JSON with --json."""
+    from newsmark.annotations.browse import Query, find
+
+    rows = find(
+        obj.read_db,
+        Query(labels, outlets, annotators, articles, text, links, sort),
+    )
+    if as_json:
+        _json([r.as_json() for r in rows])
+        return
+    if not rows:
+        say("No annotations match.", err=True)
+        return
+    cells = [
+        [
+            str(r.article_id),
+            f"{r.start}-{r.end}",
+            clip(one_line(r.label), 12),
+            clip(one_line(r.quote), 50),
+            clip(one_line(r.outlet or ""), 20),
+            clip(one_line(r.annotator), 12),
+        ]
+        for r in rows
+    ]
+    say(grid(["article", "span", "label", "quote", "outlet", "annotator"], cells, right={0}))
+    say(f"{len(rows)} annotation{'s' if len(rows) != 1 else ''}", err=True)
+
+
+@main.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_obj
+@user_errors
+def stats_command(obj: Context, as_json: bool) -> None:
+    """Annotations per label, outlet and annotator; articles by state; links by decision."""
+    from newsmark.annotations.stats import stats
+
+    found = stats(obj.read_db)
+    if as_json:
+        _json(found)
+        return
+    a = found["articles"]
+    say(
+        f"articles: {a['total']} ({a['annotated']} annotated; {a['done']} done,"
+        f" {a['in_progress']} in progress, {a['todo']} to do)"
+    )
+    lk = found["links"]
+    say(f"links: {lk['suggested']} pending, {lk['accepted']} accepted, {lk['rejected']} rejected")
+    labels = list(found["labels"])
+    if not labels:
+        say("No annotations yet.")
+        return
+    say("")
+    rows = [
+        [clip(one_line(o), 28), *(str(per.get(lab, 0)) for lab in labels), str(sum(per.values()))]
+        for o, per in found["outlets"].items()
+    ]
+    rows.append(
+        [
+            "all outlets",
+            *(str(found["labels"][lab]) for lab in labels),
+            str(sum(found["labels"].values())),
+        ]
+    )
+    headers = ["outlet", *(clip(one_line(lab), 12) for lab in labels), "total"]
+    say(grid(headers, rows, right=set(range(1, len(headers)))))
+    say("")
+    cells = [[clip(one_line(n or "(nobody)"), 28), str(c)] for n, c in found["annotators"].items()]
+    say(grid(["annotator", "annotations"], cells, right={1}))
+
+
+@main.command("agreement")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+@user_errors
+def agreement_command(obj: Context, as_json: bool) -> None:
+    """Agreement of every pair of annotators over the articles both annotated: exact and
+    overlap span F1, and Cohen's kappa per label by word."""
+    from newsmark.annotations.agreement import agreement
+
+    pairs = agreement(obj.read_db)
+    if as_json:
+        _json([p.as_json() for p in pairs])
+        return
+    if not pairs:
+        say("No two annotators have annotated the same article.", err=True)
+        return
+    cells = [
+        [
+            clip(one_line(p.annotators[0]), 16),
+            clip(one_line(p.annotators[1]), 16),
+            str(p.articles),
+            f"{p.exact_f1:.2f}",
+            f"{p.overlap_f1:.2f}",
+            ", ".join(f"{one_line(k)} {v:.2f}" for k, v in p.kappa.items()),
+        ]
+        for p in pairs
+    ]
+    headers = ["annotator", "annotator", "articles", "exact F1", "overlap F1", "kappa by label"]
+    say(grid(headers, cells, right={2, 3, 4}))
