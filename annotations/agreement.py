@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
@@ -65,22 +66,35 @@ def overlap_agreed(a: list[Span], b: list[Span]) -> int:
 def kappa_by_word(
     texts: dict[int, str], a: dict[int, list[Span]], b: dict[int, list[Span]], labels: set[str]
 ) -> dict[str, float]:
+    """Cohen's kappa per label over every word of ``texts`` (see the module's docstring)."""
+    words = {aid: word_bounds(text) for aid, text in texts.items()}
+    return kappa_from_bounds(words, a, b, labels)
+
+
+def word_bounds(text: str) -> tuple[list[int], list[int]]:
+    """Where each word starts and ends (two sorted lists)."""
+    spans = [m.span() for m in WORD.finditer(text)]
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+def kappa_from_bounds(
+    words: dict[int, tuple[list[int], list[int]]],
+    a: dict[int, list[Span]],
+    b: dict[int, list[Span]],
+    labels: set[str],
+) -> dict[str, float]:
     out: dict[str, float] = {}
-    words = {aid: [m.span() for m in WORD.finditer(text)] for aid, text in texts.items()}
     for label in sorted(labels):
         both = only_a = only_b = neither = 0
-        for aid, spans in words.items():
-            in_a = _marks(spans, [s for s in a.get(aid, []) if s[2] == label])
-            in_b = _marks(spans, [s for s in b.get(aid, []) if s[2] == label])
-            for x, y in zip(in_a, in_b, strict=True):
-                if x and y:
-                    both += 1
-                elif x:
-                    only_a += 1
-                elif y:
-                    only_b += 1
-                else:
-                    neither += 1
+        for aid, (starts, ends) in words.items():
+            ra = _word_ranges(starts, ends, [s for s in a.get(aid, []) if s[2] == label])
+            rb = _word_ranges(starts, ends, [s for s in b.get(aid, []) if s[2] == label])
+            len_a, len_b = _size(ra), _size(rb)
+            inter = _intersection(ra, rb)
+            both += inter
+            only_a += len_a - inter
+            only_b += len_b - inter
+            neither += len(starts) - (len_a + len_b - inter)
         n = both + only_a + only_b + neither
         if n == 0:
             continue
@@ -91,9 +105,35 @@ def kappa_by_word(
     return out
 
 
-def _marks(words: list[tuple[int, int]], spans: list[Span]) -> list[bool]:
-    """For each word: is it inside (overlapping) one of ``spans``?"""
-    return [any(s < we and ws < e for s, e, _ in spans) for ws, we in words]
+def _word_ranges(starts: list[int], ends: list[int], spans: list[Span]) -> list[tuple[int, int]]:
+    """The words the spans touch, as merged half-open ranges of word indices: counting by
+    ranges, not word by word, keeps 100,000 annotations to seconds."""
+    ranges = sorted((bisect_right(ends, s), bisect_left(starts, e)) for s, e, _ in spans)
+    merged: list[tuple[int, int]] = []
+    for i, j in ranges:
+        if j <= i:
+            continue
+        if merged and i <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], j))
+        else:
+            merged.append((i, j))
+    return merged
+
+
+def _size(ranges: list[tuple[int, int]]) -> int:
+    return sum(j - i for i, j in ranges)
+
+
+def _intersection(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    total = x = y = 0
+    while x < len(a) and y < len(b):
+        lo, hi = max(a[x][0], b[y][0]), min(a[x][1], b[y][1])
+        total += max(0, hi - lo)
+        if a[x][1] < b[y][1]:
+            x += 1
+        else:
+            y += 1
+    return total
 
 
 def agreement(db: sqlite_utils.Database) -> list[Pair]:
@@ -104,6 +144,7 @@ def agreement(db: sqlite_utils.Database) -> list[Pair]:
     ):
         spans[str(annotator)][int(article_id)].append((int(start), int(end), str(label)))
     pairs = []
+    bounds: dict[int, tuple[list[int], list[int]]] = {}  # read each article once
     for first, second in combinations(sorted(spans), 2):
         shared = sorted(set(spans[first]) & set(spans[second]))
         if not shared:
@@ -114,10 +155,10 @@ def agreement(db: sqlite_utils.Database) -> list[Pair]:
         count_b = sum(len(v) for v in b.values())
         exact = sum(exact_agreed(a[aid], b[aid]) for aid in shared)
         overlap = sum(overlap_agreed(a[aid], b[aid]) for aid in shared)
-        texts = {
-            aid: str(db.execute("SELECT text FROM articles WHERE id = ?", [aid]).fetchone()[0])
-            for aid in shared
-        }
+        for aid in shared:
+            if aid not in bounds:
+                text = db.execute("SELECT text FROM articles WHERE id = ?", [aid]).fetchone()[0]
+                bounds[aid] = word_bounds(str(text))
         labels = {s[2] for v in (*a.values(), *b.values()) for s in v}
         pairs.append(
             Pair(
@@ -125,7 +166,7 @@ def agreement(db: sqlite_utils.Database) -> list[Pair]:
                 len(shared),
                 _f1(exact, count_a, count_b),
                 _f1(overlap, count_a, count_b),
-                kappa_by_word(texts, a, b, labels),
+                kappa_from_bounds({aid: bounds[aid] for aid in shared}, a, b, labels),
             )
         )
     return pairs

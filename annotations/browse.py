@@ -74,6 +74,50 @@ def _in(column: str, values: Sequence[object], where: list[str], params: list[ob
 
 
 def find(db: sqlite_utils.Database, query: Query, limit: int | None = None) -> list[Row]:
+    """The annotations ``query`` asks for, in its order; at most ``limit``."""
+    text = " ".join(query.text.split())
+    if text:  # score only quote and note first; whole rows for the hits alone
+        sql, params = _sql(query, "a.id, a.quote, a.note")
+        sql += f" ORDER BY {_ORDER[query.sort]}"
+        candidates = db.execute(sql, params).fetchall()
+        hits = _fuzzy([f"{q}\n{n}" for _, q, n in candidates], text)
+        return _rows_by_id(db, [candidates[i][0] for i in hits][:limit])
+    sql, params = _sql(query, _ROW_COLUMNS)
+    sql += f" ORDER BY {_ORDER[query.sort]}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [Row(*r) for r in db.execute(sql, params)]
+
+
+_ROW_COLUMNS = (
+    'a.uuid, a.article_id, ar.title, ar.outlet, ar.published, a.start, a."end", a.quote,'
+    " a.label, a.note, a.annotator"
+)
+
+
+def _rows_by_id(db: sqlite_utils.Database, ids: list[int]) -> list[Row]:
+    """Whole rows for annotation ids, in the order given."""
+    found: dict[int, Row] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for r in db.execute(
+            f"SELECT a.id, {_ROW_COLUMNS} FROM annotations a"
+            " JOIN articles ar ON ar.id = a.article_id"
+            f" WHERE a.id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            found[int(r[0])] = Row(*r[1:])
+    return [found[i] for i in ids if i in found]
+
+
+def count(db: sqlite_utils.Database, query: Query) -> int:
+    """How many annotations ``query`` finds (the text filter aside: that needs the rows)."""
+    sql, params = _sql(query, "count(*)")
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+def _sql(query: Query, columns: str) -> tuple[str, list[object]]:
     if query.sort not in SORTS:
         raise StoreError(f"unknown sort {query.sort!r} (use {', '.join(SORTS)})")
     if query.links not in LINK_STATES:
@@ -99,36 +143,22 @@ def find(db: sqlite_utils.Database, query: Query, limit: int | None = None) -> l
             "EXISTS (SELECT 1 FROM links l WHERE (l.annotation_uuid = a.uuid"
             " OR l.target_annotation_uuid = a.uuid) AND l.status = 'accepted')"
         )
-    sql = (
-        'SELECT a.uuid, a.article_id, ar.title, ar.outlet, ar.published, a.start, a."end",'
-        " a.quote, a.label, a.note, a.annotator"
-        " FROM annotations a JOIN articles ar ON ar.id = a.article_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY {_ORDER[query.sort]}"
+    sql = f"SELECT {columns} FROM annotations a JOIN articles ar ON ar.id = a.article_id" + (
+        " WHERE " + " AND ".join(where) if where else ""
     )
-    text = " ".join(query.text.split())
-    if limit is not None and not text:
-        sql += " LIMIT ?"
-        params.append(limit)
-    rows = [Row(*r) for r in db.execute(sql, params)]
-    if text:
-        rows = _fuzzy(rows, text)[:limit] if limit is not None else _fuzzy(rows, text)
-    return rows
+    return sql, params
 
 
-def _fuzzy(rows: list[Row], text: str) -> list[Row]:
-    """Rows whose quote or note carries ``text`` (closely), in their order."""
-    needle = text.casefold()
-    choices = [f"{r.quote}\n{r.note}".casefold() for r in rows]
+def _fuzzy(choices: list[str], text: str) -> list[int]:
+    """Indexes of the choices that carry ``text`` closely, in their order."""
     hits = process.extract(
-        needle,
-        choices,
+        text.casefold(),
+        [c.casefold() for c in choices],
         scorer=fuzz.partial_ratio,
         score_cutoff=TEXT_CUTOFF,
         limit=None,
     )
-    keep = sorted(index for _choice, _score, index in hits)
-    return [rows[i] for i in keep]
+    return sorted(index for _choice, _score, index in hits)
 
 
 def values(db: sqlite_utils.Database) -> dict[str, list[str]]:

@@ -162,3 +162,34 @@ def test_cli_json_shapes(tmp_path: Path) -> None:
     assert "Alpha beta" in table and "3 annotations" in table
     text = runner.invoke(main, ["--db", str(path), "stats"]).output
     assert "all outlets" in text and "articles: 3 (2 annotated" in text
+
+
+def test_kappa_by_ranges_equals_counting_word_by_word() -> None:
+    """The range arithmetic that makes kappa fast gives what marking every word gives."""
+    import random
+
+    from newsmark.annotations.agreement import WORD, kappa_by_word
+
+    rng = random.Random(5)
+    for _ in range(200):
+        text = " ".join(rng.choice(["ab", "c", "def", "g,", "hi."]) for _ in range(30))
+        words = [m.span() for m in WORD.finditer(text)]
+
+        def spans(length: int) -> list[tuple[int, int, str]]:
+            out = []
+            for _ in range(rng.randint(0, 4)):
+                s = rng.randrange(0, length - 1)
+                out.append((s, rng.randint(s + 1, length), rng.choice(["x", "y"])))
+            return out
+
+        a, b = spans(len(text)), spans(len(text))
+        got = kappa_by_word({1: text}, {1: a}, {1: b}, {"x", "y"})
+        for label in ("x", "y"):
+            mark_a = [any(s < we and ws < e for s, e, lab in a if lab == label) for ws, we in words]
+            mark_b = [any(s < we and ws < e for s, e, lab in b if lab == label) for ws, we in words]
+            n = len(words)
+            p_o = sum(x == y for x, y in zip(mark_a, mark_b, strict=True)) / n
+            pa, pb = sum(mark_a) / n, sum(mark_b) / n
+            p_e = pa * pb + (1 - pa) * (1 - pb)
+            want = (1.0 if p_o == 1 else 0.0) if p_e == 1 else (p_o - p_e) / (1 - p_e)
+            assert got[label] == pytest.approx(want), (text, a, b, label)

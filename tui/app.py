@@ -200,6 +200,21 @@ class NewsmarkApp(App[None]):
             ("Search all articles", "Fuzzy search across the corpus", main.action_corpus_search),
             ("Claims view", "How linked claims spread across outlets", main.action_claims),
             (
+                "Annotations browser",
+                "Every annotation in the corpus, filtered by label, outlet, annotator, text",
+                main.action_browser,
+            ),
+            (
+                "Switch annotator…",
+                "Who the next tags and decisions belong to (this session)",
+                main.action_switch_annotator,
+            ),
+            (
+                "Statistics",
+                "Annotations per label, outlet and annotator; progress; links",
+                main.action_stats,
+            ),
+            (
                 "Edit article details",
                 "Title, outlet, date, URL and author of the article (not its text)",
                 main.action_edit_details,

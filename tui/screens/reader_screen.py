@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 
-from newsmark.annotations import store, textnav
+from newsmark.annotations import progress, store, textnav
 from newsmark.annotations.links import accept as accept_link
 from newsmark.annotations.links import (
     cluster_of,
@@ -170,6 +170,8 @@ class ReaderScreen(Screen[None]):
         # not once per width it passes through while the layout settles.
         self._apply_layout(self.app.size.width)
         db = self.db
+        self.status.annotator = self.newsmark.config.annotator
+        store.set_actor(db, self.newsmark.config.annotator)
         last = get_state(db, "last_article")
         if last and last.isdigit() and get_article(db, int(last)):
             cursor = get_state(db, f"cursor:{last}")
@@ -357,8 +359,11 @@ class ReaderScreen(Screen[None]):
     @staticmethod
     def _article_rows(db: sqlite_utils.Database) -> list[ArticleRow]:
         counts = store.counts_by_article(db)
+        states = progress.all_states(db)
         return [
-            ArticleRow(a.id, a.title, a.outlet, counts.get(a.id, 0), a.published)
+            ArticleRow(
+                a.id, a.title, a.outlet, counts.get(a.id, 0), a.published, states.get(a.id, "todo")
+            )
             for a in list_articles(db)
         ]
 
@@ -414,6 +419,13 @@ class ReaderScreen(Screen[None]):
             saved = get_state(self.db, f"cursor:{article.id}")
             cursor = int(saved) if saved and saved.isdigit() else 0
         self.reader.move_to_offset(min(cursor, len(article.text)), center=True)
+        if not self.read_only:  # opening an article starts it
+            try:
+                state = progress.opened(self.db, article.id, self.newsmark.config.annotator)
+            except (NewsmarkError, sqlite3.Error):
+                state = None
+            if state:
+                self.article_list.update_state(article.id, state)
         self._sync_current()
         self.update_status()  # (no watcher fires for an article without annotations)
         self._save_state()
@@ -758,6 +770,41 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(CorpusSearchScreen(self.newsmark.db_path), opened)
 
+    def action_browser(self) -> None:
+        """Every annotation in the corpus; Enter opens one where it is."""
+        from newsmark.tui.screens.browser import BrowserScreen
+
+        def opened(result: tuple[int, int, int] | None) -> None:
+            if result:
+                self._open_at(*result)
+
+        self.app.push_screen(
+            BrowserScreen(self.newsmark.db_path, self.newsmark.config.labels), opened
+        )
+
+    def action_switch_annotator(self) -> None:
+        from dataclasses import replace
+
+        from newsmark.tui.screens.annotator import AnnotatorScreen
+
+        known = [r[0] for r in self.db.execute("SELECT DISTINCT annotator FROM annotations")]
+
+        def switched(name: str | None) -> None:
+            app = self.newsmark
+            if not name or name == app.config.annotator:
+                return
+            app.config = replace(app.config, annotator=name)
+            store.set_actor(self.db, name)
+            self.status.annotator = name
+            self.say(f"Annotating as {name}.")
+
+        self.app.push_screen(AnnotatorScreen(self.newsmark.config.annotator, known), switched)
+
+    def action_stats(self) -> None:
+        from newsmark.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.newsmark.db_path, self.newsmark.config.labels))
+
     def action_review(self) -> None:
         """Every pending suggestion in the corpus; afterwards, the screen shows the
         decisions, and the annotations accepting created look for their own matches."""
@@ -933,15 +980,29 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(NoteScreen(current.label, current.quote, current.note), save)
 
+    def _target_article(self) -> int | None:
+        """The article highlighted in the list when the list has focus, else the open one."""
+        listed = self.article_list
+        if listed.has_focus and listed.cursor < len(listed.shown):
+            return listed.shown[listed.cursor].id
+        return self.article.id if self.article is not None else None
+
+    def action_toggle_done(self) -> None:
+        """Done, or back to in progress."""
+        article_id = self._target_article()
+        if article_id is None:
+            return
+        current = progress.state_of(self.db, article_id)
+        wanted = progress.IN_PROGRESS if current == progress.DONE else progress.DONE
+        annotator = self.newsmark.config.annotator
+        if self._guard(lambda: progress.set_state(self.db, article_id, wanted, annotator)):
+            self.article_list.update_state(article_id, wanted)
+            self.say(f"Article marked {progress.SHOWN[wanted]}.")
+
     def action_edit_details(self) -> None:
         """The details of the article highlighted in the list (when the list has focus),
         else of the open one."""
-        listed = self.article_list
-        article_id = None
-        if listed.has_focus and listed.cursor < len(listed.shown):
-            article_id = listed.shown[listed.cursor].id
-        elif self.article is not None:
-            article_id = self.article.id
+        article_id = self._target_article()
         article = get_article(self.db, article_id) if article_id is not None else None
         if article is None:
             self.say("No article to edit.")

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 
+from newsmark.annotations.progress import SHOWN as SHOWN_STATE
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.virtual_list import VirtualList
@@ -20,6 +21,7 @@ class ArticleRow:
     outlet: str | None
     annotations: int
     published: str | None = None
+    state: str = "todo"
 
 
 class ArticleList(VirtualList):
@@ -37,6 +39,8 @@ class ArticleList(VirtualList):
         super().__init__(**kwargs)
         self.rows: list[ArticleRow] = []
         self.counts: dict[int, int] = {}
+        self.states: dict[int, str] = {}  # "in progress" or "done"; absent: to do
+        self.state_filter: str | None = None
         self.shown: list[ArticleRow] = []
         self.filter_text = ""
         self.current_id: int | None = None
@@ -47,6 +51,7 @@ class ArticleList(VirtualList):
     def set_rows(self, rows: list[ArticleRow]) -> None:
         self.rows = rows
         self.counts = {r.id: r.annotations for r in rows}
+        self.states = {r.id: r.state for r in rows if r.state != "todo"}
         self.empty_text = Text("No articles match the filter.", style="dim")
         self._apply_filter()
 
@@ -55,6 +60,25 @@ class ArticleList(VirtualList):
         if self.counts.get(article_id, 0) != count:
             self.counts[article_id] = count
             self.invalidate(*self._shown_index(article_id))
+
+    def update_state(self, article_id: int, state: str) -> None:
+        if self.states.get(article_id, "todo") == state:
+            return
+        if state == "todo":
+            self.states.pop(article_id, None)
+        else:
+            self.states[article_id] = state
+        if self.state_filter:
+            self._apply_filter()
+        else:
+            self._titles()
+            self.invalidate(*self._shown_index(article_id))
+
+    def action_cycle_state_filter(self) -> None:
+        """All articles, then only those to do, in progress, done, and all again."""
+        order = [None, "todo", "in progress", "done"]
+        self.state_filter = order[(order.index(self.state_filter) + 1) % len(order)]
+        self._apply_filter()
 
     def mark_current(self, article_id: int) -> None:
         before = self._shown_index(self.current_id) if self.current_id is not None else []
@@ -74,26 +98,40 @@ class ArticleList(VirtualList):
     def _apply_filter(self) -> None:
         selected = self.shown[self.cursor].id if self.cursor < len(self.shown) else None
         needle = self.filter_text.casefold()
+        wanted_state = self.state_filter
         self.shown = [
             r
             for r in self.rows
-            if not needle or needle in r.title.casefold() or needle in (r.outlet or "").casefold()
+            if (not needle or needle in r.title.casefold() or needle in (r.outlet or "").casefold())
+            and (wanted_state is None or self.states.get(r.id, "todo") == wanted_state)
         ]
         ids = [r.id for r in self.shown]
         self._positions = {article_id: i for i, article_id in enumerate(ids)}
         wanted = selected if selected in ids else self.current_id
         self.set_count(len(self.shown), ids.index(wanted) if wanted in ids else 0)
+        self._titles()
+
+    def _titles(self) -> None:
+        done = sum(1 for s in self.states.values() if s == "done")
+        state = f" \u00b7 {SHOWN_STATE[self.state_filter]}" if self.state_filter else ""
         if self.filter_text:
-            self.border_title = Text(f"Filter: {self.filter_text}")  # type: ignore[assignment]
-            self.border_subtitle = f"{len(self.shown)} of {len(self.rows)}"
+            self.border_title = Text(f"Filter: {self.filter_text}{state}")  # type: ignore[assignment]
         else:
-            self.border_title = "Articles"
-            self.border_subtitle = str(len(self.rows))
+            self.border_title = f"Articles{state} \u00b7 {done} of {len(self.rows)} done"
+        filtered = self.filter_text or self.state_filter
+        self.border_subtitle = (
+            f"{len(self.shown)} of {len(self.rows)}" if filtered else str(len(self.rows))
+        )
 
     def item_lines(self, index: int) -> tuple[Text, Text]:
         row = self.shown[index]
         title = Text(one_line(row.title), style="bold" if row.id == self.current_id else "")
         meta = Text()
+        state = self.states.get(row.id)
+        if state == "done":
+            meta.append("\u2713 ", style="bold green")
+        elif state == "in progress":
+            meta.append("\u25d0 ", style="yellow")
         count = self.counts.get(row.id, 0)
         if count:
             meta.append(f"\u25cf{count} ", style="bold")

@@ -20,6 +20,7 @@ class StatusLine(Widget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.text = Text()
+        self.annotator = ""  # who is annotating: every tag is theirs
 
     def render(self) -> Text:
         return self.text
@@ -36,6 +37,8 @@ class StatusLine(Widget):
         message: str = "",
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
+        if self.annotator:
+            text.append(f"{one_line(self.annotator, 20)} ", style="dim")
         if mode:
             text.append(f" {mode} ", style="bold reverse")
             text.append(" ")
