@@ -43,6 +43,7 @@ class Config:
     labels: tuple[Label, ...] = DEFAULT_LABELS
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    own_labels: bool = False  # the file has [[labels]]: they override keys and colours here
 
     def label(self, name: str) -> Label | None:
         return next((lab for lab in self.labels if lab.name == name), None)
@@ -112,7 +113,13 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
         raise ConfigError(
             "\n".join(problems[:MAX_LISTED]) + (f"\n... and {more} more" if more > 0 else "")
         )
-    return Config(annotator=annotator.strip(), labels=labels, keys=dict(keys_raw), path=path)
+    return Config(
+        annotator=annotator.strip(),
+        labels=labels,
+        keys=dict(keys_raw),
+        path=path,
+        own_labels="labels" in data,
+    )
 
 
 def _parse_labels(raw: object, where: str) -> tuple[Label, ...]:
@@ -135,7 +142,10 @@ def _parse_labels(raw: object, where: str) -> tuple[Label, ...]:
                 f"{where}: label {name!r}: 'colour' must be #rrggbb or a colour name,"
                 f" got {colour!r}"
             )
-        labels.append(Label(name, key.strip(), parsed))
+        description = item.get("description", "")
+        if not isinstance(description, str):
+            raise ConfigError(f"{where}: label {name!r}: 'description' must be a string")
+        labels.append(Label(name, key.strip(), parsed, one_line(description, 200)))
     names = [lab.name for lab in labels]
     keys = [lab.key for lab in labels]
     for what, values in (("name", names), ("key", keys)):

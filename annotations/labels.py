@@ -33,6 +33,7 @@ class Label:
     name: str
     key: str
     colour: str  # "#rrggbb", used as a background behind light text
+    description: str = ""  # what the label means, for everyone sharing the file
 
 
 DEFAULT_LABELS: tuple[Label, ...] = (

@@ -4,7 +4,9 @@ the help screen); reading and tagging live on :class:`ReaderScreen`."""
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from textual.screen import Screen
 
 from newsmark.annotations.config import Config
 from newsmark.annotations.keymap import KeySpec, specs_for
+from newsmark.annotations.labelset import LabelSet, effective
+from newsmark.annotations.state import get_state, set_state
 from newsmark.corpus.articles import count_articles, source_line
 from newsmark.corpus.db import connect, read_only
 from newsmark.tui.bindings import GLOBAL_IDS, HELP_PLACES, bindings
@@ -58,12 +62,22 @@ class NewsmarkApp(App[None]):
         # A file that cannot be written opens read-only: reading and searching still work.
         self.db: sqlite_utils.Database = connect(db_path, readable_only=True)
         self.read_only = read_only(self.db)
+        # The file's label set, with this config's keys and colours where it says so.
+        try:
+            labels = effective(
+                self.db, self.config.labels, self.config.own_labels, not self.read_only
+            )
+        except sqlite3.Error:
+            labels = LabelSet(self.config.labels)
+        self.config = replace(self.config, labels=labels.labels)
+        self.label_notes = labels.notes
         if self.read_only:
             self.sub_title = "read-only: changes cannot be saved"
         if self.config.keys:
             self.set_keymap(self.config.keys)
 
     def on_mount(self) -> None:
+        self._tell_label_notes()
         if self.read_only:
             self.notify(
                 f"{self.db_path} cannot be written (permissions, a read-only disk or an"
@@ -84,6 +98,17 @@ class NewsmarkApp(App[None]):
                 timeout=8,
             )
         self.push_screen(ReaderScreen())
+
+    def _tell_label_notes(self) -> None:
+        """What differs between this config's labels and the file's, said once (again only
+        when it changes)."""
+        said = "\n".join(self.label_notes)
+        if not said or said == get_state(self.db, "label_notes"):
+            return
+        self.notify(said, title="Labels", severity="warning", timeout=20, markup=False)
+        if not self.read_only:
+            with contextlib.suppress(sqlite3.Error):
+                set_state(self.db, {"label_notes": said})
 
     @property
     def reader_screen(self) -> ReaderScreen:

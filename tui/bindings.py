@@ -44,6 +44,7 @@ def label_bindings(labels: Iterable[Label]) -> list[Binding]:
             group=Binding.Group("Tag"),
         )
         for label in labels
+        if label.key  # a label whose key another took (see labelset) is tagged by relabelling
     ]
 
 

@@ -582,6 +582,9 @@ def export_command(
     filters = Filters(labels, articles, since, annotators)
     label_set = obj.config.labels  # a config mistake is reported before anything is opened
     db = obj.read_db
+    from newsmark.annotations.labelset import effective
+
+    label_set = effective(db, label_set, obj.config.own_labels, seed_if_empty=False).labels
     with snapshot(db):
         if output == "-":
             count = write_stream(db, fmt, filters, sys.stdout)

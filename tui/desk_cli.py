@@ -144,3 +144,75 @@ def agreement_command(obj: Context, as_json: bool) -> None:
     ]
     headers = ["annotator", "annotator", "articles", "exact F1", "overlap F1", "kappa by label"]
     say(grid(headers, cells, right={2, 3, 4}))
+
+
+@main.group("labels", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_context
+@user_errors
+def labels_command(ctx: click.Context, as_json: bool) -> None:
+    """The label set this database file carries (shared by everyone who opens it), with this
+    config's own keys and colours where it gives them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from newsmark.annotations.labelset import effective, stored
+
+    obj: Context = ctx.obj
+    db = obj.read_db
+    shared = {lab.name: lab for lab in stored(db)}
+    found = effective(db, obj.config.labels, obj.config.own_labels, seed_if_empty=False)
+    rows = [
+        {
+            "name": lab.name,
+            "key": lab.key,
+            "colour": lab.colour,
+            "description": lab.description,
+            "in_file": lab.name in shared,
+            "local": lab.name in shared
+            and (lab.key, lab.colour) != (shared[lab.name].key, shared[lab.name].colour),
+        }
+        for lab in found.labels
+    ]
+    if as_json:
+        _json(rows)
+        return
+    cells = [
+        [
+            r["key"] or "-",
+            one_line(str(r["name"]), 32),
+            str(r["colour"]),
+            ("this config's key/colour" if r["local"] else "")
+            + ("" if r["in_file"] else "not in the file yet"),
+            clip(one_line(str(r["description"])), 50),
+        ]
+        for r in rows
+    ]
+    say(grid(["key", "label", "colour", "", "description"], cells, right=set()))
+    for note in found.notes:
+        say(note, err=True)
+
+
+@labels_command.command("set")
+@click.argument("name")
+@click.option("--key", help="The key that tags with it (e.g. 5).")
+@click.option("--colour", "--color", "colour", help="#rrggbb or a colour name.")
+@click.option("--description", help="What it means, for everyone sharing the file.")
+@click.pass_obj
+@user_errors
+def labels_set_command(
+    obj: Context, name: str, key: str | None, colour: str | None, description: str | None
+) -> None:
+    """Add a label to the file's set, or change its key, colour or description."""
+    from newsmark.annotations.keymap import check_keymap
+    from newsmark.annotations.labelset import seed, set_label, stored
+    from newsmark.corpus.errors import NewsmarkError
+
+    db = obj.db
+    seed(db, obj.config.labels)
+    if key:
+        keys = {lab.name: lab.key for lab in stored(db) if lab.name != name}
+        problems = check_keymap({}, {**keys, name: key}, "labels")
+        if problems:
+            raise NewsmarkError(problems[0])
+    label = set_label(db, name, key, colour, description)
+    say(f"{label.name}: key {label.key}, colour {label.colour}")
