@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import sqlite_utils
+
+from newsmark.annotations.model import Annotation
 
 WORD = re.compile(r"\w+")
 Span = tuple[int, int, str]  # start, end, label
@@ -170,3 +173,90 @@ def agreement(db: sqlite_utils.Database) -> list[Pair]:
             )
         )
     return pairs
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Overlapping annotations of one article where two annotators differ."""
+
+    left: list[Annotation]  # the first annotator's
+    right: list[Annotation]  # the second's
+
+    @property
+    def start(self) -> int:
+        return min(a.start for a in (*self.left, *self.right))
+
+
+def annotators_of(db: sqlite_utils.Database, article_id: int) -> list[str]:
+    return [
+        str(r[0])
+        for r in db.execute(
+            "SELECT DISTINCT annotator FROM annotations WHERE article_id = ? ORDER BY 1",
+            [article_id],
+        )
+    ]
+
+
+def disagreements(
+    db: sqlite_utils.Database, article_id: int, first: str, second: str
+) -> list[Disagreement]:
+    """Groups of overlapping annotations (by either of the two) whose spans and labels are
+    not the same on both sides, in text order."""
+    from newsmark.annotations.store import list_annotations
+
+    mine = [a for a in list_annotations(db, article_id) if a.annotator in (first, second)]
+    mine.sort(key=lambda a: (a.start, a.end))
+    groups: list[list[Annotation]] = []
+    reach = -1
+    for ann in mine:
+        if groups and ann.start < reach:
+            groups[-1].append(ann)
+            reach = max(reach, ann.end)
+        else:
+            groups.append([ann])
+            reach = ann.end
+    settled = _settled(db, article_id, first, second)
+    out = []
+    for group in groups:
+        left = [a for a in group if a.annotator == first]
+        right = [a for a in group if a.annotator == second]
+        if {(a.start, a.end, a.label) for a in left} == {(a.start, a.end, a.label) for a in right}:
+            continue
+        span = (min(a.start for a in group), max(a.end for a in group))
+        if any(s <= span[0] and span[1] <= e for s, e in settled):
+            continue  # a curator kept one version here
+        out.append(Disagreement(left, right))
+    return out
+
+
+def _settled_key(article_id: int, first: str, second: str) -> str:
+    return "curated:" + json.dumps([article_id, *sorted((first, second))])
+
+
+def _settled(
+    db: sqlite_utils.Database, article_id: int, first: str, second: str
+) -> list[tuple[int, int]]:
+    from newsmark.annotations.state import get_state
+
+    raw = get_state(db, _settled_key(article_id, first, second))
+    return [(int(s), int(e)) for s, e in json.loads(raw)] if raw else []
+
+
+def keep(
+    db: sqlite_utils.Database, dispute: Disagreement, side: str, first: str, second: str
+) -> int:
+    """A curator keeps one side's version: the other side's annotations of the passage are
+    deleted (each deletion is in the undo history) and the passage is settled between the
+    two (no longer listed). Returns how many annotations were deleted."""
+    from newsmark.annotations.state import set_state
+    from newsmark.annotations.store import delete_annotation
+
+    group = [*dispute.left, *dispute.right]
+    article_id = group[0].article_id
+    drop = dispute.right if side == "left" else dispute.left
+    for ann in drop:
+        delete_annotation(db, ann.uuid)
+    span = (min(a.start for a in group), max(a.end for a in group))
+    settled = [*_settled(db, article_id, first, second), span]
+    set_state(db, {_settled_key(article_id, first, second): json.dumps(settled)})
+    return len(drop)

@@ -156,3 +156,91 @@ def test_snapshot_statistics(snap_compare, db_path: Path) -> None:  # type: igno
         await _settle(pilot)
 
     assert snap_compare(_annotated(db_path), terminal_size=SIZE, run_before=before)
+
+
+async def test_agreement_screen_curates_a_disagreement(db_path: Path) -> None:
+    from newsmark.tui.screens.agreement import AgreementScreen, Disputes
+
+    seed(db_path)
+    db = connect(db_path)
+    store.create_annotation(db, 1, 0, 16, "claim", "ann")  # "Mayor Ilse Varga"
+    store.create_annotation(db, 1, 0, 5, "source", "bob")  # "Mayor": overlaps, differs
+    store.create_annotation(db, 1, 17, 21, "claim", "ann")  # "said": the same on both sides
+    store.create_annotation(db, 1, 17, 21, "claim", "bob")
+    db.close()
+    app = make_app(db_path, seed_db=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        app.reader_screen.action_agreement()
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen)
+        figures = str(screen.query_one("#figures").render())
+        assert "ann \u00d7 bob: 1 article, exact F1 0.50, overlap F1 0.50" in figures
+        listed = screen.query_one(Disputes)
+        assert len(listed.items) == 1
+        assert [a.quote for a in listed.items[0].left] == ["Mayor Ilse Varga"]
+        assert [a.quote for a in listed.items[0].right] == ["Mayor"]
+        await pilot.press("2")  # keep bob's version
+        await _settle(pilot)
+        assert listed.items == []
+        await pilot.press("escape")
+        await pilot.pause()
+        main = app.reader_screen
+        assert sorted(a.quote for a in main.annotations) == ["Mayor", "said", "said"]
+        await pilot.press("u")  # what was not kept comes back
+        await pilot.pause()
+        assert sorted(a.quote for a in main.annotations) == [
+            "Mayor",
+            "Mayor Ilse Varga",
+            "said",
+            "said",
+        ]
+
+
+def _cluster() -> object:
+    from newsmark.annotations.links import Cluster, ClusterMember
+
+    def member(aid: int, outlet: str | None, date: str | None, status: str) -> ClusterMember:
+        return ClusterMember(aid, f"Report {aid}", outlet, date, 0, 5, "water", status)
+
+    return Cluster(
+        "the water is safe",
+        "claim",
+        [
+            member(1, "Gazette", "2026-03-02", "annotated"),
+            member(2, "Post", "2026-03-02", "accepted"),
+            member(3, "Gazette", "2026-03-05", "accepted"),  # the Gazette again: counted once
+            member(4, "Courier", "2026-03-04T09:00:00", "suggested"),
+            member(5, "Wire", None, "accepted"),
+            member(6, None, "2026-03-07", "accepted"),
+        ],
+    )
+
+
+def test_spread_counts_each_outlet_from_its_first_day() -> None:
+    from newsmark.annotations.spread import spread
+
+    steps, undated = spread(_cluster())  # type: ignore[arg-type]
+    assert [(s.date, s.outlets, s.total, s.suggested) for s in steps] == [
+        ("2026-03-02", ["Gazette", "Post"], 2, 0),
+        ("2026-03-04", ["Courier"], 3, 1),
+        ("2026-03-07", ["\u201cReport 6\u201d"], 4, 1),
+    ]
+    assert undated == ["Wire"]
+
+
+async def test_the_timeline_screen(db_path: Path) -> None:
+    from newsmark.tui.screens.timeline import TimelineScreen
+
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await app.push_screen(TimelineScreen(_cluster()))  # type: ignore[arg-type]
+        await pilot.pause()
+        days = str(app.screen.query_one("#days").render())
+        assert "2026-03-02  Gazette, Post  (2 so far)" in days
+        assert "2026-03-04  Courier  (3 so far, 1 only suggested)" in days
+        assert "Date unknown: Wire" in days
+        await pilot.press("q")
+        assert app.screen is app.reader_screen

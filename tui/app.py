@@ -230,6 +230,11 @@ class NewsmarkApp(App[None]):
                 main.action_browser,
             ),
             (
+                "Agreement between annotators",
+                "Figures for every pair; this article's disagreements, to keep one version",
+                main.action_agreement,
+            ),
+            (
                 "Switch annotator…",
                 "Who the next tags and decisions belong to (this session)",
                 main.action_switch_annotator,

@@ -28,7 +28,7 @@ class ClaimsScreen(ModalScreen[tuple[int, int, int] | None]):
             yield Static(
                 Text(
                     "Claims across articles (Enter: open where it was first "
-                    "published, escape: close)",
+                    "published, t: how it spread, escape: close)",
                     style="bold",
                 )
             )
@@ -44,6 +44,13 @@ class ClaimsScreen(ModalScreen[tuple[int, int, int] | None]):
     def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
         first = self.clusters[event.index].first
         self.dismiss((first.article_id, first.start, first.end))
+
+    def action_timeline(self) -> None:
+        from newsmark.tui.screens.timeline import TimelineScreen
+
+        claims = self.query_one(ClaimsList)
+        if self.clusters and claims.cursor < len(self.clusters):
+            self.app.push_screen(TimelineScreen(self.clusters[claims.cursor]))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

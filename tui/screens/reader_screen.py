@@ -800,6 +800,22 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(AnnotatorScreen(self.newsmark.config.annotator, known), switched)
 
+    def action_agreement(self) -> None:
+        """Agreement figures, and the open article's disagreements to curate."""
+        from newsmark.tui.screens.agreement import AgreementScreen
+
+        if self.article is None:
+            return
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.reload_article()
+
+        screen = AgreementScreen(
+            self.db, self.newsmark.db_path, self.article.id, self.newsmark.config.labels
+        )
+        self.app.push_screen(screen, done)
+
     def action_stats(self) -> None:
         from newsmark.tui.screens.stats import StatsScreen
 
