@@ -9,10 +9,12 @@ so a title with escape sequences or bidi controls is stored harmless.
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
 from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle
+from newsmark.corpus.decode import Decoded, decode_bytes
 from newsmark.corpus.errors import ImportRejected
 from newsmark.corpus.normalise import normalise_text
 
@@ -36,6 +38,23 @@ def _declared_language(html: str) -> str | None:
     optional detector installed."""
     found = _LANG.search(html[:20_000])
     return found.group(1).lower() if found else None
+
+
+def decode_page(body: bytes, charset: str | None) -> Decoded:
+    """A fetched or archived page's text: in the charset its headers name when that is a
+    known one that reads it, else detected (servers name the wrong one often enough)."""
+    known = None
+    if charset:
+        try:
+            known = codecs.lookup(charset).name
+        except LookupError:
+            known = None
+    if known:
+        try:
+            return decode_bytes(body, known)
+        except ImportRejected:
+            pass
+    return decode_bytes(body)
 
 
 def article_from_html(

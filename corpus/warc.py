@@ -19,10 +19,9 @@ from pathlib import Path
 import sqlite_utils
 
 from newsmark.corpus.articles import NewArticle
-from newsmark.corpus.decode import decode_bytes
 from newsmark.corpus.errors import ImportRejected
 from newsmark.corpus.fetch import CHUNK, MAX_PAGE_BYTES
-from newsmark.corpus.html import article_from_html
+from newsmark.corpus.html import article_from_html, decode_page
 from newsmark.corpus.importer import ImportReport, store_articles
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -121,21 +120,8 @@ def _page(record: object, offset: int, max_bytes: int) -> Page | None:
 
 def extract(page: Page) -> NewArticle | str:
     """One page's article, or why not (runs in a worker process)."""
-    import codecs
-
-    charset = page.charset
-    if charset:
-        try:
-            charset = codecs.lookup(charset).name
-        except LookupError:
-            charset = None
     try:
-        try:
-            decoded = decode_bytes(page.body, charset)
-        except ImportRejected:
-            if charset is None:
-                raise
-            decoded = decode_bytes(page.body)
+        decoded = decode_page(page.body, page.charset)
         article = article_from_html(decoded.text, page.uri, decoded.encoding, url=page.uri)
     except ImportRejected as exc:
         return str(exc)

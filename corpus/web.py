@@ -7,7 +7,6 @@ a few at a time; each one that fails is reported as ``URL: reason`` and the rest
 
 from __future__ import annotations
 
-import codecs
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +16,9 @@ from urllib.parse import urldefrag, urljoin
 import sqlite_utils
 
 from newsmark.corpus.articles import NewArticle
-from newsmark.corpus.decode import decode_bytes
 from newsmark.corpus.errors import ImportRejected
 from newsmark.corpus.fetch import FEED_TYPES, MAX_PAGE_BYTES, TIMEOUT, FetchError, fetch, is_url
-from newsmark.corpus.html import article_from_html
+from newsmark.corpus.html import article_from_html, decode_page
 from newsmark.corpus.importer import ImportReport, store_articles
 
 FETCHERS = 4  # pages fetched at once: polite to one site, quick for a list of many
@@ -38,26 +36,11 @@ def stored_url(db: sqlite_utils.Database, url: str) -> bool:
     return row is not None
 
 
-def _charset(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None  # a server's mistake: detect instead
-
-
 def page_article(url: str, max_bytes: int = MAX_PAGE_BYTES, timeout: float = TIMEOUT) -> NewArticle:
     """Fetch one page and extract its article (raises :class:`FetchError` or
     :class:`ImportRejected` with the reason)."""
     fetched = fetch(url, max_bytes=max_bytes, timeout=timeout)
-    charset = _charset(fetched.charset)
-    try:
-        decoded = decode_bytes(fetched.body, charset)
-    except ImportRejected:
-        if charset is None:
-            raise
-        decoded = decode_bytes(fetched.body)  # the header named the wrong charset
+    decoded = decode_page(fetched.body, fetched.charset)
     return article_from_html(decoded.text, url, decoded.encoding, url=fetched.url)
 
 
