@@ -428,6 +428,13 @@ def _cluster(ranges: list[tuple[int, int]], span_words: int) -> tuple[int, int]:
     return best[0][0], max(r[1] for r in best)
 
 
+def floor_for(query: NormText, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> float:
+    """The lowest score that links ``query``: a long claim's reworded reports score lower."""
+    if len(query.words) >= LONG_CLAIM_WORDS:
+        return min(thresholds.floor, LONG_CLAIM_FLOOR)
+    return thresholds.floor
+
+
 def linkable(span: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
     """Long enough to look for in other articles (no matcher needed to ask)."""
     t = thresholds
@@ -468,9 +475,7 @@ class Matcher:
         extra_candidates: Iterable[int] = (),
     ) -> list[Match]:
         query = normalise(span)
-        floor = self.thresholds.floor if min_score is None else min_score
-        if min_score is None and len(query.words) >= LONG_CLAIM_WORDS:
-            floor = min(floor, LONG_CLAIM_FLOOR)
+        floor = floor_for(query, self.thresholds) if min_score is None else min_score
         hashes = shingle_hashes(query.words)
         ranked = candidate_articles(self.db, hashes, exclude, restrict, self.thresholds)
         seen = {a for a, _ in ranked} | (exclude or set())

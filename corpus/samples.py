@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 import sqlite_utils
 
+from newsmark.corpus.articles import NewArticle
 from newsmark.corpus.decode import decode_bytes
 from newsmark.corpus.importer import ImportReport, article_from_text, store_articles
 
@@ -19,14 +20,20 @@ def sample_files() -> list[tuple[str, bytes]]:
     )
 
 
-def import_sample(db: sqlite_utils.Database) -> ImportReport:
-    """Add the sample articles (those already present are skipped by their sha256)."""
-    report = ImportReport()
+def sample_articles() -> list[NewArticle]:
+    """The sample articles, read as ``newsmark import`` reads them."""
     articles = []
     for name, data in sample_files():
         decoded = decode_bytes(data)
         path = PurePosixPath("sample") / name
         articles.append(article_from_text(decoded.text, path, decoded.encoding, markdown=True))  # type: ignore[arg-type]
-        report.files += 1
+    return articles
+
+
+def import_sample(db: sqlite_utils.Database) -> ImportReport:
+    """Add the sample articles (those already present are skipped by their sha256)."""
+    report = ImportReport()
+    articles = sample_articles()
+    report.files += len(articles)
     store_articles(db, articles, report)
     return report

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import sqlite_utils
 
@@ -50,35 +51,42 @@ class WarcCounts:
 
 
 def read_pages(path: Path, counts: WarcCounts, max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Page]:
+    """The HTML responses of an archive file, in order (see :func:`read_pages_from`)."""
+    with open(path, "rb") as stream:
+        yield from read_pages_from(stream, counts, max_bytes)
+
+
+def read_pages_from(
+    stream: BinaryIO, counts: WarcCounts, max_bytes: int = MAX_PAGE_BYTES
+) -> Iterator[Page]:
     """The HTML responses of an archive, in order. A record that cannot be read is counted
     in ``counts.bad`` with its offset; reading goes on with the next record when the file
     allows it (a damaged gzip member ends the file: nothing after it can be found)."""
     from warcio.archiveiterator import ArchiveIterator
 
-    with open(path, "rb") as stream:
-        records = ArchiveIterator(stream, check_digests=False)
-        while True:
-            try:
-                record = next(records)
-            except StopIteration:
-                return
-            except Exception as exc:  # warcio raises many kinds for a damaged file
-                counts.bad.append((records.offset, _why(exc)))
-                return
-            offset = records.offset  # get_record_offset() would read the record away
-            try:
-                page = _page(record, offset, max_bytes)
-            except ImportRejected as exc:
-                counts.bad.append((offset, str(exc)))
-                continue
-            except Exception as exc:
-                counts.bad.append((offset, _why(exc)))
-                continue
-            if page is None:
-                counts.skipped += 1
-                continue
-            counts.pages += 1
-            yield page
+    records = ArchiveIterator(stream, check_digests=False)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except Exception as exc:  # warcio raises many kinds for a damaged file
+            counts.bad.append((records.offset, _why(exc)))
+            return
+        offset = records.offset  # get_record_offset() would read the record away
+        try:
+            page = _page(record, offset, max_bytes)
+        except ImportRejected as exc:
+            counts.bad.append((offset, str(exc)))
+            continue
+        except Exception as exc:
+            counts.bad.append((offset, _why(exc)))
+            continue
+        if page is None:
+            counts.skipped += 1
+            continue
+        counts.pages += 1
+        yield page
 
 
 def _why(exc: Exception) -> str:

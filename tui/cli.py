@@ -806,7 +806,7 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
-from newsmark.tui import desk_cli  # noqa: E402, F401  (registers its commands on main)
+from newsmark.tui import desk_cli, spark_cli  # noqa: E402, F401  (they register commands)
 
 if __name__ == "__main__":  # python -m newsmark.tui.cli
     main()

@@ -1,0 +1,112 @@
+"""``newsmark spark link`` against the same scan in one process: articles/s per core.
+
+A JSONL corpus of generated articles (``bench_linking``'s invented words, ~5,000
+characters) and an annotations export of ``--claims`` quotes taken from its first articles
+(12-24 words each), each planted once more in a later article. The same
+scan runs in-process (one core: read, normalise, candidates, align) and on a local Spark
+(``local[2]``, start-up included and also reported apart). Spark is for clusters: on 2
+cores it is not faster than one process; the point is the per-core rate to plan with.
+
+Run: ``python tests/bench/bench_spark.py [--articles 20000] [--claims 1000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from newsmark.annotations.farlink import jsonl_articles, read_claims, scan_articles  # noqa: E402
+from newsmark.corpus.articles import sha256_text  # noqa: E402
+from newsmark.corpus.normalise import normalise_text  # noqa: E402
+from tests.bench.bench_linking import make_article, vocabulary  # noqa: E402
+
+
+def build(root: Path, articles: int, claims: int) -> tuple[Path, Path]:
+    """The corpus, and claims quoted from its first articles, each planted once more in a
+    later article (so each has a link to find)."""
+    rng = random.Random(9)
+    vocab, cum = vocabulary(random.Random(11))
+    sources = [make_article(random.Random(n), vocab, cum, 5_000) for n in range(claims)]
+    quotes = []
+    for text in sources:
+        words = text.split()
+        at = rng.randrange(0, len(words) - 30)
+        quotes.append(" ".join(words[at : at + rng.randint(12, 24)]))
+    corpus = root / "corpus.jsonl"
+    with open(corpus, "w") as out:
+        for n in range(articles):
+            text = sources[n] if n < claims else make_article(random.Random(n), vocab, cum, 5_000)
+            if claims <= n < 2 * claims:
+                at = text.find(". ", len(text) // 2) + 2
+                text = text[:at] + quotes[n - claims] + ". " + text[at:]
+            out.write(json.dumps({"title": f"Article {n}", "text": text}) + "\n")
+    export = root / "annotations.jsonl"
+    with open(export, "w") as out:
+        out.write(json.dumps({"format": "newsmark-annotations", "version": 1}) + "\n")
+        for i, (text, quote) in enumerate(zip(sources, quotes, strict=True)):
+            sha = sha256_text(normalise_text(text).strip("\n"))
+            record = {
+                "id": f"claim-{i}",
+                "quote": quote,
+                "label": "claim",
+                "article": {"sha256": sha},
+            }
+            out.write(json.dumps(record) + "\n")
+    return corpus, export
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--claims", type=int, default=1_000)
+    parser.add_argument("--dir", default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        root = Path(tmp)
+        corpus, export = build(root, args.articles, args.claims)
+        claims = read_claims(export)
+        size = len(json.dumps([c.__dict__ for c in claims.claims])) + 16 * sum(
+            len(v) + 1 for v in claims.index.values()
+        )
+        t = time.perf_counter()
+        with open(corpus) as stream:
+            lines = ((f"c:{i}", line) for i, line in enumerate(stream))
+            found = sum(1 for r in scan_articles(jsonl_articles(lines), claims) if r[0] == "link")
+        one = time.perf_counter() - t
+        print(
+            f"{args.articles:,} articles, {len(claims.claims):,} claims"
+            f" (broadcast ~{size / 2**20:.1f} MB)"
+        )
+        print(
+            f"in-process scan, 1 core: {one:.1f} s = {args.articles / one:,.0f} articles/s;"
+            f" {found} links"
+        )
+        from pyspark.sql import SparkSession
+
+        from newsmark.annotations.sparkjob import run
+
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # executors import newsmark
+        t = time.perf_counter()
+        SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
+        startup = time.perf_counter() - t
+        t = time.perf_counter()
+        summary = run([str(corpus)], export, root / "out", "local[2]", 4)
+        job = time.perf_counter() - t
+        print(
+            f"Spark local[2]: session start {startup:.1f} s; job {job:.1f} s ="
+            f" {args.articles / job:,.0f} articles/s, {args.articles / job / 2:,.0f} per core;"
+            f" {summary['links']} links"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""newsmark spark link on a local Spark (local[2]): JSONL, Parquet and WARC inputs, bad
+records counted, the same links as newsmark link, and import-links idempotent."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsmark.annotations import store
+from newsmark.corpus.db import connect
+from newsmark.tui.cli import main
+from tests.test_warc import _archive
+
+pytest.importorskip("pyspark")
+QUOTES = [
+    "At no point did any material leave our site",
+    "Fourteen people were taken to Calderwick General Hospital",
+    "We will not reopen a structure we cannot vouch for",
+]
+Link = tuple[str, str, int, int, float]
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A whole copy of a database in WAL mode (the file alone may lack the newest pages)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def _db_links(path: Path) -> set[Link]:
+    db = connect(path)
+    try:
+        return set(
+            db.execute(
+                'SELECT l.annotation_uuid, a.sha256, l.start, l."end", l.score FROM links l'
+                " JOIN articles a ON a.id = l.target_article_id"
+            )
+        )
+    finally:
+        db.close()
+
+
+def _spark_links(out: Path) -> set[Link]:
+    found = set()
+    for part in (out / "links").glob("part-*"):
+        for line in part.read_text().splitlines():
+            r = json.loads(line)
+            assert r["article"]["text"][r["start"] : r["end"]] == r["text"]
+            found.add((r["annotation"], r["article"]["sha256"], r["start"], r["end"], r["score"]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("spark")
+    runner = CliRunner()
+    db_path = root / "home.db"
+    warc = root / "crawl.warc"
+    _archive(warc, gzip=False, damaged=True)
+    assert runner.invoke(main, ["--db", str(db_path), "import", "--sample"]).exit_code == 0
+    quoting = root / "quoting.txt"
+    quoting.write_text(
+        "Harbour chief quoted\n\nThe chairman said: We will not reopen a structure we cannot"
+        " vouch for, and left.\n"
+    )
+    runner.invoke(main, ["--db", str(db_path), "import", str(quoting)])
+    db = connect(db_path)
+    rows = db.execute("SELECT title, outlet, url, published, text FROM articles ORDER BY id")
+    articles = [
+        dict(zip(("title", "outlet", "url", "published", "text"), r, strict=False)) for r in rows
+    ]
+    for quote in QUOTES:
+        aid, text = next(
+            (a, t) for a, t in db.execute("SELECT id, text FROM articles ORDER BY id") if quote in t
+        )
+        start = text.index(quote)
+        store.create_annotation(db, aid, start, start + len(quote), "claim", "me")
+    db.close()
+    with open(root / "corpus.jsonl", "w") as out:
+        for a in articles[:6]:
+            out.write(json.dumps(a) + "\n")
+        out.write("{not json\n")
+        out.write(json.dumps({"title": "No text"}) + "\n")
+    (root / "rest.jsonl").write_text("".join(json.dumps(a) + "\n" for a in articles[6:]))
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false").getOrCreate()
+    )
+    spark.read.json(str(root / "rest.jsonl")).write.parquet(str(root / "rest.parquet"))
+    spark.stop()
+    assert runner.invoke(main, ["--db", str(db_path), "export", "-o", str(root / "ann.jsonl")])
+    # what newsmark link finds, with the WARC's pages in the database too
+    assert runner.invoke(main, ["--db", str(db_path), "import", str(warc)]).exit_code == 1
+    linked = root / "linked.db"
+    _copy(db_path, linked)
+    env = {**os.environ, "NEWSMARK_MEANING": "off"}
+    done = subprocess.run(
+        [sys.executable, "-m", "newsmark.tui.cli", "--db", str(linked), "link"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    out = root / "out"
+    result = runner.invoke(
+        main,
+        [
+            "spark",
+            "link",
+            str(root / "corpus.jsonl"),
+            str(root / "rest.parquet"),
+            str(warc),
+            "--annotations",
+            str(root / "ann.jsonl"),
+            "-o",
+            str(out),
+            "--master",
+            "local[2]",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return {"root": root, "home": db_path, "linked": linked, "out": out}
+
+
+def test_the_same_links_as_newsmark_link(world: dict[str, Path]) -> None:
+    expected = _db_links(world["linked"])
+    assert len(expected) >= 5
+    assert _spark_links(world["out"]) == expected
+
+
+def test_the_summary_counts_and_names_bad_records(world: dict[str, Path]) -> None:
+    summary = json.loads((world["out"] / "summary.json").read_text())
+    assert summary["annotations"] == 3
+    assert summary["articles_read"] == 14  # 6 + 5 + 3 pages of the archive
+    assert summary["records_skipped"] == 3  # warcinfo, image, 404
+    whys = {b["why"] for b in summary["bad"]}
+    assert summary["bad_records"] == 4
+    assert any(w.startswith("not JSON") for w in whys)
+    assert "missing 'text' (a non-empty string)" in whys
+    assert "no article text found in the page" in whys
+    assert any("unreadable record" in w for w in whys)
+
+
+def test_import_links_brings_them_home_once(world: dict[str, Path]) -> None:
+    home = world["root"] / "fresh.db"
+    _copy(world["home"], home)
+    runner = CliRunner()
+    first = runner.invoke(main, ["--db", str(home), "import-links", str(world["out"])])
+    assert first.exit_code == 0, first.output
+    assert _db_links(home) == _db_links(world["linked"])
+    again = runner.invoke(main, ["--db", str(home), "import-links", str(world["out"])])
+    assert "0 articles added, 0 link suggestions added" in again.output
+    assert _db_links(home) == _db_links(world["linked"])
+
+
+def test_the_core_runs_without_pyspark(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['pyspark'] = None\n"
+        "import newsmark.tui.cli as cli\n"
+        "assert 'pyspark.sql' not in sys.modules\n"
+        "cli.main(['spark', 'link', 'x.jsonl', '--annotations', 'a.jsonl', '-o', 'out'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 1
+    assert "PySpark is not installed: pip install 'newsmark[spark]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_sample_corpus_runs_as_the_readme_says(world: dict[str, Path]) -> None:
+    out = world["root"] / "sample-out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "spark",
+            "link",
+            "--sample",
+            "--annotations",
+            str(world["root"] / "ann.jsonl"),
+            "-o",
+            str(out),
+            "--master",
+            "local[1]",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["articles_read"] == 10 and summary["links"] >= 5
+    taken = CliRunner().invoke(
+        main,
+        [
+            "spark",
+            "link",
+            "--sample",
+            "--annotations",
+            str(world["root"] / "ann.jsonl"),
+            "-o",
+            str(out),
+        ],
+    )
+    assert taken.exit_code == 1 and "already exists and is not empty" in taken.output
