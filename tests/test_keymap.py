@@ -79,3 +79,11 @@ def test_no_main_screen_key_is_taken_by_the_reader_first() -> None:
     for spec in SPECS:
         if spec.place == "app":
             assert not set(spec.keys.split(",")) & taken, spec.id
+
+
+def test_the_help_screen_has_a_section_for_every_place() -> None:
+    """A new screen's keys must show in the help (the help screen's own close key aside)."""
+    from newsmark.tui.bindings import HELP_PLACES
+
+    shown = {place for place, _title in HELP_PLACES}
+    assert {spec.place for spec in SPECS} - shown == {"help"}

@@ -180,33 +180,10 @@ def test_the_core_runs_without_pyspark(tmp_path: Path) -> None:
 
 def test_the_sample_corpus_runs_as_the_readme_says(world: dict[str, Path]) -> None:
     out = world["root"] / "sample-out"
-    result = CliRunner().invoke(
-        main,
-        [
-            "spark",
-            "link",
-            "--sample",
-            "--annotations",
-            str(world["root"] / "ann.jsonl"),
-            "-o",
-            str(out),
-            "--master",
-            "local[1]",
-        ],
-    )
+    args = ["spark", "link", "--sample", "--annotations", str(world["root"] / "ann.jsonl")]
+    result = CliRunner().invoke(main, [*args, "-o", str(out), "--master", "local[1]"])
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["articles_read"] == 10 and summary["links"] >= 5
-    taken = CliRunner().invoke(
-        main,
-        [
-            "spark",
-            "link",
-            "--sample",
-            "--annotations",
-            str(world["root"] / "ann.jsonl"),
-            "-o",
-            str(out),
-        ],
-    )
+    taken = CliRunner().invoke(main, [*args, "-o", str(out)])
     assert taken.exit_code == 1 and "already exists and is not empty" in taken.output

@@ -65,5 +65,11 @@ HELP_PLACES = (
     ("note", "Note editor"),
     ("search", "Search this article"),
     ("export", "Export dialog"),
+    ("details", "Edit article details"),
+    ("annotator", "Switch annotator"),
+    ("browser", "Annotations browser"),
+    ("stats", "Statistics"),
+    ("agreement", "Agreement between annotators"),
+    ("timeline", "How a claim spread"),
     ("page", "Help and other pages"),
 )
