@@ -244,3 +244,43 @@ async def test_the_timeline_screen(db_path: Path) -> None:
         assert "Date unknown: Wire" in days
         await pilot.press("q")
         assert app.screen is app.reader_screen
+
+
+def _disagreeing(db_path: Path) -> NewsmarkApp:
+    seed(db_path)
+    db = connect(db_path)
+    store.create_annotation(db, 1, 0, 16, "claim", "ann")
+    store.create_annotation(db, 1, 0, 5, "source", "bob")
+    store.create_annotation(db, 1, 17, 21, "claim", "ann")
+    store.create_annotation(db, 1, 17, 21, "claim", "bob")
+    db.close()
+    return make_app(db_path, seed_db=False)
+
+
+def test_snapshot_agreement(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot) -> None:
+        await _settle(pilot)
+        pilot.app.reader_screen.action_agreement()  # type: ignore[attr-defined]
+        await _settle(pilot)
+
+    assert snap_compare(_disagreeing(db_path), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_timeline(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from newsmark.tui.screens.timeline import TimelineScreen
+
+    async def before(pilot: Pilot) -> None:
+        await _settle(pilot)
+        await pilot.app.push_screen(TimelineScreen(_cluster()))  # type: ignore[arg-type]
+        await pilot.pause()
+
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_details_dialog(snap_compare, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot) -> None:
+        await _settle(pilot)
+        pilot.app.reader_screen.action_edit_details()  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=before)
