@@ -11,6 +11,7 @@ import codecs
 import dataclasses
 import glob
 import io
+import itertools
 import json
 import os
 import stat
@@ -306,7 +307,10 @@ def import_paths(
             batch.clear()
             size = 0
 
-    for source in sources if sources is not None else find_sources(paths):
+    listed = list(sources if sources is not None else find_sources(paths))
+    plain = [s.path for s in listed if not s.skip_reason and _single_file(s.path)]
+    parsed = _parsed(plain, encoding, max_bytes)
+    for source in listed:
         if on_source:
             on_source(source)
         if source.skip_reason:
@@ -324,7 +328,9 @@ def import_paths(
                 flush()
                 import_jsonl(db, source.path, encoding, max_bytes, report)
                 continue
-            article = parse_file(source.path, encoding, max_bytes)
+            article = next(parsed)
+            if isinstance(article, str):
+                raise ImportRejected(article)
             if details and source.path.suffix.lower() in TEXT_SUFFIXES:
                 filled = {k: v for k, v in details.items() if not getattr(article, k)}
                 article = dataclasses.replace(article, **filled)
@@ -337,6 +343,51 @@ def import_paths(
             flush()
     flush()
     return report
+
+
+PARALLEL_MIN = 500  # files: fewer are parsed here, more on every core
+PARALLEL_CHUNK = 64  # files a worker parses per task (fewer round trips)
+PARALLEL_AHEAD = 8  # tasks in flight: parsed articles waiting are bounded, not the corpus
+
+
+def _single_file(path: Path) -> bool:
+    name = path.name.lower()
+    return not name.endswith((".warc", ".warc.gz", ".jsonl"))
+
+
+def _parse_many(paths: list[Path], encoding: str | None, max_bytes: int) -> list[NewArticle | str]:
+    out: list[NewArticle | str] = []
+    for path in paths:
+        try:
+            out.append(parse_file(path, encoding, max_bytes))
+        except ImportRejected as exc:
+            out.append(str(exc))
+    return out
+
+
+def _parsed(paths: list[Path], encoding: str | None, max_bytes: int) -> Iterator[NewArticle | str]:
+    """Each file's article (or why not), in order: reading, decoding and normalising a large
+    folder runs on every core while this process stores what is ready."""
+    cores = os.cpu_count() or 1
+    if len(paths) < PARALLEL_MIN or cores < 2:
+        for path in paths:
+            yield from _parse_many([path], encoding, max_bytes)
+        return
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = iter([paths[i : i + PARALLEL_CHUNK] for i in range(0, len(paths), PARALLEL_CHUNK)])
+    with ProcessPoolExecutor(max_workers=cores) as pool:
+        window = deque(
+            pool.submit(_parse_many, chunk, encoding, max_bytes)
+            for chunk in itertools.islice(chunks, PARALLEL_AHEAD)
+        )
+        while window:
+            done = window.popleft()
+            following = next(chunks, None)
+            if following is not None:
+                window.append(pool.submit(_parse_many, following, encoding, max_bytes))
+            yield from done.result()
 
 
 JSONL_BATCH_ARTICLES = 500

@@ -10,6 +10,7 @@ import pytest
 import sqlite_utils
 
 from newsmark.corpus.articles import get_article, list_articles
+from newsmark.corpus.db import connect
 from newsmark.corpus.importer import import_paths
 from newsmark.corpus.normalise import REPLACEMENT
 
@@ -284,3 +285,30 @@ def test_bad_line_rolls_back_nothing_good(db: sqlite_utils.Database, tmp_path: P
     with pytest.raises(Exception, match="boom"):
         import_paths(db, [str(f)])
     assert list_articles(db) == []
+
+
+def test_a_large_folder_is_parsed_on_every_core_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past PARALLEL_MIN files, parsing runs in worker processes: the same articles, in the
+    same order, the same rejections, as one process gives."""
+    from newsmark.corpus import importer
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"{n:02d}.txt").write_text(f"Headline {n}\n\nBody of article {n}.\n")
+    (folder / "05.txt").write_bytes(b"")  # empty: rejected
+    (folder / "09.txt").write_bytes(b"\x00\x01binary")  # binary: rejected
+    results = []
+    for parallel_min in (1000, 3):
+        monkeypatch.setattr(importer, "PARALLEL_MIN", parallel_min)
+        monkeypatch.setattr(importer, "PARALLEL_CHUNK", 2)
+        db = connect(tmp_path / f"p{parallel_min}.db")
+        report = importer.import_paths(db, [str(folder)])
+        titles = [r[0] for r in db.execute("SELECT title FROM articles ORDER BY id")]
+        results.append((report.added, [(Path(p).name, why) for p, why in report.rejected], titles))
+        db.close()
+    assert results[0] == results[1]
+    assert results[0][0] == 10
+    assert [name for name, _ in results[0][1]] == ["05.txt", "09.txt"]
