@@ -25,6 +25,7 @@ import sqlite_utils
 from newsmark.annotations import store
 from newsmark.annotations.matching import (
     DEFAULT_THRESHOLDS,
+    Match,
     Thresholds,
     align,
     floor_for,
@@ -201,7 +202,7 @@ class Brought:
 def import_links(db: sqlite_utils.Database, folder: Path) -> Brought:
     """Each target article added (by sha256, as any import), each link a suggestion on its
     annotation, as if ``newsmark link`` had found it; twice adds nothing."""
-    from newsmark.annotations.links import _decided_places, _overlaps, cluster_of
+    from newsmark.annotations.links import add_suggestion
 
     parts = sorted((folder / "links").glob("part-*"))
     if not (folder / "links").is_dir():
@@ -242,18 +243,10 @@ def import_links(db: sqlite_utils.Database, folder: Path) -> Brought:
             with write(db):
                 article_id, added = add_article(db, article)
                 brought.articles_added += added
-                decided = _decided_places(db, cluster_of(db, uuid))
-                if any(a == article_id and _overlaps(s, e, start, end) for a, s, e in decided):
-                    brought.already += 1
-                    continue
-                cursor = db.execute(
-                    'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end",'
-                    " text, score, status, created) VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?)",
-                    [uuid, article_id, start, end, article.text[start:end], score, stamp],
-                )
-                if cursor.rowcount:
+                match = Match(article_id, start, end, article.text[start:end], score)
+                if add_suggestion(db, uuid, match, stamp=stamp):
                     brought.links_added += 1
                 else:
-                    brought.already += 1
+                    brought.already += 1  # stored, or decided by the user before
     index_pending(db)
     return brought

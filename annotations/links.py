@@ -13,8 +13,17 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from newsmark.annotations import store
-from newsmark.annotations.matching import Match, Matcher
+from newsmark.annotations.matching import (
+    LONG_CLAIM_WORDS,
+    REWORDED_CANDIDATES,
+    REWORDED_TERMS,
+    Match,
+    Matcher,
+    full_text_candidates,
+)
+from newsmark.annotations.meaning import MEANING_MIN_WORDS
 from newsmark.annotations.model import Annotation
+from newsmark.annotations.normtext import normalise
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.migrations import now_iso
@@ -179,24 +188,47 @@ def suggest(
             )
         stamp = now_iso()
         for m in matches:
-            if any(
-                article == m.article_id and _overlaps(start, end, m.start, m.end)
-                for article, start, end in decided
-            ):
-                continue
-            db.execute(
-                'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end",'
-                " text, score, status, created, meaning)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?)",
-                [ann.uuid, m.article_id, m.start, m.end, m.text, m.score, stamp, m.meaning],
-            )
+            add_suggestion(db, ann.uuid, m, decided, stamp)
     return links_for(db, ann.uuid)
 
 
-def _is_long(quote: str) -> bool:
-    from newsmark.annotations.matching import LONG_CLAIM_WORDS
-    from newsmark.annotations.normtext import normalise
+def add_suggestion(
+    db: sqlite_utils.Database,
+    uuid: str,
+    match: Match,
+    decided: list[tuple[int, int, int]] | None = None,
+    stamp: str | None = None,
+) -> bool:
+    """Store one suggestion for annotation ``uuid`` (inside the caller's transaction),
+    unless the user already decided a passage there for the claim's cluster (a copy does
+    not suggest its own source, nor a rejected passage) or it is stored already. True if
+    it was added. ``newsmark link`` and ``newsmark import-links`` both come through here."""
+    if decided is None:
+        decided = _decided_places(db, cluster_of(db, uuid))
+    if any(
+        article == match.article_id and _overlaps(start, end, match.start, match.end)
+        for article, start, end in decided
+    ):
+        return False
+    cursor = db.execute(
+        'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end",'
+        " text, score, status, created, meaning)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?)",
+        [
+            uuid,
+            match.article_id,
+            match.start,
+            match.end,
+            match.text,
+            match.score,
+            stamp or now_iso(),
+            match.meaning,
+        ],
+    )
+    return bool(cursor.rowcount)
 
+
+def _is_long(quote: str) -> bool:
     return len(normalise(quote).words) >= LONG_CLAIM_WORDS
 
 
@@ -207,14 +239,6 @@ def _full_text_candidates(
     order: the n-gram index needs a run of 6 words in common, which a reworded or
     re-translated report may not have ("to save the Belarusian dictator" / "to rescue the
     Belarusian dictator")."""
-    from newsmark.annotations.matching import (
-        REWORDED_CANDIDATES,
-        REWORDED_TERMS,
-        full_text_candidates,
-    )
-    from newsmark.annotations.meaning import MEANING_MIN_WORDS
-    from newsmark.annotations.normtext import normalise
-
     words = normalise(quote).words
     if len(words) < MEANING_MIN_WORDS:
         return []

@@ -37,7 +37,14 @@ from newsmark.annotations.meaning import (
     embedder,
     find_reworded,
 )
-from newsmark.annotations.normtext import SCHEME, NormText, index_hashes, normalise, shingle_hashes
+from newsmark.annotations.normtext import (
+    FUNCTION_WORDS,
+    SCHEME,
+    NormText,
+    index_hashes,
+    normalise,
+    shingle_hashes,
+)
 from newsmark.annotations.numbers import numbers_in
 from newsmark.annotations.postings import articles_with, delete_keys, insert_keys, keys_for
 from newsmark.corpus.articles import delete_article
@@ -334,53 +341,6 @@ CARRIED_MIN_WORDS = 5  # content words a passage must share with the claim
 CARRIED_PURITY = 0.8  # share of the passage's words that are the claim's
 CARRIED_CAP = 89.0  # below every copy's score: the words are the claim's, the copy is not
 _OUTSIDE = 1.5  # what a word not in the claim costs a window (a claim word gains 1)
-FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "his",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "our",
-        "she",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "which",
-        "who",
-        "will",
-        "with",
-        "you",
-    ]
-)
 
 
 def _carried(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from newsmark.annotations.normtext import NormText, normalise
+from newsmark.annotations.normtext import FUNCTION_WORDS, NormText, normalise
 from newsmark.corpus.errors import NewsmarkError
 
 if TYPE_CHECKING:
@@ -137,8 +137,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def content_words(norm: NormText) -> Counter[str]:
-    from newsmark.annotations.matching import FUNCTION_WORDS
-
     return Counter(w for w in norm.words if w not in FUNCTION_WORDS)
 
 

@@ -19,6 +19,54 @@ from itertools import islice
 WORD_RE = re.compile(r"\w+")
 SHINGLE = 3  # words per n-gram
 STRIDE = 4  # an article stores every 4th 3-gram; any shared run of 6 words is still found
+# Words too common to say what a claim is about: a passage must share other words with it.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+    ]
+)
 
 
 class NormText:

@@ -12,17 +12,16 @@ from newsmark.corpus.db import write
 from newsmark.corpus.errors import StoreError
 from newsmark.corpus.migrations import now_iso
 
-TODO, IN_PROGRESS, DONE = "todo", "in progress", "done"
-STATES = (TODO, IN_PROGRESS, DONE)
-SHOWN = {TODO: "to do", IN_PROGRESS: "in progress", DONE: "done"}
-NEXT = {TODO: IN_PROGRESS, IN_PROGRESS: DONE, DONE: TODO}  # what the state key cycles to
+TO_DO, IN_PROGRESS, DONE = "todo", "in progress", "done"
+STATES = (TO_DO, IN_PROGRESS, DONE)
+SHOWN = {TO_DO: "to do", IN_PROGRESS: "in progress", DONE: "done"}
 
 
 def state_of(db: sqlite_utils.Database, article_id: int) -> str:
     row = db.execute(
         "SELECT state FROM article_state WHERE article_id = ?", [article_id]
     ).fetchone()
-    return str(row[0]) if row else TODO
+    return str(row[0]) if row else TO_DO
 
 
 def all_states(db: sqlite_utils.Database) -> dict[int, str]:
@@ -36,7 +35,7 @@ def set_state(db: sqlite_utils.Database, article_id: int, state: str, annotator:
     with write(db):
         if db.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is None:
             raise StoreError(f"no article with id {article_id}")
-        if state == TODO:
+        if state == TO_DO:
             db.execute("DELETE FROM article_state WHERE article_id = ?", [article_id])
         else:
             db.execute(
@@ -52,7 +51,7 @@ def set_state(db: sqlite_utils.Database, article_id: int, state: str, annotator:
 def opened(db: sqlite_utils.Database, article_id: int, annotator: str = "") -> str:
     """Opening an article starts it: "to do" becomes "in progress"; done stays done."""
     current = state_of(db, article_id)
-    if current == TODO:
+    if current == TO_DO:
         return set_state(db, article_id, IN_PROGRESS, annotator)
     return current
 
@@ -62,7 +61,7 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     found = dict(db.execute("SELECT state, count(*) FROM article_state GROUP BY state").fetchall())
     started = sum(int(v) for v in found.values())
     return {
-        TODO: total - started,
+        TO_DO: total - started,
         IN_PROGRESS: int(found.get(IN_PROGRESS, 0)),
         DONE: int(found.get(DONE, 0)),
     }

@@ -18,7 +18,6 @@ from newsmark.corpus.db import connect
 from newsmark.tui.cli import main
 from tests.test_warc import _archive
 
-pytest.importorskip("pyspark")
 QUOTES = [
     "At no point did any material leave our site",
     "Fourteen people were taken to Calderwick General Hospital",

@@ -765,10 +765,15 @@ def backup_command(obj: Context, dest: Path, force: bool) -> None:
     say(f"backup written to {written}", err=True)
 
 
+def print_json(value: Any) -> None:
+    """JSON on stdout, safe for a terminal (no raw control or bidi characters)."""
+    click.echo(escape_json_unsafe(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
 def _json_or_empty(rows: list[dict[str, Any]], as_json: bool, empty: str) -> bool:
     """Print ``rows`` as JSON, or say there are none; True when nothing more is to be printed."""
     if as_json:
-        click.echo(escape_json_unsafe(json.dumps(rows, ensure_ascii=False, indent=2)))
+        print_json(rows)
         return True
     if not rows:
         say(empty, err=True)

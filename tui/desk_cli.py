@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import click
 
-from newsmark.corpus.normalise import escape_json_unsafe, one_line
-from newsmark.tui.cli import Context, clip, grid, main, say, user_errors
-
-
-def _json(value: Any) -> None:
-    click.echo(escape_json_unsafe(json.dumps(value, ensure_ascii=False, indent=2)))
+from newsmark.corpus.normalise import one_line
+from newsmark.tui.cli import Context, clip, grid, main, print_json, say, user_errors
 
 
 @main.command("annotations")
@@ -53,7 +46,7 @@ def annotations_command(
         Query(labels, outlets, annotators, articles, text, links, sort),
     )
     if as_json:
-        _json([r.as_json() for r in rows])
+        print_json([r.as_json() for r in rows])
         return
     if not rows:
         say("No annotations match.", err=True)
@@ -83,7 +76,7 @@ def stats_command(obj: Context, as_json: bool) -> None:
 
     found = stats(obj.read_db)
     if as_json:
-        _json(found)
+        print_json(found)
         return
     a = found["articles"]
     say(
@@ -126,7 +119,7 @@ def agreement_command(obj: Context, as_json: bool) -> None:
 
     pairs = agreement(obj.read_db)
     if as_json:
-        _json([p.as_json() for p in pairs])
+        print_json([p.as_json() for p in pairs])
         return
     if not pairs:
         say("No two annotators have annotated the same article.", err=True)
@@ -174,7 +167,7 @@ def labels_command(ctx: click.Context, as_json: bool) -> None:
         for lab in found.labels
     ]
     if as_json:
-        _json(rows)
+        print_json(rows)
         return
     cells = [
         [
