@@ -4,4 +4,5 @@ Importing the package registers its tables' migrations with the corpus layer's r
 any program that uses annotations opens databases with every table in place.
 """
 
+import newsmark.corpus  # noqa: F401  (loads sqlite-utils without numpy first)
 from newsmark.annotations import migrations as _migrations  # noqa: F401

@@ -124,7 +124,7 @@ def run(
         links = results.filter(lambda r: r[0] == "link").map(
             lambda r: json.dumps(r[1], ensure_ascii=False)
         )
-        links.saveAsTextFile(str(out / "links") if _local(str(out)) else f"{out}/links")
+        links.saveAsTextFile(str(out / "links"))  # DIR is local: the results are small
         counts = results.filter(lambda r: r[0] in ("read", "skipped")).reduceByKey(
             lambda a, b: a + b
         )

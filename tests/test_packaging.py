@@ -70,3 +70,15 @@ def test_light_commands_load_only_what_they_use(tmp_path: Path) -> None:
     # package metadata (a scan of every installed package) is read only for --version:
     # not for the version option's definition, nor for sqlite-utils plugins on connect
     assert "importlib.metadata" not in articles
+
+
+def test_the_app_starts_without_loading_numpy() -> None:
+    """numpy (for the meaning model) costs ~50 ms to import: a start must not pay it, even
+    though sqlite-utils imports it whenever it is installed."""
+    code = (
+        "import sys, newsmark.tui.app, newsmark.tui.cli\n"
+        "assert 'numpy' not in sys.modules, 'numpy imported at start'\n"
+        "import numpy  # still importable afterwards, for the model\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
