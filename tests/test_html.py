@@ -67,6 +67,8 @@ def test_a_page_is_imported_with_its_body_and_details(tmp_path: Path) -> None:
     assert "\n\n" in text and "\r" not in text  # paragraphs, as in a .txt
     listed = json.loads(runner.invoke(main, ["--db", str(db_path), "articles", "--json"]).output)
     assert listed[0]["author"] == "Ines Marlowe"
+    table = runner.invoke(main, ["--db", str(db_path), "articles"]).output
+    assert "author" in table.splitlines()[0] and "Ines Marlowe" in table
     # the same page again adds nothing
     again = runner.invoke(main, ["--db", str(db_path), "import", str(folder)])
     assert "0 articles imported, 1 already present" in again.output

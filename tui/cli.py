@@ -787,12 +787,14 @@ def _table(rows: list[dict[str, Any]]) -> str:
             str(r["id"]),
             clip(r["title"], 60),
             clip(r["outlet"] or "", 24),
+            clip(r["author"] or "", 20),
             str(r["chars"]),
             str(r["annotations"]),
         ]
         for r in rows
     ]
-    return grid(["id", "title", "outlet", "chars", "annotations"], cells, right={0, 3, 4})
+    headers = ["id", "title", "outlet", "author", "chars", "annotations"]
+    return grid(headers, cells, right={0, 4, 5})
 
 
 def grid(headers: list[str], cells: list[list[str]], right: set[int]) -> str:
