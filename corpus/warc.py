@@ -11,6 +11,7 @@ process reads the archive and stores what comes back in batches, each one transa
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -59,34 +60,114 @@ def read_pages(path: Path, counts: WarcCounts, max_bytes: int = MAX_PAGE_BYTES) 
 def read_pages_from(
     stream: BinaryIO, counts: WarcCounts, max_bytes: int = MAX_PAGE_BYTES
 ) -> Iterator[Page]:
-    """The HTML responses of an archive, in order. A record that cannot be read is counted
-    in ``counts.bad`` with its offset; reading goes on with the next record when the file
-    allows it (a damaged gzip member ends the file: nothing after it can be found)."""
+    """The HTML responses of an archive, in order. Every record that cannot be read whole is
+    counted in ``counts.bad`` with its offset and never yielded (a page cut short is not
+    stored as if complete):
+
+    - a record whose body ends before its declared length (the file was cut, or the length
+      is a lie);
+    - a header cut short, and bytes at the end that are no complete record (a ``.warc.gz``
+      cut inside a gzip member, which the reader would otherwise end on without a word).
+
+    In a plain ``.warc`` a record that claims more bytes than the file holds would swallow
+    every record after it: reading starts again at the next ``WARC/1.x`` line after it. In a
+    ``.warc.gz`` each record is its own gzip member, so the next one is read as usual.
+    """
+    base = stream.tell()
+    size = stream.seek(0, 2)
+    stream.seek(base)
+    compressed = stream.read(2) == b"\x1f\x8b"
+    while base is not None and base < size:
+        stream.seek(base)
+        base = yield from _read_run(stream, base, size, compressed, counts, max_bytes)
+
+
+_NEXT_RECORD = re.compile(rb"(?:^|\n)(WARC/1\.[01]\r?\n)")
+
+
+def _resume_after(stream: BinaryIO, offset: int) -> int | None:
+    """Where the next record header starts after ``offset`` in a plain WARC, if anywhere."""
+    stream.seek(offset + 1)
+    tail = b""
+    at = offset + 1
+    while chunk := stream.read(CHUNK):
+        window = tail + chunk
+        found = _NEXT_RECORD.search(window)
+        if found:
+            return at - len(tail) + found.start(1)
+        tail = window[-16:]
+        at += len(chunk)
+    return None
+
+
+def _read_run(
+    stream: BinaryIO,
+    base: int,
+    size: int,
+    compressed: bool,
+    counts: WarcCounts,
+    max_bytes: int,
+) -> Iterator[Page]:
+    """Records from ``base`` on; returns where to start again after a record that ran past
+    the end of a plain file (``None`` when the file is done)."""
     from warcio.archiveiterator import ArchiveIterator
 
     records = ArchiveIterator(stream, check_digests=False)
+    records.INC_RECORD = ""  # warcio's own warning on stderr: reported below instead
+    stray = 0
     while True:
         try:
             record = next(records)
         except StopIteration:
-            return
+            break
         except Exception as exc:  # warcio raises many kinds for a damaged file
-            counts.bad.append((records.offset, _why(exc)))
-            return
-        offset = records.offset  # get_record_offset() would read the record away
+            at = records.offset
+            counts.bad.append((at, _why(exc)))
+            return None if compressed else _resume_after(stream, at)
+        offset = records.offset  # absolute; get_record_offset() would read the record away
+        if records.err_count > stray:
+            stray = records.err_count
+            counts.bad.append(
+                (offset, "stray bytes before this record (the one before is longer than it says)")
+            )
+        raw = record.raw_stream
+        if record.length is None or not hasattr(raw, "limit"):
+            counts.bad.append((offset, "a record header cut short (the file ends in it)"))
+            continue
+        if not compressed and offset + record.length > size:
+            counts.bad.append((offset, _past_end(record.length, size - offset)))
+            return _resume_after(stream, offset)
         try:
             page = _page(record, offset, max_bytes)
+            while raw.read(CHUNK):  # the rest of a record not read for its page
+                pass
         except ImportRejected as exc:
             counts.bad.append((offset, str(exc)))
             continue
         except Exception as exc:
             counts.bad.append((offset, _why(exc)))
             continue
+        if raw.limit > 0:
+            counts.bad.append((offset, _past_end(record.length, record.length - raw.limit)))
+            continue
         if page is None:
             counts.skipped += 1
             continue
         counts.pages += 1
         yield page
+    end = records.offset
+    if end < size:
+        counts.bad.append(
+            (end, f"the last {size - end:,} bytes are no complete record (the file is cut short)")
+        )
+    return None
+
+
+def _past_end(declared: int, there: int) -> str:
+    return (
+        f"cut short: the record declares {declared:,} bytes and only {max(0, there):,}"
+        " follow in the file (not imported)"
+    )
 
 
 def _why(exc: Exception) -> str:

@@ -2,7 +2,8 @@
 
 A URL already stored (as fetched or as the page's canonical address) is not fetched again,
 so importing a list or a feed twice adds nothing and costs no requests. Pages are fetched
-a few at a time; each one that fails is reported as ``URL: reason`` and the rest imported.
+a few at a time; each one that fails is reported as ``URL: reason`` (whatever went wrong,
+the server's own bytes never printed) and the rest imported.
 """
 
 from __future__ import annotations
@@ -17,7 +18,17 @@ import sqlite_utils
 
 from newsmark.corpus.articles import NewArticle
 from newsmark.corpus.errors import ImportRejected
-from newsmark.corpus.fetch import FEED_TYPES, MAX_PAGE_BYTES, TIMEOUT, FetchError, fetch, is_url
+from newsmark.corpus.fetch import (
+    FEED_TYPES,
+    MAX_PAGE_BYTES,
+    PUBLIC_ONLY,
+    TIMEOUT,
+    Access,
+    FetchError,
+    fetch,
+    is_url,
+    redact,
+)
 from newsmark.corpus.html import article_from_html, decode_page
 from newsmark.corpus.importer import ImportReport, store_articles
 
@@ -36,10 +47,15 @@ def stored_url(db: sqlite_utils.Database, url: str) -> bool:
     return row is not None
 
 
-def page_article(url: str, max_bytes: int = MAX_PAGE_BYTES, timeout: float = TIMEOUT) -> NewArticle:
+def page_article(
+    url: str,
+    max_bytes: int = MAX_PAGE_BYTES,
+    timeout: float = TIMEOUT,
+    access: Access = PUBLIC_ONLY,
+) -> NewArticle:
     """Fetch one page and extract its article (raises :class:`FetchError` or
     :class:`ImportRejected` with the reason)."""
-    fetched = fetch(url, max_bytes=max_bytes, timeout=timeout)
+    fetched = fetch(url, max_bytes=max_bytes, timeout=timeout, access=access)
     decoded = decode_page(fetched.body, fetched.charset)
     return article_from_html(decoded.text, url, decoded.encoding, url=fetched.url)
 
@@ -51,6 +67,7 @@ def import_urls(
     max_bytes: int = MAX_PAGE_BYTES,
     timeout: float = TIMEOUT,
     on_url: Callable[[str], None] | None = None,
+    access: Access = PUBLIC_ONLY,
 ) -> None:
     """Fetch, extract and store each URL not stored yet; failures go to ``report``."""
     wanted: list[str] = []
@@ -65,16 +82,18 @@ def import_urls(
 
     def work(url: str) -> NewArticle | str:
         try:
-            return page_article(url, max_bytes, timeout)
+            return page_article(url, max_bytes, timeout, access)
         except (FetchError, ImportRejected) as exc:
             return str(exc)
+        except Exception as exc:  # one page's surprise never costs the rest of the list
+            return f"could not import the page ({type(exc).__name__})"
 
     with ThreadPoolExecutor(max_workers=FETCHERS) as pool:
         for url, result in zip(wanted, pool.map(work, wanted), strict=True):
             if on_url:
                 on_url(url)
             if isinstance(result, str):
-                report.rejected.append((url, result))
+                report.rejected.append((redact(url), result))
             elif result.url and result.url != url and stored_url(db, result.url):
                 report.duplicates += 1  # the same page under its canonical address
             else:
@@ -94,7 +113,7 @@ def read_url_list(path: Path) -> Iterator[str]:
         if not line or line.startswith("#"):
             continue
         if not is_url(line):
-            raise ImportRejected(f"line {number} is not an http(s) address: {line[:60]!r}")
+            raise ImportRejected(f"line {number} is not an http(s) address: {redact(line)[:60]!r}")
         yield line
 
 
@@ -143,12 +162,15 @@ def import_feed(
     max_bytes: int = MAX_PAGE_BYTES,
     timeout: float = TIMEOUT,
     on_url: Callable[[str], None] | None = None,
+    access: Access = PUBLIC_ONLY,
 ) -> None:
-    """Every item of the feed not stored yet."""
+    """Every item of the feed not stored yet (each item's address checked as any other)."""
     try:
-        fetched = fetch(feed_url, accept=FEED_TYPES, max_bytes=max_bytes, timeout=timeout)
+        fetched = fetch(
+            feed_url, accept=FEED_TYPES, max_bytes=max_bytes, timeout=timeout, access=access
+        )
         links = feed_links(fetched.body, fetched.url)
     except FetchError as exc:
-        report.rejected.append((feed_url, str(exc)))
+        report.rejected.append((redact(feed_url), str(exc)))
         return
-    import_urls(db, links, report, max_bytes, timeout, on_url)
+    import_urls(db, links, report, max_bytes, timeout, on_url, access)

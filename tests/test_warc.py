@@ -97,3 +97,60 @@ def test_a_damaged_record_is_reported_by_offset_and_the_rest_kept(tmp_path: Path
     damaged = [r for r in report.rejected if "unreadable record" in r[1]]
     assert len(damaged) == 1 and damaged[0][1].startswith("record at byte ")
     assert report.added == 3
+
+
+def _pages_archive(path: Path, gzip: bool, n: int = 20) -> bytes:
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=gzip)
+        for i in range(n):
+            body = UNDATED.replace(b"forty years", f"{i + 20} years".encode())
+            _response(writer, f"https://courier.example/keeper/{i}", body)
+    return path.read_bytes()
+
+
+def _import_file(tmp_path: Path, path: Path) -> tuple[int, str]:
+    db = tmp_path / f"{path.name}.db"
+    result = CliRunner().invoke(main, ["--db", str(db), "import", str(path)])
+    count = connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
+    return count, result.output, result.exit_code  # type: ignore[return-value]
+
+
+def test_a_cut_archive_says_what_it_lost_and_exits_1(tmp_path: Path) -> None:
+    for gz in (False, True):
+        whole = tmp_path / ("whole.warc.gz" if gz else "whole.warc")
+        data = _pages_archive(whole, gz)
+        for fraction in (0.37, 0.5, 0.91):
+            cut = tmp_path / f"cut-{fraction}{'.warc.gz' if gz else '.warc'}"
+            cut.write_bytes(data[: int(len(data) * fraction)])
+            count, out, code = _import_file(tmp_path, cut)
+            assert code == 1, (gz, fraction, out)
+            assert "record at byte" in out and ("cut short" in out), (gz, fraction, out)
+            # no page is stored from a record that was cut: each stored text is whole
+            rows = connect(tmp_path / f"{cut.name}.db").execute("SELECT text FROM articles")
+            assert all(text.endswith("on the southern quay of Velmor.") for (text,) in rows)
+            assert count < 20
+
+
+def _with_lying_length(data: bytes, record: int) -> list[bytes]:
+    import re
+
+    records = [b"WARC/1." + r for r in data.split(b"WARC/1.")[1:]]
+    lie = b"Content-Length: 999999999"
+    records[record] = re.sub(rb"Content-Length: \d+", lie, records[record], count=1)
+    return records
+
+
+def test_a_record_claiming_a_huge_length_costs_only_itself(tmp_path: Path) -> None:
+    import gzip as gz_module
+
+    plain = tmp_path / "plain.warc"
+    records = _with_lying_length(_pages_archive(plain, False), 3)
+    plain.write_bytes(b"".join(records))
+    packed = tmp_path / "packed.warc.gz"
+    packed.write_bytes(b"".join(gz_module.compress(r) for r in records))
+    for path in (plain, packed):
+        count, out, code = _import_file(tmp_path, path)
+        assert count == 19, (path.name, out)  # the other 19 pages were kept
+        assert code == 1
+        assert "declares 999,999,999 bytes" in out, out
+        assert "1 rejected" in out, out

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsmark.corpus.db import connect
-from newsmark.corpus.fetch import FetchError, fetch
+from newsmark.corpus.fetch import Access, FetchError, fetch
 from newsmark.corpus.web import feed_links
 from newsmark.tui.cli import main
 
@@ -131,7 +131,7 @@ def server() -> Iterator[str]:
 
 
 def _run(db: Path, *args: str) -> object:
-    return CliRunner().invoke(main, ["--db", str(db), "import", *args])
+    return CliRunner().invoke(main, ["--db", str(db), "import", "--allow-private", *args])
 
 
 def test_pages_by_url_are_imported_and_not_fetched_twice(tmp_path: Path, server: str) -> None:
@@ -193,7 +193,7 @@ def test_unreachable_hosts_and_other_schemes_are_refused(tmp_path: Path) -> None
     with pytest.raises(FetchError, match="only http and https"):
         fetch("ftp://127.0.0.1/page.html")
     with pytest.raises(FetchError, match="connection refused"):
-        fetch("http://127.0.0.1:9/page.html", timeout=2)
+        fetch("http://127.0.0.1:9/page.html", timeout=2, access=Access(allow_private=True))
 
 
 def test_a_hostile_page_is_stored_harmless(tmp_path: Path, server: str) -> None:

@@ -190,6 +190,11 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
     metavar="SECONDS",
     help="Give up on a server that does not answer within this.",
 )
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also fetch from loopback, private and link-local addresses (refused by default).",
+)
 @click.option("--outlet", help="Outlet of the .txt/.md files imported (unless a file says).")
 @click.option(
     "--published", metavar="DATE", help="Their publication date, ISO 8601 (unless a file says)."
@@ -205,6 +210,7 @@ def import_command(
     encoding: str | None,
     max_size: int,
     timeout: float,
+    allow_private: bool,
     outlet: str | None,
     published: str | None,
 ) -> None:
@@ -217,7 +223,7 @@ def import_command(
     (same text, or same URL) are skipped. Exit status is 1 if any input was rejected or
     could not be fetched; the good ones are imported all the same.
     """
-    from newsmark.corpus.fetch import MAX_PAGE_BYTES, is_url
+    from newsmark.corpus.fetch import MAX_PAGE_BYTES, PUBLIC_ONLY, Access, is_url
     from newsmark.corpus.importer import ImportReport, Source, find_sources, import_paths
     from newsmark.corpus.importer import parse_published as check_date
     from newsmark.corpus.samples import import_sample
@@ -285,9 +291,10 @@ def import_command(
             def fetched(_url: str) -> None:
                 bar.update(1)
 
-            import_urls(db, urls, report, page_limit, timeout, fetched)
+            access = Access(allow_private=True) if allow_private else PUBLIC_ONLY
+            import_urls(db, urls, report, page_limit, timeout, fetched, access)
             for feed in feeds:
-                import_feed(db, feed, report, page_limit, timeout, fetched)
+                import_feed(db, feed, report, page_limit, timeout, fetched, access)
     if files or urls or feeds or url_lists:
         for location, reason in report.rejected:
             say(f"{location}: {reason}", err=True)
