@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +38,17 @@ from newsmark.annotations.matching import (
     tier_of,
 )
 from newsmark.annotations.normtext import index_hashes, normalise, shingle_hashes
-from newsmark.corpus.articles import NewArticle, add_article
+from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle, add_article
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import ImportRejected, NewsmarkError
-from newsmark.corpus.importer import article_from_json
+from newsmark.corpus.importer import (
+    article_from_json,
+    check_unicode,
+    loads_strict,
+    parse_published,
+)
 from newsmark.corpus.migrations import now_iso
+from newsmark.corpus.normalise import normalise_text
 
 Result = tuple[str, Any]  # ("link", record) / ("bad", (where, why)) / ("read", n) / ("skipped", n)
 
@@ -196,46 +206,162 @@ class Brought:
     links_added: int = 0
     already: int = 0
     missing: set[str] = field(default_factory=set)  # annotations not in this database
-    bad: list[str] = field(default_factory=list)
+    bad: list[str] = field(default_factory=list)  # "part-00000:12: why", every one
+    parts: int = 0
+
+
+MAX_PART_BYTES = 8 * 2**30  # one part of Spark's output; a larger "part" is not one
+MAX_LINE_BYTES = 2 * 64 * 2**20  # one link record: its article (at most 64 MiB) and some
+MAX_SCORE = 100.0
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _string(obj: dict, key: str, required: bool = False, limit: int = 0) -> str | None:
+    value = obj.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ImportRejected(f"'{key}' must be a{' non-empty' if required else ''} string")
+    check_unicode(value, key)
+    if limit and len(value) > limit:
+        raise ImportRejected(f"'{key}' is longer than {limit:,} characters")
+    return value
+
+
+def _detail(value: str | None) -> str | None:
+    """A title, outlet or byline from another machine: one line, nothing that drives a
+    terminal (replaced one for one, as at import)."""
+    if value is None:
+        return None
+    return " ".join(normalise_text(value).split()) or None
+
+
+def parse_link_record(line: str) -> tuple[NewArticle, str, int, int, float]:
+    """One line of a ``links/part-*`` file, checked field by field: (article, annotation
+    uuid, start, end, score), or :class:`ImportRejected` saying which field is wrong."""
+    try:
+        rec = loads_strict(line)
+    except ValueError as exc:
+        raise ImportRejected(f"not JSON ({exc})") from None
+    if not isinstance(rec, dict):
+        raise ImportRejected("not a link record (expected a JSON object)")
+    uuid = _string(rec, "annotation", required=True, limit=200) or ""
+    art = rec.get("article")
+    if not isinstance(art, dict):
+        raise ImportRejected("'article' must be an object")
+    text = _string(art, "text", required=True) or ""
+    if normalise_text(text) != text:
+        raise ImportRejected(
+            "the article text holds control characters or unnormalised line breaks"
+            " (newsmark spark link never writes those)"
+        )
+    sha = _string(art, "sha256", required=True) or ""
+    if not _HEX64.fullmatch(sha):
+        raise ImportRejected("'sha256' is not a SHA-256 hex digest")
+    try:
+        published = parse_published(art.get("published"))
+    except ImportRejected as exc:
+        raise ImportRejected(f"article {exc}") from None
+    article = NewArticle(
+        title=(_detail(_string(art, "title", required=True, limit=10_000)) or "")[:MAX_TITLE_CHARS],
+        text=text,
+        outlet=_detail(_string(art, "outlet", limit=1000)),
+        url=_detail(_string(art, "url", limit=4000)),
+        published=published,
+        author=_detail(_string(art, "author", limit=1000)),
+        language=_detail(_string(art, "language", limit=50)),
+    )
+    if article.sha256 != sha:
+        raise ImportRejected("'sha256' is not the SHA-256 of the article's text")
+    start, end = rec.get("start"), rec.get("end")
+    for key, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ImportRejected(f"'{key}' must be a whole number")
+    assert isinstance(start, int) and isinstance(end, int)
+    if not 0 <= start < end <= len(text):
+        raise ImportRejected(
+            f"offsets {start}-{end} are not a passage of the article (0 <= start < end"
+            f" <= {len(text):,})"
+        )
+    if rec.get("text") != text[start:end]:
+        raise ImportRejected("'text' is not the article's text at start-end")
+    score = rec.get("score")
+    if (
+        not isinstance(score, (int, float))
+        or isinstance(score, bool)
+        or not math.isfinite(score)
+        or not 0 <= score <= MAX_SCORE
+    ):
+        raise ImportRejected(f"'score' must be a finite number from 0 to {MAX_SCORE:g}")
+    for key in ("label", "tier"):
+        _string(rec, key, limit=200)
+    return article, uuid, start, end, float(score)
+
+
+def _part_lines(part: Path, brought: Brought) -> Iterator[tuple[str, str]]:
+    """(where, line) of one part, read a line at a time: only a regular file (a link to
+    ``/dev/zero`` or a FIFO is refused before a byte is read), at most ``MAX_PART_BYTES``,
+    a line at most ``MAX_LINE_BYTES``; a bad line is reported and the next one read."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(part, flags)
+    except OSError as exc:
+        why = "a symbolic link (not followed)" if part.is_symlink() else exc.strerror
+        brought.bad.append(f"{part.name}: not read ({why})")
+        return
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            brought.bad.append(f"{part.name}: not read (not a regular file)")
+            return
+        if st.st_size > MAX_PART_BYTES:
+            brought.bad.append(
+                f"{part.name}: not read ({st.st_size:,} bytes; a part is at most"
+                f" {MAX_PART_BYTES:,})"
+            )
+            return
+        brought.parts += 1
+        number = 0
+        while True:
+            raw = fh.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            number += 1
+            where = f"{part.name}:{number}"
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                brought.bad.append(f"{where}: line longer than {MAX_LINE_BYTES:,} bytes")
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                brought.bad.append(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})")
+                continue
+            if line.strip():
+                yield where, line
 
 
 def import_links(db: sqlite_utils.Database, folder: Path) -> Brought:
     """Each target article added (by sha256, as any import), each link a suggestion on its
-    annotation, as if ``newsmark link`` had found it; twice adds nothing."""
+    annotation, as if ``newsmark link`` had found it; twice adds nothing. Every field of
+    every line is checked (the folder may come from anywhere); a bad line is reported with
+    its place and the run goes on."""
     from newsmark.annotations.links import add_suggestion
 
-    parts = sorted((folder / "links").glob("part-*"))
-    if not (folder / "links").is_dir():
+    links = folder / "links"
+    if not links.is_dir():
         raise NewsmarkError(
             f"{folder}: no links/ folder (is it the output of newsmark spark link?)"
         )
     brought = Brought()
     stamp = now_iso()
-    for part in parts:
-        for number, line in enumerate(part.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{part.name}:{number}"
+    for part in sorted(links.glob("part-*")):
+        for where, line in _part_lines(part, brought):
             try:
-                rec = json.loads(line)
-                art = rec["article"]
-                article = NewArticle(
-                    title=art["title"],
-                    text=art["text"],
-                    outlet=art.get("outlet"),
-                    url=art.get("url"),
-                    published=art.get("published"),
-                    author=art.get("author"),
-                    language=art.get("language"),
-                )
-                start, end = int(rec["start"]), int(rec["end"])
-                uuid = str(rec["annotation"])
-                score = float(rec["score"])
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                brought.bad.append(f"{where}: not a link record ({exc})")
-                continue
-            if article.sha256 != art.get("sha256") or article.text[start:end] != rec.get("text"):
-                brought.bad.append(f"{where}: the passage does not match the article's text")
+                article, uuid, start, end, score = parse_link_record(line)
+            except ImportRejected as exc:
+                brought.bad.append(f"{where}: {exc}")
                 continue
             if store.get_annotation(db, uuid) is None:
                 brought.missing.add(uuid)

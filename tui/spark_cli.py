@@ -3,6 +3,7 @@ Apache Spark, and bringing the results home."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -71,13 +72,20 @@ def import_links_command(obj: Context, folder: Path) -> None:
     from newsmark.annotations.farlink import import_links
 
     brought = import_links(obj.db, folder)
-    for line in brought.bad[:20]:
-        say(line, err=True)
+    for line in brought.bad[:SHOWN_BAD]:
+        say(f"{folder}/links/{line}", err=True)
+    if len(brought.bad) > SHOWN_BAD:
+        say(f"... and {len(brought.bad) - SHOWN_BAD} more bad lines", err=True)
     missing = len(brought.missing)
     say(
         f"{brought.articles_added} articles added, {brought.links_added} link suggestions added,"
         f" {brought.already} already there"
         + (f", {missing} annotations not in this database" if missing else "")
-        + (f", {len(brought.bad)} bad lines" if brought.bad else ""),
+        + (f", {len(brought.bad)} bad lines skipped" if brought.bad else "")
+        + f" (from {brought.parts} part{'s' if brought.parts != 1 else ''})",
         err=True,
     )
+    sys.exit(1 if brought.bad else 0)
+
+
+SHOWN_BAD = 50  # bad lines printed one by one; the rest counted
