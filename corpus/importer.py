@@ -374,10 +374,11 @@ def _parsed(paths: list[Path], encoding: str | None, max_bytes: int) -> Iterator
             yield from _parse_many([path], encoding, max_bytes)
         return
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+
+    from newsmark.corpus.pool import worker_pool
 
     chunks = iter([paths[i : i + PARALLEL_CHUNK] for i in range(0, len(paths), PARALLEL_CHUNK)])
-    with ProcessPoolExecutor(max_workers=cores) as pool:
+    with worker_pool(cores) as pool:
         window = deque(
             pool.submit(_parse_many, chunk, encoding, max_bytes)
             for chunk in itertools.islice(chunks, PARALLEL_AHEAD)

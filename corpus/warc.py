@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -259,7 +258,9 @@ def import_warc(
         for page in fresh():
             store(extract(page), page.offset)
     else:
-        with ProcessPoolExecutor(max_workers=processes) as pool:
+        from newsmark.corpus.pool import worker_pool
+
+        with worker_pool(processes) as pool:
             pending: list[tuple[int, object]] = []
             for page in fresh():
                 pending.append((page.offset, pool.submit(extract, page)))
