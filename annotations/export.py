@@ -27,7 +27,7 @@ from newsmark.annotations.matching import tier_of
 from newsmark.annotations.model import Annotation
 from newsmark.corpus import outputs
 from newsmark.corpus.db import database_path
-from newsmark.corpus.errors import NewsmarkError
+from newsmark.corpus.errors import NewsmarkError, is_disk_full
 from newsmark.corpus.normalise import neutralise
 
 FORMAT_NAME = "newsmark-annotations"
@@ -504,10 +504,17 @@ def export_to_file(
             os.replace(tmp, target.path)
             outputs.fsync_dir(target.path.parent)
         except OSError as exc:
-            raise ExportError(
-                f"{dest}: export failed, nothing was replaced ({exc.strerror})"
-            ) from exc
+            raise ExportError(_failed(dest, exc)) from exc
     return count
+
+
+def _failed(dest: Path, exc: OSError) -> str:
+    if is_disk_full(exc):
+        return (
+            f"{dest}: export failed: the disk is full; nothing was replaced (free some space"
+            " and export again)"
+        )
+    return f"{dest}: export failed, nothing was replaced ({exc.strerror})"
 
 
 def _export_brat(
@@ -522,10 +529,17 @@ def _export_brat(
             outputs.fsync_dir(tmp)
             outputs.replace_folder(tmp, dest)
         except OSError as exc:
-            raise ExportError(
-                f"{dest}: export failed, nothing was replaced ({exc.strerror})"
-            ) from exc
+            raise ExportError(_failed(dest, exc)) from exc
     return count
+
+
+def _failed(dest: Path, exc: OSError) -> str:
+    if is_disk_full(exc):
+        return (
+            f"{dest}: export failed: the disk is full; nothing was replaced (free some space"
+            " and export again)"
+        )
+    return f"{dest}: export failed, nothing was replaced ({exc.strerror})"
 
 
 def write_stream(db: sqlite_utils.Database, fmt: str, filters: Filters, out: IO[str]) -> int:

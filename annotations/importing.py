@@ -30,7 +30,7 @@ from newsmark.annotations.store import get_annotation, insert_annotation, replac
 from newsmark.corpus.articles import sha256_text
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import ImportRejected, NewsmarkError
-from newsmark.corpus.importer import check_unicode, loads_strict
+from newsmark.corpus.importer import check_unicode, loads_strict, read_regular_file
 from newsmark.corpus.migrations import now_iso
 from newsmark.corpus.normalise import neutralise, one_line
 
@@ -98,12 +98,12 @@ class Record:
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
+    """The file's lines: a regular file only, its size checked before a byte is read (a
+    file over the limit costs nothing; it used to be read whole first)."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AnnotationImportError(f"{path}: cannot read ({exc.strerror})") from exc
-    if len(data) > MAX_BYTES:
-        raise AnnotationImportError(f"{path}: too big ({len(data):,} bytes)")
+        data = read_regular_file(path, MAX_BYTES)
+    except ImportRejected as exc:
+        raise AnnotationImportError(f"{path}: {exc}") from exc
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark is fine
     except UnicodeDecodeError as exc:

@@ -163,6 +163,22 @@ def _check_tables(db: sqlite_utils.Database, path: Path) -> None:
         )
 
 
+def _no_room(path: Path) -> bool:
+    """Whether the disk holding ``path`` (or SQLite's temporary files) has under 1 MiB
+    left: SQLite reports a full disk as an I/O error when the write is to its ``-shm`` or
+    a temporary file."""
+    import shutil
+    import tempfile
+
+    for folder in (Path(path).parent, Path(tempfile.gettempdir())):
+        try:
+            if shutil.disk_usage(folder).free < 2**20:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def describe_error(path: Path, exc: sqlite3.Error) -> str:
     """A database error as a user can act on it: which file, what happened, what to do."""
     text = str(exc)
@@ -183,7 +199,7 @@ def describe_error(path: Path, exc: sqlite3.Error) -> str:
         )
     if "readonly" in text or "read-only" in text:
         return f"{path}: the database cannot be written ({text}); check its permissions"
-    if "full" in text:
+    if "full" in text or ("disk I/O error" in text and _no_room(path)):
         return f"{path}: the disk is full ({text}); free some space and try again"
     return f"{path}: database error ({text})"
 

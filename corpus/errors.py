@@ -11,3 +11,17 @@ class StoreError(NewsmarkError):
 
 class ImportRejected(NewsmarkError):
     """One input (a file or a JSONL line) cannot become an article; the reason says why."""
+
+
+SQLITE_FULL = 13  # sqlite3.SQLITE_FULL: the disk (or the file's size limit) is full
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether a database or file error means there is no room left to write."""
+    import errno
+
+    if getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL:
+        return True
+    if getattr(exc, "errno", None) == errno.ENOSPC:
+        return True
+    return "database or disk is full" in str(exc)

@@ -168,3 +168,97 @@ def test_failed_annotation_import_changes_nothing(tmp_path: Path) -> None:
     code, _, err = run("--db", str(dst), "import-annotations", str(export))
     assert code == 1 and "disk trouble" in err and "Traceback" not in err
     assert store.list_annotations(target, 1) == []
+
+
+def _article_line(n: int) -> str:
+    words = " ".join(f"word{n}x{i}" for i in range(400))
+    return json.dumps({"title": f"Report {n}", "text": f"Report number {n}. {words}"})
+
+
+def test_a_full_disk_during_import_says_so_with_a_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_path = tmp_path / "full.db"
+    connect(db_path).close()
+    first = tmp_path / "a.jsonl"
+    first.write_text("\n".join(_article_line(n) for n in range(3)) + "\n")
+    second = tmp_path / "b.jsonl"
+    second.write_text("\n".join(_article_line(n) for n in range(3, 400)) + "\n")
+    real_connect = newsmark.corpus.db.connect
+
+    def small_disk(*args: object, **kwargs: object):  # room for the first file only
+        db = real_connect(*args, **kwargs)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages + 60}")
+        return db
+
+    monkeypatch.setattr(newsmark.corpus.db, "connect", small_disk)
+    code, _out, err = run("--db", str(db_path), "import", str(first), str(second))
+    assert code == 1
+    assert "Traceback" not in err
+    assert "3 articles imported, 0 already present, 0 rejected (from 2 files) before the" in err
+    assert "the disk is full, so the import stopped; the 3 articles stored before it are kept" in (
+        " ".join(err.split())
+    )
+    db = real_connect(db_path)
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_full_disk_during_export_says_so_and_replaces_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import contextmanager
+
+    from newsmark.corpus import outputs
+
+    db_path = tmp_path / "e.db"
+    seed(db_path)
+    db = connect(db_path)
+    store.create_annotation(db, 1, 0, 5, "claim", "me")
+    dest = tmp_path / "out.jsonl"
+    dest.write_text("the earlier export\n")
+
+    @contextmanager
+    def full_disk(target: Path):  # writes to /dev/full fail as on a full disk: ENOSPC
+        fd = os.open("/dev/full", os.O_WRONLY)
+        try:
+            yield fd, target.parent / ".never-made.tmp"
+        finally:
+            os.close(fd)
+
+    monkeypatch.setattr(outputs, "temp_file", full_disk)
+    code, _out, err = run("--db", str(db_path), "export", "-o", str(dest), "--force")
+    assert code == 1
+    assert "export failed: the disk is full; nothing was replaced" in err
+    assert "I/O error" not in err
+    assert dest.read_text() == "the earlier export\n"
+
+
+def test_an_oversized_annotation_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from newsmark.annotations.importing import MAX_BYTES
+
+    big = tmp_path / "huge.jsonl"
+    with open(big, "wb") as fh:  # sparse: costs no disk
+        fh.truncate(MAX_BYTES + 200 * 2**20)
+    code = (
+        "import atexit, resource, sys\n"
+        "atexit.register(lambda: print('maxrss', resource.getrusage(resource.RUSAGE_SELF)"
+        ".ru_maxrss, file=sys.stderr))\n"
+        "from newsmark.tui.cli import main\n"
+        "main()\n"
+    )
+    command = [sys.executable, "-c", code, "--db", str(tmp_path / "h.db")]
+    done = subprocess.run(
+        [*command, "import-annotations", str(big)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "too big (478,150,656 bytes; the limit is 268,435,456)" in done.stderr
+    peak_kib = int(done.stderr.split("maxrss")[1].split()[0])
+    assert peak_kib < 200 * 1024, peak_kib  # read whole first, it took ~470 MB

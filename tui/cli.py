@@ -17,7 +17,7 @@ import click
 # so `newsmark --version` and `newsmark articles` load no matching, export or TUI code.
 from newsmark.annotations.formats import CONFLICT_CHOICES, FORMATS, IMPORT_FORMATS
 from newsmark.annotations.limits import MAX_QUERY_CHARS
-from newsmark.corpus.errors import ImportRejected, NewsmarkError
+from newsmark.corpus.errors import ImportRejected, NewsmarkError, StoreError, is_disk_full
 from newsmark.corpus.normalise import escape_json_unsafe, neutralise, one_line
 from newsmark.corpus.paths import DEFAULT_MAX_BYTES, resolve_db_path
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from newsmark.annotations.config import Config
+    from newsmark.corpus.importer import ImportReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -244,63 +245,86 @@ def import_command(
         except ImportRejected as exc:
             report.rejected.append((str(url_list), str(exc)))
     db = obj.db
-    if sample:
-        sample_report = import_sample(db)
-        say(f"sample corpus: {sample_report.summary()}", err=True)
-    if files:
-        sources = list(find_sources(files))
-        sizes = {s.path: _size(s.path) for s in sources if not s.skip_reason}
-        archives = any(s.path.name.lower().endswith((".warc", ".warc.gz")) for s in sources)
-        show_bar = sys.stderr.isatty() and (len(sources) > 20 or archives)
-        with click.progressbar(  # in bytes: one web archive can hold thousands of pages
-            length=max(1, sum(sizes.values())),
-            label="Importing",
-            file=sys.stderr,
-            hidden=not show_bar,
-        ) as bar:
-            read_to = [0]
+    try:
+        if sample:
+            sample_report = import_sample(db)
+            say(f"sample corpus: {sample_report.summary()}", err=True)
+        if files:
+            sources = list(find_sources(files))
+            sizes = {s.path: _size(s.path) for s in sources if not s.skip_reason}
+            archives = any(s.path.name.lower().endswith((".warc", ".warc.gz")) for s in sources)
+            show_bar = sys.stderr.isatty() and (len(sources) > 20 or archives)
+            with click.progressbar(  # in bytes: one web archive can hold thousands of pages
+                length=max(1, sum(sizes.values())),
+                label="Importing",
+                file=sys.stderr,
+                hidden=not show_bar,
+            ) as bar:
+                read_to = [0]
 
-            def advance(source: Source) -> None:
-                read_to[0] = 0
-                if not source.path.name.lower().endswith((".warc", ".warc.gz")):
-                    bar.update(sizes.get(source.path, 0))
+                def advance(source: Source) -> None:
+                    read_to[0] = 0
+                    if not source.path.name.lower().endswith((".warc", ".warc.gz")):
+                        bar.update(sizes.get(source.path, 0))
 
-            def archive_progress(offset: int) -> None:
-                if offset > read_to[0]:
-                    bar.update(offset - read_to[0])
-                    read_to[0] = offset
+                def archive_progress(offset: int) -> None:
+                    if offset > read_to[0]:
+                        bar.update(offset - read_to[0])
+                        read_to[0] = offset
 
-            import_paths(
-                db,
-                files,
-                encoding=encoding,
-                max_bytes=max_size,
-                on_source=advance,
-                sources=sources,
-                report=report,
-                details={k: v for k, v in details.items() if v},
-                on_progress=archive_progress,
-            )
-    page_limit = min(max_size, MAX_PAGE_BYTES)
-    if urls or feeds:
-        show_bar = sys.stderr.isatty() and (len(urls) > 1 or bool(feeds))
-        with click.progressbar(
-            length=len(urls), label="Fetching", file=sys.stderr, hidden=not show_bar
-        ) as bar:
+                import_paths(
+                    db,
+                    files,
+                    encoding=encoding,
+                    max_bytes=max_size,
+                    on_source=advance,
+                    sources=sources,
+                    report=report,
+                    details={k: v for k, v in details.items() if v},
+                    on_progress=archive_progress,
+                )
+        page_limit = min(max_size, MAX_PAGE_BYTES)
+        if urls or feeds:
+            show_bar = sys.stderr.isatty() and (len(urls) > 1 or bool(feeds))
+            with click.progressbar(
+                length=len(urls), label="Fetching", file=sys.stderr, hidden=not show_bar
+            ) as bar:
 
-            def fetched(_url: str) -> None:
-                bar.update(1)
+                def fetched(_url: str) -> None:
+                    bar.update(1)
 
-            access = Access(allow_private=True) if allow_private else PUBLIC_ONLY
-            import_urls(db, urls, report, page_limit, timeout, fetched, access)
-            for feed in feeds:
-                import_feed(db, feed, report, page_limit, timeout, fetched, access)
+                access = Access(allow_private=True) if allow_private else PUBLIC_ONLY
+                import_urls(db, urls, report, page_limit, timeout, fetched, access)
+                for feed in feeds:
+                    import_feed(db, feed, report, page_limit, timeout, fetched, access)
+    except sqlite3.Error as exc:
+        if not is_disk_full(exc):
+            raise
+        # what was stored is committed and stays: say how much, then why it stopped
+        _print_report(report, " before the disk filled")
+        raise StoreError(
+            f"{obj.db_path}: the disk is full, so the import stopped; the"
+            f" {_plural(report.added, 'article')} stored before it are kept. Free some space"
+            " and run the same import again: what is already stored is skipped."
+        ) from None
     if files or urls or feeds or url_lists:
-        for location, reason in report.rejected:
-            say(f"{location}: {reason}", err=True)
-        say(report.summary(), err=True)
-    _index_and_link_new(db)
+        _print_report(report)
+    try:
+        _index_and_link_new(db)
+    except sqlite3.Error as exc:
+        if not is_disk_full(exc):
+            raise
+        raise StoreError(
+            f"{obj.db_path}: the disk is full: the articles are stored, but not yet indexed"
+            " for links; free some space and run newsmark link"
+        ) from None
     sys.exit(1 if report.rejected else 0)
+
+
+def _print_report(report: ImportReport, ending: str = "") -> None:
+    for location, reason in report.rejected:
+        say(f"{location}: {reason}", err=True)
+    say(report.summary() + ending, err=True)
 
 
 def _size(path: Path) -> int:
