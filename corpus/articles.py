@@ -56,6 +56,9 @@ class NewArticle:
     encoding: str | None = None
     author: str | None = None
     language: str | None = None
+    # Said to the user when the article is stored (a web page whose text looks too small);
+    # never stored.
+    warnings: tuple[str, ...] = ()
 
     @property
     def sha256(self) -> str:

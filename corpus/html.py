@@ -17,6 +17,14 @@ from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle
 from newsmark.corpus.decode import Decoded, decode_bytes
 from newsmark.corpus.errors import ImportRejected
 from newsmark.corpus.normalise import normalise_text
+from newsmark.corpus.pagemeta import (
+    http_url,
+    is_cms_name,
+    plausible_author,
+    plausible_title,
+    read_meta,
+    tiny_text_warning,
+)
 
 HTML_SUFFIXES = (".html", ".htm")
 MIN_WORDS = 15  # fewer words of main text than this is not an article
@@ -83,19 +91,66 @@ def article_from_html(
         raise ImportRejected("no article text found in the page")
     # one paragraph a line from the extractor; a blank line between them, as in a .txt
     text = "\n\n".join(line for line in normalise_text(body).split("\n") if line.strip())
-    title = _detail(getattr(doc, "title", None))
+    meta = read_meta(html)
+    title = next(
+        (
+            t
+            for t in map(
+                _detail,
+                (getattr(doc, "title", None), meta.og_title, meta.ld_headline, meta.title_tag),
+            )
+            if plausible_title(t, meta)
+        ),
+        None,
+    )
     if not title:
         first = text.split("\n", 1)[0]
         title = first if first.strip() else Path(source).stem
+    outlet = next(
+        (
+            o
+            for o in map(
+                _detail,
+                (
+                    getattr(doc, "sitename", None),
+                    meta.og_site_name,
+                    meta.ld_publisher,
+                    getattr(doc, "hostname", None),
+                ),
+            )
+            if o and not is_cms_name(o, meta)
+        ),
+        None,
+    )
+    author = next(
+        (
+            a
+            for a in (
+                plausible_author(_detail(name), outlet)
+                for name in (getattr(doc, "author", None), *meta.ld_authors)
+            )
+            if a
+        ),
+        None,
+    )
     date = getattr(doc, "date", None)
+    warning = tiny_text_warning(text, meta)
     return NewArticle(
         title=title[:MAX_TITLE_CHARS],
         text=text,
-        outlet=_detail(getattr(doc, "sitename", None)) or _detail(getattr(doc, "hostname", None)),
-        url=_detail(getattr(doc, "url", None)) or url,
+        outlet=outlet,
+        url=next(
+            (
+                u
+                for u in map(_detail, (getattr(doc, "url", None), meta.og_url, meta.ld_url))
+                if http_url(u)
+            ),
+            url,
+        ),
         published=date[:10] if isinstance(date, str) and len(date) >= 10 else None,
         path=source,
         encoding=encoding,
-        author=_detail(getattr(doc, "author", None)),
+        author=author,
         language=_detail(getattr(doc, "language", None)) or _declared_language(html),
+        warnings=(warning,) if warning else (),
     )

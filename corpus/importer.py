@@ -47,6 +47,7 @@ class ImportReport:
     added: int = 0
     duplicates: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # stored, but check these
     files: int = 0
     urls: int = 0
 
@@ -58,6 +59,8 @@ class ImportReport:
         parts = [f"{self.added} article{'s' if self.added != 1 else ''} imported"]
         parts.append(f"{self.duplicates} already present")
         parts.append(f"{len(self.rejected)} rejected")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} to check")
         sources = [f"{self.files} file{'s' if self.files != 1 else ''}"] if self.files else []
         if self.urls:
             sources.append(f"{self.urls} URL{'s' if self.urls != 1 else ''}")
@@ -513,6 +516,8 @@ def store_articles(
             _, was_added = add_article(db, article)
             if was_added:
                 added += 1
+                where = article.path or article.url or article.title
+                report.warnings.extend((where, f"warning: {w}") for w in article.warnings)
             else:
                 duplicates += 1
     report.added += added

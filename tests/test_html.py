@@ -166,3 +166,77 @@ def test_outlet_and_date_given_on_import_fill_what_a_text_file_does_not_say(
     assert rows.fetchone() == ("Ferry news", "Osk Island Courier", "2026-03-14")
     bad = runner.invoke(main, [*args[:-1], "yesterday", str(plain)])
     assert bad.exit_code == 2 and "--published" in bad.output
+
+
+STORY = (
+    "<p>"
+    + (
+        "The ferry operator of Osk Island said on Monday that crossings would resume next week"
+        " once the southern quay has been inspected after the storm. "
+    )
+    * 4
+    + "</p>"
+)
+
+
+def _page(head: str, body: str = STORY, extra: str = "") -> str:
+    return f"<html><head>{head}</head><body>{extra}<article>{body}</article></body></html>"
+
+
+def test_a_cms_name_is_no_title_and_og_tags_fill_in() -> None:
+    html = _page(
+        '<meta name="generator" content="Escenic Content Studio">'
+        '<meta property="og:site_name" content="escenic">'
+        '<script type="application/ld+json">{"@context": "https://schema.org",'
+        ' "@type": "NewsArticle", "headline": "escenic", "url": "https://courier.example/f",'
+        ' "author": [{"@type": "Person", "name": "Pell Andor"}],'
+        ' "publisher": {"@type": "Organization", "name": "Osk Island Courier"}}</script>'
+        "<title>escenic</title>"
+        '<meta property="og:title" content="Ferries to resume after the storm">'
+    )
+    article = article_from_html(html, "saved.html")
+    assert article.title == "Ferries to resume after the storm"
+    assert article.outlet == "Osk Island Courier"
+    assert article.url == "https://courier.example/f"  # from JSON-LD, as og:url is absent
+    assert article.author == "Pell Andor"
+    assert article.warnings == ()
+
+
+def test_og_url_fills_a_missing_address() -> None:
+    html = _page(
+        "<title>Ferries to resume</title>"
+        '<meta property="og:url" content="https://courier.example/ferries">'
+    )
+    assert article_from_html(html, "saved.html").url == "https://courier.example/ferries"
+
+
+def test_placeholder_bylines_are_refused() -> None:
+    for byline in ("No Author", "admin", "Unknown"):
+        html = _page(f'<title>Ferries</title><meta name="author" content="{byline}">')
+        assert article_from_html(html, "saved.html").author is None, byline
+    cbs = _page(
+        '<title>Ferries</title><meta property="og:site_name" content="Osk Courier">',
+        extra='<p class="byline">By Osk Courier February 3, 2026</p>',
+    )
+    assert article_from_html(cbs, "saved.html").author is None
+    for name in ("April Ryan", "Theresa May"):  # a month alone is no reason
+        html = _page(f'<title>Ferries</title><meta name="author" content="{name}">')
+        assert article_from_html(html, "saved.html").author == name
+
+
+def test_a_caption_from_a_big_page_is_imported_with_a_warning(tmp_path: Path) -> None:
+    caption = (
+        "<p>Passengers wait on the southern quay of Velmor as the first ferry in a week"
+        " arrives on Monday morning, photographed by our staff.</p>"
+    )
+    links = "".join(
+        f'<li><a href="/n/{i}">Island headline {i}, in brief</a></li>' for i in range(150)
+    )
+    aside = f"<nav><ul>{links}</ul></nav>"  # a page of other stories' links around a caption
+    page = tmp_path / "gallery.html"
+    page.write_text(_page("<title>Ferries resume</title>", body=caption, extra=aside))
+    _runner, _db, result = _import(tmp_path, page)
+    out = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, out  # type: ignore[attr-defined]
+    assert f"{page}: warning: only 129 characters" in out and "perhaps a caption" in out
+    assert "1 article imported, 0 already present, 0 rejected, 1 to check" in out

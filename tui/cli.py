@@ -322,7 +322,7 @@ def import_command(
 
 
 def _print_report(report: ImportReport, ending: str = "") -> None:
-    for location, reason in report.rejected:
+    for location, reason in [*report.rejected, *report.warnings]:
         say(f"{location}: {reason}", err=True)
     say(report.summary() + ending, err=True)
 
