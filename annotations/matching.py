@@ -319,19 +319,28 @@ def align(query: NormText, doc: NormText, floor: float) -> tuple[float, int, int
     """Best (score, first word, last word) of ``query`` inside ``doc``, or ``None``."""
     if not query.words or not doc.words:
         return None
-    ranges: list[tuple[int, int]] = []
+    ranges: list[tuple[int, int, int]] = []
     chunk_floor = max(0.0, floor - 10)
-    for chunk in _chunks(query):
+    for k, chunk in enumerate(_chunks(query)):
         found = fuzz.partial_ratio_alignment(chunk, doc.norm, score_cutoff=chunk_floor)
         if found is not None and found.dest_end > found.dest_start:
-            ranges.append(doc.norm_range_to_words(found.dest_start, found.dest_end))
+            ranges.append((*doc.norm_range_to_words(found.dest_start, found.dest_end), k))
     if not ranges:
         return None
-    first, last = _cluster(ranges, len(query.words))
-    score, fitted_first, fitted_last = _refit(query, doc, first, last)
-    if score >= floor:
-        return score, fitted_first, fitted_last
-    return _carried(query, doc, first, last, floor)
+    # Each chunk is matched where it scores best, so a reworded quote's chunks can land
+    # apart: a stray weak match of one chunk early in the article, the quote itself later.
+    # Every group tied for the most matches is scored, never just the first one found.
+    groups = _clusters(ranges, len(query.words))
+    best: tuple[float, int, int] | None = None
+    for group in [g for g in groups if len(g) == len(groups[0])][:MAX_GROUPS]:
+        for first, last in _windows(group, len(query.words), len(doc.words)):
+            fitted = _refit(query, doc, first, last)
+            if best is None or fitted[0] > best[0]:
+                best, around = fitted, (first, last)
+    assert best is not None
+    if best[0] >= floor:
+        return best
+    return _carried(query, doc, *around, floor)
 
 
 # A passage can carry a claim without being a copy of it: half of it quoted, its clauses
@@ -374,18 +383,35 @@ def _carried(
     return (round(score, 1), i, j) if score >= floor else None
 
 
-def _cluster(ranges: list[tuple[int, int]], span_words: int) -> tuple[int, int]:
-    """The largest run of chunk matches that sit close together, as one word range."""
+def _clusters(
+    ranges: list[tuple[int, int, int]], span_words: int
+) -> list[list[tuple[int, int, int]]]:
+    """Runs of chunk matches ``(first, last, chunk)`` that sit close together, largest first
+    (ties in document order)."""
     ranges.sort()
-    best: list[tuple[int, int]] = []
-    group: list[tuple[int, int]] = []
+    groups: list[list[tuple[int, int, int]]] = []
     for r in ranges:
-        if group and r[0] - group[-1][1] > span_words:
-            group = []
-        group.append(r)
-        if len(group) > len(best):
-            best = list(group)
-    return best[0][0], max(r[1] for r in best)
+        if groups and r[0] - groups[-1][-1][1] <= span_words:
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    return sorted(groups, key=len, reverse=True)
+
+
+def _windows(
+    group: list[tuple[int, int, int]], query_words: int, doc_words: int
+) -> list[tuple[int, int]]:
+    """Where the claim may lie, given a group of its chunks' matches: the matches' own
+    extent, and the extent the whole claim would have if each chunk sits where it sits in
+    the claim (one chunk found is enough to place the rest of a reworded quote)."""
+    first, last = group[0][0], max(r[1] for r in group)
+    lead = min(r[0] - r[2] * CHUNK_WORDS for r in group)
+    tail = max(r[1] + max(0, query_words - (r[2] + 1) * CHUNK_WORDS) for r in group)
+    projected = (max(0, lead), min(doc_words - 1, tail))
+    return list(dict.fromkeys([(first, last), projected]))
+
+
+MAX_GROUPS = 3  # groups tied for the most chunk matches that are each scored
 
 
 def floor_for(query: NormText, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> float:

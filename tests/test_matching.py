@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from newsmark.annotations.matching import (
     Matcher,
+    align,
     candidate_query,
+    floor_for,
     index_article,
     index_pending,
     rebuild_index,
@@ -286,3 +288,25 @@ def test_weak_copies_of_a_popular_quote_do_not_hide_a_real_one(db: sqlite_utils.
     found = Matcher(db).find(quote, exclude={ids[0]})
     assert ids[-1] in {m.article_id for m in found}
     assert not set(ids[1:-1]) & {m.article_id for m in found}
+
+
+def test_a_stray_weak_match_never_beats_the_quote_itself() -> None:
+    """Each chunk of a claim is matched where it scores best: here its first half lands on
+    an earlier sentence about another bridge, its second half on the reworded quote. The
+    two groups tie; the quote (84.6) must win over the stray sentence (73.4), which the old
+    rule kept because it came first."""
+    claim = normalise(
+        "The minister said the new bridge over the river will open in early May"
+        " for all light traffic"
+    )
+    stray = "Elsewhere, the minister said the old bridge over the canal will close in May."
+    quote = (
+        "the minister stated a new bridge across the river opens early in May for all light traffic"
+    )
+    filler = "Markets were calm and the weather mild. " * 20
+    doc = normalise(f"{stray} {filler}Officials noted that {quote}, the report said.")
+    found = align(claim, doc, floor_for(claim))
+    assert found is not None
+    score, first, last = found
+    assert " ".join(doc.words[first : last + 1]) == normalise(quote).norm
+    assert score > 84
