@@ -14,7 +14,6 @@ import sqlite_utils
 
 from newsmark.annotations import store
 from newsmark.annotations.matching import (
-    LONG_CLAIM_WORDS,
     REWORDED_CANDIDATES,
     REWORDED_TERMS,
     Match,
@@ -165,16 +164,14 @@ def suggest(
     """Recompute the suggested links of one annotation (one transaction)."""
     matches: list[Match] = []
     if matcher.linkable(ann.quote):
-        candidates = _full_text_candidates(db, ann.quote, restrict)
-        matches = matcher.find(
-            ann.quote,
-            exclude={ann.article_id},
-            restrict=restrict,
-            extra_candidates=candidates if _is_long(ann.quote) else (),
-        )
-        matches += matcher.reworded(
-            ann.quote, [a for a in candidates if a != ann.article_id], matches
-        )
+        matches = matcher.find(ann.quote, exclude={ann.article_id}, restrict=restrict)
+        # The full-text slots go to articles the string tier found nothing in: a claim
+        # copied by many outlets used to spend all of them on its verbatim copies.
+        taken = {m.article_id for m in matches} | {ann.article_id}
+        candidates = _full_text_candidates(db, ann.quote, restrict, taken)
+        found = matcher.align_in(ann.quote, candidates)
+        matches += found
+        matches += matcher.reworded(ann.quote, candidates, found)
     with write(db):
         if store.get_annotation(db, ann.uuid) is None:
             return []  # deleted meanwhile (e.g. by an undo while a worker ran)
@@ -228,21 +225,19 @@ def add_suggestion(
     return bool(cursor.rowcount)
 
 
-def _is_long(quote: str) -> bool:
-    return len(normalise(quote).words) >= LONG_CLAIM_WORDS
-
-
 def _full_text_candidates(
-    db: sqlite_utils.Database, quote: str, restrict: set[int] | None
+    db: sqlite_utils.Database, quote: str, restrict: set[int] | None, taken: set[int]
 ) -> list[int]:
-    """For a claim long enough to be reworded, the articles sharing its rare words in any
-    order: the n-gram index needs a run of 6 words in common, which a reworded or
-    re-translated report may not have ("to save the Belarusian dictator" / "to rescue the
-    Belarusian dictator")."""
+    """For a claim long enough to be reworded (10 words), the articles sharing its rare
+    words in any order, other than ``taken``: the n-gram index needs a run of 6 words in
+    common, which a reworded or re-translated report may not have ("to save the Belarusian
+    dictator" / "to rescue the Belarusian dictator")."""
     words = normalise(quote).words
     if len(words) < MEANING_MIN_WORDS:
         return []
-    found = full_text_candidates(db, words[:48], REWORDED_CANDIDATES + 1, terms=REWORDED_TERMS)
+    found = full_text_candidates(
+        db, words[:48], REWORDED_CANDIDATES, terms=REWORDED_TERMS, exclude=taken
+    )
     return [a for a in found if restrict is None or a in restrict]
 
 

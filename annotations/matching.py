@@ -18,6 +18,7 @@ Short typed queries (a few words, maybe a typo) share too few 3-grams, so
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -499,6 +500,24 @@ class Matcher:
         matches.sort(key=lambda m: (-m.score, m.article_id, m.start))
         return matches
 
+    def align_in(self, span: str, article_ids: Iterable[int]) -> list[Match]:
+        """The best passage of each of ``article_ids`` that carries ``span`` by its
+        strings (full-text candidates: each one is aligned, none skipped)."""
+        query = normalise(span)
+        floor = floor_for(query, self.thresholds)
+        matches = []
+        for article_id in dict.fromkeys(article_ids):
+            found = self.document(article_id)
+            if found is None:
+                continue
+            text, doc = found
+            aligned = align(query, doc, floor)
+            if aligned is not None:
+                score, first, last = aligned
+                start, end = doc.original_span(first, last)
+                matches.append(Match(article_id, start, end, text[start:end], round(score, 1)))
+        return matches
+
     def reworded(self, span: str, candidates: list[int], found: list[Match]) -> list[Match]:
         """Passages of ``candidates`` that carry ``span`` in other words, by the meaning
         signal, where string alignment (``found``) has nothing. Their score is still the
@@ -592,16 +611,18 @@ def full_text_candidates(
     limit: int,
     typing: bool = False,
     terms: int = RARE_TERMS,
+    exclude: Iterable[int] = (),
 ) -> list[int]:
-    """Articles sharing the query's rare words, best first (BM25): candidates the n-gram
-    index misses when no run of 6 words survived an edit."""
+    """Articles sharing the query's rare words, best first (BM25), other than ``exclude``:
+    candidates the n-gram index misses when no run of 6 words survived an edit."""
     match = candidate_query(db, words, typing=typing, terms=terms)
     if not match:
         return []
     try:
         rows = db.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-            [match, limit],
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            " AND rowid NOT IN (SELECT value FROM json_each(?)) ORDER BY rank LIMIT ?",
+            [match, json.dumps(sorted(exclude)), limit],
         ).fetchall()
     except sqlite3.OperationalError:
         return []

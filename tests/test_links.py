@@ -300,3 +300,59 @@ def test_linking_by_hand(seeded) -> None:
     same = store.create_annotation(db, a, 0, 5, "claim", "me")
     with pytest.raises(links.LinkError, match="same article"):
         links.link_by_hand(db, ann.uuid, same.uuid)
+
+
+CLAIM14 = (
+    "Harbour master Ilsa Brennick said the grain ships would wait outside Velmor until Thursday"
+)
+# no 3 words in a row in common with the claim: only the full-text index finds this article
+RETOLD = (
+    "Ilsa Brennick, harbour master, said grain ships will wait outside of Velmor till Thursday."
+)
+
+
+CLAIM18 = f"{CLAIM14}, the port office confirmed"
+RETOLD18 = RETOLD.rstrip(".") + ", as port officials confirmed."
+
+
+def _claim_world(
+    db: sqlite_utils.Database,
+    copies: int,
+    retold_padding: int,
+    claim: str = CLAIM14,
+    retold: str = RETOLD,
+) -> tuple:
+    source = f"Port report. {claim}. More at six."
+    source_id, _ = add_article(db, NewArticle(title="source", text=source))
+    for i in range(copies):
+        add_article(db, NewArticle(title=f"copy {i}", text=f"Wire {i}. {claim}."))
+    padding = " ".join(
+        f"Market note {i} on ferries and fish prices." for i in range(retold_padding)
+    )
+    retold_id, _ = add_article(db, NewArticle(title="retold", text=f"{padding} {retold}"))
+    for i in range(20):
+        add_article(db, NewArticle(title=f"f{i}", text=f"Filler {i} about the weather in Osk."))
+    index_pending(db)
+    start = source.index(claim)
+    ann = store.create_annotation(db, source_id, start, start + len(claim), "claim", "me")
+    return ann, retold_id
+
+
+def test_a_claim_of_ten_words_or_more_gets_its_full_text_candidates_aligned(
+    db: sqlite_utils.Database,
+) -> None:
+    ann, retold_id = _claim_world(db, copies=0, retold_padding=0)
+    found = links.suggest(db, Matcher(db, meaning=None), ann)
+    assert [k.target_article_id for k in found] == [retold_id]  # 14 words: was 15 or more
+    assert found[0].score >= 75
+
+
+def test_full_text_slots_go_to_articles_the_strings_did_not_find(
+    db: sqlite_utils.Database,
+) -> None:
+    """Twelve outlets carry the claim word for word; the full-text index ranks them above
+    the one that retold it, and they used to take every one of its slots."""
+    ann, retold_id = _claim_world(db, 12, 40, CLAIM18, RETOLD18)
+    found = links.suggest(db, Matcher(db, meaning=None), ann)
+    assert retold_id in {k.target_article_id for k in found}
+    assert len(found) == 13
