@@ -379,3 +379,30 @@ async def test_a_failing_index_update_at_start_is_reported_and_reading_goes_on(
         assert "run `newsmark link` to retry" in errors[0]
         assert len(app.reader_screen.article_rows) == 4 and app.is_running
         await pilot.press("j")  # still reading
+
+
+FIGURE = "The fuel spill reached 5 villages along the lower river by Tuesday night"
+FIGURE_ARTICLES = [
+    ("Spill spreads", "The Courier", f"Update.\n\n{FIGURE}, the agency said."),
+    ("Spill count rises", "Herald", "Update.\n\n" + FIGURE.replace("5", "7") + ", officials said."),
+]
+
+
+async def test_a_match_with_another_figure_says_so(db_path: Path) -> None:
+    seed(db_path, FIGURE_ARTICLES)
+    app = NewsmarkApp(db_path, Config(annotator="tester"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        start = app.reader_screen.article.text.index(FIGURE)
+        app.reader_screen.reader.select_offsets(start, start + len(FIGURE))
+        await pilot.press("1")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            await app.workers.wait_for_complete()
+            if app.reader_screen.link_counts:
+                break
+        await pilot.pause()
+        head, passage = app.reader_screen.matches.item_lines(0)
+        assert passage.plain.startswith("figure differs: 5 vs 7 \u00b7 ")
+        assert "Spill count rises" in head.plain

@@ -8,6 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
+from newsmark.annotations.decision import differences
 from newsmark.annotations.diffwords import differing_words
 from newsmark.annotations.links import Link
 from newsmark.annotations.matching import tier_of
@@ -122,6 +123,9 @@ class MatchesPanel(VirtualList):
             # The line is cut at the pane's width: start it near the first difference.
             cut = first_diff - width // 3
             passage = Text("\u2026") + passage[cut:]
+        warnings = differences(self.quote, link.text)  # "figure differs: 5 vs 7"
+        if warnings:
+            passage = Text("; ".join(warnings) + " \u00b7 ", style="bold yellow") + passage
         self._rendered[index] = (head, passage)
         return head, passage
 
