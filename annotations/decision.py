@@ -205,6 +205,26 @@ def differences(claim: str, passage: str) -> tuple[str, ...]:
     return tuple(r for r in reasons(claim, passage, 0.0, 0.0) if r != "reworded")
 
 
+_SENTENCE = re.compile(r"(?<=[.!?\u2026])[\"\u201d\u2019']?\s+")
+SENTENCE_MIN_WORDS = 6  # shorter pieces of a quote ("He said so.") are not counted
+
+
+def carried_sentences(claim: str, passage: str) -> tuple[int, int] | None:
+    """How many of a claim's sentences a passage carries, and of how many, for a claim of
+    several (``None`` for one sentence): a sentence is carried when the passage holds at
+    least 3, and 40%, of its content words (as the meaning tier asks of a sentence)."""
+    pieces = [p for p in _SENTENCE.split(claim) if len(normalise(p).words) >= SENTENCE_MIN_WORDS]
+    if len(pieces) < 2:
+        return None
+    held = Counter(w for w in normalise(passage).words if w not in FUNCTION_WORDS)
+    carried = 0
+    for piece in pieces:
+        content = Counter(w for w in normalise(piece).words if w not in FUNCTION_WORDS)
+        need = max(3, round(0.4 * sum(content.values())))
+        carried += sum((content & held).values()) >= need
+    return carried, len(pieces)
+
+
 def decide(claim: str, passage: str, cosine: float) -> Decision:
     """How sure it is that ``passage`` says what ``claim`` says, and why."""
     values = features(claim, passage, cosine)

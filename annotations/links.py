@@ -236,7 +236,7 @@ def _full_text_candidates(
     if len(words) < MEANING_MIN_WORDS:
         return []
     found = full_text_candidates(
-        db, words[:48], REWORDED_CANDIDATES, terms=REWORDED_TERMS, exclude=taken
+        db, words[:48], REWORDED_CANDIDATES, terms=REWORDED_TERMS, exclude=taken, min_articles=2
     )
     return [a for a in found if restrict is None or a in restrict]
 

@@ -612,10 +612,11 @@ def full_text_candidates(
     typing: bool = False,
     terms: int = RARE_TERMS,
     exclude: Iterable[int] = (),
+    min_articles: int = 1,
 ) -> list[int]:
     """Articles sharing the query's rare words, best first (BM25), other than ``exclude``:
     candidates the n-gram index misses when no run of 6 words survived an edit."""
-    match = candidate_query(db, words, typing=typing, terms=terms)
+    match = candidate_query(db, words, typing=typing, terms=terms, min_articles=min_articles)
     if not match:
         return []
     try:
@@ -634,7 +635,11 @@ MIN_PREFIX = 3  # a shorter unfinished word would expand to a large part of the 
 
 
 def candidate_query(
-    db: sqlite_utils.Database, words: list[str], typing: bool, terms: int = RARE_TERMS
+    db: sqlite_utils.Database,
+    words: list[str],
+    typing: bool,
+    terms: int = RARE_TERMS,
+    min_articles: int = 1,
 ) -> str | None:
     """The FTS5 expression (OR of quoted terms) that finds full-text candidates for a query.
 
@@ -642,7 +647,9 @@ def candidate_query(
     share the query's *rare* words in any order. Common words are left out: they are in
     nearly every article, and asking FTS5 to rank all of those was 96% of a search. Only
     the word being typed is a prefix, and only from 3 letters; a word the corpus does not
-    have is replaced by indexed words close to it (typos).
+    have is replaced by indexed words close to it (typos). A claim's words are all in its
+    own article: linking asks for words at least ``min_articles`` (2) have, so that its
+    places are not spent on words only the claim's article has.
     """
     doc_counts, _terms = _vocabulary(db)
     articles = max(1, int(db.execute("SELECT count(*) FROM articles").fetchone()[0]))
@@ -650,7 +657,7 @@ def candidate_query(
     unfinished = words[-1] if typing and len(words[-1]) >= MIN_PREFIX else None
     distinct = [w for w in dict.fromkeys(words) if w != unfinished]
     known = sorted((w for w in distinct if w in doc_counts), key=lambda w: doc_counts[w])
-    rare = [w for w in known if doc_counts[w] <= common]
+    rare = [w for w in known if min_articles <= doc_counts[w] <= common]
     unknown = [w for w in distinct if w not in doc_counts]
     close = [t for t in _close_terms(db, unknown) if doc_counts.get(t, 0) <= common]
     chosen = list(dict.fromkeys(rare + close))[:terms]

@@ -196,9 +196,8 @@ def find_reworded(
     """The sentence (or run of as many sentences as the claim has) in each document that
     is closest in meaning to ``quote``, when it is close enough and shares enough of the
     claim's content words; none that overlaps a passage already ``taken`` (found by the
-    string aligner) in its article."""
-    import numpy as np
-
+    string aligner) in its article. A claim of several sentences that no run matches is
+    looked for a sentence at a time (see :func:`_some_sentences`)."""
     claim = normalise(quote)
     if len(claim.words) < MEANING_MIN_WORDS:
         return []
@@ -206,26 +205,106 @@ def find_reworded(
     need = max(MEANING_SHARED, round(MEANING_SHARE * sum(claim_content.values())))
     size = max(1, len(sentences(quote)))
     target = cache.model.embed([quote])[0]
+    parts = _claim_sentences(cache.model, quote) if size > 1 else []
     found: list[Reworded] = []
     for article_id, text in documents:
         item = cache.get(article_id, text)
         if not item.spans:
             continue
-        windows = _windows(item, size)
-        scores = np.stack([w[2] for w in windows]) @ target
-        for i in np.argsort(-scores)[:3]:  # the best three: the first may share too little
+        hit = _closest(item, text, target, size, claim_content, need, taken.get(article_id, ()))
+        if hit is None and parts:
+            hit = _some_sentences(item, text, parts, taken.get(article_id, ()))
+        if hit is not None:
+            found.append(Reworded(article_id, *hit))
+    return found
+
+
+def _closest(
+    item: Sentences,
+    text: str,
+    target: NDArray[np.float32],
+    size: int,
+    claim_content: Counter[str],
+    need: int,
+    taken: Iterable[tuple[int, int]],
+) -> tuple[int, int, float] | None:
+    """The run of ``size`` sentences closest to the claim, if close enough and sharing
+    enough of its content words."""
+    import numpy as np
+
+    windows = _windows(item, size)
+    scores = np.stack([w[2] for w in windows]) @ target
+    for i in np.argsort(-scores)[:3]:  # the best three: the first may share too little
+        cosine = float(scores[i])
+        if cosine < MEANING_FLOOR:
+            return None
+        start, end, _ = windows[i]
+        if any(start < e and s < end for s, e in taken):
+            return None  # the aligner has the claim here already
+        shared = content_words(normalise(text[start:end])) & claim_content
+        if sum(shared.values()) >= need:
+            start, end = _trim(text, start, end, claim_content)
+            return start, end, round(cosine, 3)
+    return None
+
+
+@dataclass(frozen=True)
+class _Part:
+    vector: NDArray[np.float32]
+    content: Counter[str]
+    need: int
+
+
+def _claim_sentences(model: Embedder, quote: str) -> list[_Part]:
+    """The sentences of a claim of several, each long enough to be looked for alone."""
+    import numpy as np
+
+    spans = [(s, e) for s, e in sentences(quote) if len(normalise(quote[s:e]).words) >= 6]
+    if len(spans) < 2:
+        return []
+    vectors = model.embed([quote[s:e] for s, e in spans])
+    out = []
+    for (s, e), vector in zip(spans, np.asarray(vectors), strict=True):
+        content = content_words(normalise(quote[s:e]))
+        need = max(MEANING_SHARED, round(MEANING_SHARE * sum(content.values())))
+        out.append(_Part(vector, content, need))
+    return out
+
+
+def _some_sentences(
+    item: Sentences, text: str, parts: list[_Part], taken: Iterable[tuple[int, int]]
+) -> tuple[int, int, float] | None:
+    """A whole quote of several sentences that an article carries only in part, or with
+    each sentence reworded its own way: the article's sentences that each carry one of the
+    claim's, when they sit together (at most one sentence between them). The passage runs
+    from the first to the last of them; its meaning is their mean cosine."""
+    taken = list(taken)
+    hits: list[tuple[int, float]] = []  # (the article's sentence, cosine)
+    for part in parts:
+        scores = item.vectors @ part.vector
+        for i in sorted(range(len(scores)), key=lambda k: -scores[k])[:3]:
             cosine = float(scores[i])
             if cosine < MEANING_FLOOR:
                 break
-            start, end, _ = windows[i]
-            if any(start < e and s < end for s, e in taken.get(article_id, ())):
-                break  # the aligner has the claim here already
-            shared = content_words(normalise(text[start:end])) & claim_content
-            if sum(shared.values()) >= need:
-                start, end = _trim(text, start, end, claim_content)
-                found.append(Reworded(article_id, start, end, round(cosine, 3)))
+            start, end = item.spans[i]
+            if any(start < e and s < end for s, e in taken):
                 break
-    return found
+            shared = content_words(normalise(text[start:end])) & part.content
+            if sum(shared.values()) >= part.need:
+                hits.append((i, cosine))
+                break
+    if not hits:
+        return None
+    hits.sort()
+    runs: list[list[tuple[int, float]]] = [[hits[0]]]
+    for hit in hits[1:]:
+        if hit[0] - runs[-1][-1][0] <= 2:
+            runs[-1].append(hit)
+        else:
+            runs.append([hit])
+    best = max(runs, key=lambda run: (len(run), sum(c for _, c in run)))
+    start, end = item.spans[best[0][0]][0], item.spans[best[-1][0]][1]
+    return start, end, round(sum(c for _, c in best) / len(best), 3)
 
 
 _WORD = re.compile(r"\w+")

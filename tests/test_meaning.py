@@ -151,3 +151,46 @@ def test_the_model_loads_from_the_wheel_offline() -> None:
     assert vectors.shape == (3, 256)
     assert abs(float((vectors[0] ** 2).sum()) - 1) < 1e-4  # unit rows: a dot is a cosine
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2]) + 0.2
+
+
+# A statement of two sentences, and two outlets' reports of it: one translates both
+# sentences its own way, the other carries only the second (our own text).
+STATEMENT = (
+    "The coordinated measures to rescue the Velmor harbour company were meant to silence"
+    " talk of the ministry's role in its collapse. Whether it recovers or not, auditors"
+    " warn that the losses may return next year."
+)
+BOTH = (
+    "Harbour crisis deepens. The chairman spoke to reporters on the quay. The organised"
+    " efforts to save the Velmor harbour company aimed to quash rumours about the"
+    " ministry's part in its failure. Regardless of whether it gets back on its feet, the"
+    " auditors caution that losses could come back next year. Shares were suspended."
+)
+SECOND_ONLY = (
+    "Market wrap. Fish prices rose in Osk while the Velmor harbour company shares were"
+    " suspended. Regardless of whether it gets back on its feet, the auditors caution that"
+    " losses could come back next year."
+)
+
+
+def test_a_whole_quote_links_to_reports_that_carry_all_or_some_of_it(
+    db: sqlite_utils.Database,
+) -> None:
+    from newsmark.annotations.decision import carried_sentences
+
+    source_text = f"Statement from the union. {STATEMENT} The union meets on Friday."
+    source, _ = add_article(db, NewArticle(title="Union", text=source_text))
+    both, _ = add_article(db, NewArticle(title="Crisis", text=BOTH))
+    second, _ = add_article(db, NewArticle(title="Markets", text=SECOND_ONLY))
+    for i in range(20):
+        filler = f"Filler {i}: ferries ran late in Osk in the fog and the harbour office said so."
+        add_article(db, NewArticle(title=f"f{i}", text=filler))
+    index_pending(db)
+    start = source_text.index(STATEMENT)
+    ann = store.create_annotation(db, source, start, start + len(STATEMENT), "claim", "me")
+    found = {k.target_article_id: k for k in links.suggest(db, Matcher(db), ann)}
+    assert set(found) == {both, second}
+    assert carried_sentences(STATEMENT, found[both].text) == (2, 2)
+    assert carried_sentences(STATEMENT, found[second].text) == (1, 2)
+    assert found[second].meaning is not None  # the second sentence, found by its meaning
+    assert found[second].text.startswith("Regardless of whether")

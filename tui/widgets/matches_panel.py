@@ -8,7 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from newsmark.annotations.decision import differences
+from newsmark.annotations.decision import carried_sentences, differences
 from newsmark.annotations.diffwords import differing_words
 from newsmark.annotations.links import Link
 from newsmark.annotations.matching import tier_of
@@ -99,6 +99,9 @@ class MatchesPanel(VirtualList):
         head.append(f"{link.score:3.0f} {row.tier(self.quote)} ", style="bold")
         if link.meaning is not None:
             head.append(f"\u2248{link.meaning:.2f} ", style="italic")  # found by meaning
+        carried = carried_sentences(self.quote, link.text)  # a quote of several sentences
+        if carried:
+            head.append(f"{carried[0]}/{carried[1]} sentences ", style="italic")
         if link.status != "suggested":
             head.append(f"{STATUS_MARK[link.status]} ", style="bold green")
         head.append(one_line(row.title), style="bold")
