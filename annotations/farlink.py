@@ -31,10 +31,10 @@ from newsmark.annotations.matching import (
     DEFAULT_THRESHOLDS,
     Match,
     Thresholds,
-    align,
     floor_for,
     index_pending,
     linkable,
+    locate,
     tier_of,
 )
 from newsmark.annotations.normtext import index_hashes, normalise, shingle_hashes
@@ -136,11 +136,10 @@ def scan(
         if claim.source_sha256 == sha:
             continue
         query = normalise(claim.quote)
-        aligned = align(query, doc, floor_for(query, thresholds))
-        if aligned is None:
+        located = locate(query, doc, floor_for(query, thresholds), "\n" not in claim.quote)
+        if located is None:
             continue
-        score, first, last = aligned
-        start, end = doc.original_span(first, last)
+        score, start, end = located
         out.append(link_record(article, claim, start, end, round(score, 1)))
     return out
 

@@ -41,6 +41,7 @@ from newsmark.annotations.meaning import (
 from newsmark.annotations.normtext import (
     FUNCTION_WORDS,
     SCHEME,
+    WORD_RE,
     NormText,
     index_hashes,
     normalise,
@@ -344,6 +345,40 @@ def align(query: NormText, doc: NormText, floor: float) -> tuple[float, int, int
     return _carried(query, doc, *around, floor)
 
 
+def locate(
+    query: NormText, doc: NormText, floor: float, one_paragraph: bool = True
+) -> tuple[float, int, int] | None:
+    """(score, start, end) of ``query`` in ``doc``'s original text, or ``None``. When the
+    claim is one paragraph, so is the passage: a window that ran from the end of a headline
+    into the body (the aligner sees words, not line breaks) is aligned again within the
+    paragraph holding most of it, and dropped if it no longer scores."""
+    aligned = align(query, doc, floor)
+    if aligned is None:
+        return None
+    score, first, last = aligned
+    start, end = doc.original_span(first, last)
+    if not one_paragraph or "\n" not in doc.text[start:end]:
+        return score, start, end
+    best = None
+    at = start
+    for piece in doc.text[start:end].split("\n"):
+        words = len(WORD_RE.findall(piece))
+        if best is None or words > best[0]:
+            best = (words, at, at + len(piece))
+        at += len(piece) + 1
+    assert best is not None
+    lo = doc.text.rfind("\n", 0, best[1]) + 1  # the whole paragraph: the claim may run on
+    hi = doc.text.find("\n", best[2])
+    hi = len(doc.text) if hi < 0 else hi
+    paragraph = normalise(doc.text[lo:hi])
+    again = align(query, paragraph, floor)
+    if again is None:
+        return None
+    score, first, last = again
+    p_start, p_end = paragraph.original_span(first, last)
+    return score, lo + p_start, lo + p_end
+
+
 # A passage can carry a claim without being a copy of it: half of it quoted, its clauses
 # swapped. The whole-string ratio scores those ~60-70; these measure how much of the claim
 # the passage carries (coverage) and how much of the passage is the claim (purity).
@@ -488,14 +523,13 @@ class Matcher:
             if found is None:
                 continue
             text, doc = found
-            aligned = align(query, doc, floor)
-            if aligned is None:
+            located = locate(query, doc, floor, "\n" not in span)
+            if located is None:
                 misses += 1
                 failed |= shared
                 continue
             misses = 0
-            score, first, last = aligned
-            start, end = doc.original_span(first, last)
+            score, start, end = located
             matches.append(Match(article_id, start, end, text[start:end], round(score, 1)))
         matches.sort(key=lambda m: (-m.score, m.article_id, m.start))
         return matches
@@ -511,10 +545,9 @@ class Matcher:
             if found is None:
                 continue
             text, doc = found
-            aligned = align(query, doc, floor)
-            if aligned is not None:
-                score, first, last = aligned
-                start, end = doc.original_span(first, last)
+            located = locate(query, doc, floor, "\n" not in span)
+            if located is not None:
+                score, start, end = located
                 matches.append(Match(article_id, start, end, text[start:end], round(score, 1)))
         return matches
 

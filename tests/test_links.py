@@ -356,3 +356,23 @@ def test_full_text_slots_go_to_articles_the_strings_did_not_find(
     found = links.suggest(db, Matcher(db, meaning=None), ann)
     assert retold_id in {k.target_article_id for k in found}
     assert len(found) == 13
+
+
+def test_a_passage_never_runs_from_a_headline_into_the_body(db: sqlite_utils.Database) -> None:
+    """The aligner sees words, not line breaks: a claim whose words sit at the end of a
+    headline and the start of the next paragraph used to be linked to both halves."""
+    claim = "Port workers in Velmor will strike on Monday over the new night shifts, the union says"
+    source_text = f"Union news.\n\n{claim}."
+    report = (
+        "Strike talk in Velmor over the night shifts, union says\n\n"
+        "Port workers will walk out on Monday unless the company drops the new rota.\n\n"
+        "The harbour office declined to comment on the talks."
+    )
+    source, _ = add_article(db, NewArticle(title="Union", text=source_text))
+    add_article(db, NewArticle(title="Report", text=report))
+    index_pending(db)
+    start = source_text.index(claim)
+    ann = store.create_annotation(db, source, start, start + len(claim), "claim", "me")
+    found = links.suggest(db, Matcher(db, meaning=None), ann)
+    assert len(found) == 1  # still linked, within the paragraph that holds most of it
+    assert "\n" not in found[0].text, found[0].text
