@@ -9,11 +9,12 @@ The claims and their 3-gram index are broadcast; each partition of articles is s
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,15 @@ def run(
     master: str | None = None,
     partitions: int | None = None,
     sample: bool = False,
+    bind: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
+    """Scan ``inputs`` for the claims of ``annotations`` on Spark; the driver writes what
+    the executors found into ``out`` (on a cluster the executors' own disks are not where
+    you are): ``links/part-NNNNN`` files of at most ``PART_LINKS`` records, and
+    ``summary.json``. ``bind`` is the address the driver listens on (and tells the
+    executors); ``progress`` hears each step."""
+    say = progress or (lambda _message: None)
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -76,6 +85,8 @@ def run(
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
     )
+    if bind:
+        builder = builder.config("spark.driver.bindAddress", bind).config("spark.driver.host", bind)
     if master:
         builder = builder.master(master)
     elif not os.environ.get("MASTER"):
@@ -85,6 +96,7 @@ def run(
     except Exception as exc:  # no Java, a bad master URL
         raise SparkMissing(f"Spark did not start: {str(exc).splitlines()[0][:300]}") from exc
     spark.sparkContext.setLogLevel("ERROR")
+    say(f"Spark started ({spark.sparkContext.master}); scanning {len(inputs) + sample} inputs")
     try:
         sc = spark.sparkContext
         shared = sc.broadcast(claims)
@@ -124,14 +136,13 @@ def run(
         links = results.filter(lambda r: r[0] == "link").map(
             lambda r: json.dumps(r[1], ensure_ascii=False)
         )
-        links.saveAsTextFile(str(out / "links"))  # DIR is local: the results are small
+        found = _collect(links.toLocalIterator(), out / "links", say)
         counts = results.filter(lambda r: r[0] in ("read", "skipped")).reduceByKey(
             lambda a, b: a + b
         )
         totals = dict(counts.collect())
         bad_total = results.filter(lambda r: r[0] == "bad").count()
         bad = results.filter(lambda r: r[0] == "bad").map(lambda r: r[1]).take(MAX_BAD_LISTED)
-        found = results.filter(lambda r: r[0] == "link").count()
         results.unpersist()
     finally:
         spark.stop()
@@ -147,6 +158,27 @@ def run(
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary
+
+
+PART_LINKS = 10_000  # link records per part file the driver writes
+PROGRESS_EVERY = 1_000  # links between two progress lines
+
+
+def _collect(records: Iterator[str], folder: Path, say: Callable[[str], None]) -> int:
+    """Write the link records as they reach the driver (a partition at a time: memory is
+    bounded by one partition's links), in part files import-links reads."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    while chunk := list(itertools.islice(records, PART_LINKS)):
+        with open(folder / f"part-{written // PART_LINKS:05d}", "w", encoding="utf-8") as part:
+            for record in chunk:
+                part.write(record + "\n")
+                written += 1
+                if written % PROGRESS_EVERY == 0:
+                    say(f"{written:,} links found so far")
+    (folder / "_SUCCESS").write_text("")
+    say(f"{written:,} links found; written to {folder}")
+    return written
 
 
 def _jsonl_partition(items: Iterator[tuple[str, int]], claims: Any, path: str) -> Iterator[Result]:

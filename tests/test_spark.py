@@ -125,10 +125,22 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             str(out),
             "--master",
             "local[2]",
+            "--bind",
+            "127.0.0.1",
         ],
     )
     assert result.exit_code == 0, result.output
-    return {"root": root, "home": db_path, "linked": linked, "out": out}
+    return {"root": root, "home": db_path, "linked": linked, "out": out, "said": result.output}
+
+
+def test_the_driver_writes_the_results_and_says_how_far_it_is(world: dict[str, Path]) -> None:
+    """Executors writing their own part files left -o scattered over a cluster's machines;
+    the driver writes them now (no Hadoop checksum files), and says what it is doing."""
+    names = sorted(p.name for p in (world["out"] / "links").iterdir())
+    assert names == ["_SUCCESS", "part-00000"]
+    said = str(world["said"])
+    assert "Spark started (local[2]); scanning 3 inputs" in said
+    assert "links found; written to" in said
 
 
 def test_the_same_links_as_newsmark_link(world: dict[str, Path]) -> None:

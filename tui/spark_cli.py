@@ -37,6 +37,11 @@ def spark_group() -> None:
 )
 @click.option("--master", metavar="URL", help="Spark master (default: local[*], or $MASTER).")
 @click.option("--partitions", type=click.IntRange(min=1), metavar="N", help="Input partitions.")
+@click.option(
+    "--bind",
+    metavar="ADDRESS",
+    help="Address the driver listens on and gives the executors (default: Spark's choice).",
+)
 @user_errors
 def spark_link_command(
     articles: tuple[str, ...],
@@ -45,6 +50,7 @@ def spark_link_command(
     master: str | None,
     partitions: int | None,
     sample: bool,
+    bind: str | None,
 ) -> None:
     """Find the passages of ARTICLES (JSONL corpora, Parquet, or WARC/WARC.gz files, on any
     path Spark reads) that carry the annotations of FILE; write them, with their articles,
@@ -53,7 +59,16 @@ def spark_link_command(
 
     if not articles and not sample:
         raise click.UsageError("name at least one input of articles, or use --sample")
-    summary = run(list(articles), annotations_file, output, master, partitions, sample)
+    summary = run(
+        list(articles),
+        annotations_file,
+        output,
+        master,
+        partitions,
+        sample,
+        bind=bind,
+        progress=lambda message: say(message, err=True),
+    )
     say(
         f"{summary['articles_read']} articles read, {summary['links']} links found,"
         f" {summary['bad_records']} bad records, {summary['records_skipped']} records skipped"
