@@ -533,15 +533,6 @@ def _export_brat(
     return count
 
 
-def _failed(dest: Path, exc: OSError) -> str:
-    if is_disk_full(exc):
-        return (
-            f"{dest}: export failed: the disk is full; nothing was replaced (free some space"
-            " and export again)"
-        )
-    return f"{dest}: export failed, nothing was replaced ({exc.strerror})"
-
-
 def write_stream(db: sqlite_utils.Database, fmt: str, filters: Filters, out: IO[str]) -> int:
     if fmt == "jsonl":
         return write_jsonl(db, filters, out)
