@@ -164,14 +164,15 @@ def suggest(
     """Recompute the suggested links of one annotation (one transaction)."""
     matches: list[Match] = []
     if matcher.linkable(ann.quote):
-        matches = matcher.find(ann.quote, exclude={ann.article_id}, restrict=restrict)
+        found = matcher.find(ann.quote, exclude={ann.article_id}, restrict=restrict)
+        matches = matcher.confident(ann.quote, found)
         # The full-text slots go to articles the string tier found nothing in: a claim
-        # copied by many outlets used to spend all of them on its verbatim copies.
+        # copied by many outlets used to spend all of them on its verbatim copies. An
+        # article whose weak match the decision dropped may be looked at again, by meaning.
         taken = {m.article_id for m in matches} | {ann.article_id}
         candidates = _full_text_candidates(db, ann.quote, restrict, taken)
-        found = matcher.align_in(ann.quote, candidates)
-        matches += found
-        matches += matcher.reworded(ann.quote, candidates, found)
+        matches += matcher.confident(ann.quote, matcher.align_in(ann.quote, candidates))
+        matches += matcher.reworded(ann.quote, candidates, matches)
     with write(db):
         if store.get_annotation(db, ann.uuid) is None:
             return []  # deleted meanwhile (e.g. by an undo while a worker ran)

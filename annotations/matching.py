@@ -37,6 +37,7 @@ from newsmark.annotations.meaning import (
     configured_model,
     embedder,
     find_reworded,
+    sentences,
 )
 from newsmark.annotations.normtext import (
     FUNCTION_WORDS,
@@ -345,6 +346,13 @@ def align(query: NormText, doc: NormText, floor: float) -> tuple[float, int, int
     return _carried(query, doc, *around, floor)
 
 
+def _content_purity(claim: Counter[str], passage: str) -> float:
+    """The share of a passage's content words that are the claim's."""
+    words = Counter(w for w in normalise(passage).words if w not in FUNCTION_WORDS)
+    total = sum(words.values())
+    return sum(min(n, claim[w]) for w, n in words.items()) / total if total else 0.0
+
+
 def locate(
     query: NormText, doc: NormText, floor: float, one_paragraph: bool = True
 ) -> tuple[float, int, int] | None:
@@ -448,6 +456,9 @@ def _windows(
 
 
 MAX_GROUPS = 3  # groups tied for the most chunk matches that are each scored
+STRING_FLOOR = 75.0  # DEFAULT_THRESHOLDS.floor: under it, a long claim's match is a weak one
+WEAK_MATCH_CONFIDENCE = 0.3  # the decision a weak string match needs (bench_story.py)
+WEAK_MATCH_PURITY = 0.55  # ... unless at least this share of its content words are the claim's
 
 
 def floor_for(query: NormText, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> float:
@@ -550,6 +561,36 @@ class Matcher:
                 score, start, end = located
                 matches.append(Match(article_id, start, end, text[start:end], round(score, 1)))
         return matches
+
+    def confident(self, span: str, matches: list[Match]) -> list[Match]:
+        """``matches`` without the string matches under 75 that the "same claim" decision
+        (:mod:`~newsmark.annotations.decision`) gives less than ``WEAK_MATCH_CONFIDENCE``:
+        a long claim is linked from 64 for its reworded reports, and a sentence on the same
+        story with the same names and another claim scores that too. A passage whose
+        content words are mostly the claim's (a half quoted, clauses swapped, a retelling
+        cut short) is kept whatever the decision says, and so is every match of a claim of
+        several sentences: the decision was fitted on single sentences.
+        Needs the meaning
+        signal (its cosine is one of the decision's inputs); without it, nothing is
+        dropped."""
+        weak = [m for m in matches if m.meaning is None and m.score < STRING_FLOOR]
+        if not weak or self.meaning is None or len(sentences(span)) > 1:
+            return matches  # a whole quote: the decision was fitted on single sentences
+        from newsmark.annotations.decision import decide
+
+        try:
+            vectors = embedder(self.meaning).embed([span, *(m.text for m in weak)])
+        except MeaningError as exc:
+            self.meaning, self.meaning_error = None, str(exc)
+            return matches
+        claim = Counter(w for w in normalise(span).words if w not in FUNCTION_WORDS)
+        doubtful = set()
+        for m, vector in zip(weak, vectors[1:], strict=True):
+            if _content_purity(claim, m.text) >= WEAK_MATCH_PURITY:
+                continue  # mostly the claim's own words (a half quoted, a retelling): keep
+            if decide(span, m.text, float(vectors[0] @ vector)).confidence < WEAK_MATCH_CONFIDENCE:
+                doubtful.add(id(m))
+        return [m for m in matches if id(m) not in doubtful]
 
     def reworded(self, span: str, candidates: list[int], found: list[Match]) -> list[Match]:
         """Passages of ``candidates`` that carry ``span`` in other words, by the meaning

@@ -194,3 +194,30 @@ def test_a_whole_quote_links_to_reports_that_carry_all_or_some_of_it(
     assert carried_sentences(STATEMENT, found[second].text) == (1, 2)
     assert found[second].meaning is not None  # the second sentence, found by its meaning
     assert found[second].text.startswith("Regardless of whether")
+
+
+def test_a_weak_string_match_that_says_something_else_is_not_suggested(
+    db: sqlite_utils.Database,
+) -> None:
+    """A long claim is linked from 64; a sentence with the same place names and another
+    claim scored 65 and was suggested. The decision drops it; a half quote (the claim's
+    own words) stays."""
+    claim = "Tomas Reyl also owns two fishing boats and a bakery on the southern quay of Velmor"
+    half = "He owns two fishing boats and a bakery, the paper said."
+    other = "A fire broke out in a grain warehouse on the northern quay of Velmor late on Sunday."
+    source_text = f"Profile. {claim}."
+    source, _ = add_article(db, NewArticle(title="Profile", text=source_text))
+    wrong, _ = add_article(db, NewArticle(title="Fire", text=f"News. {other}"))
+    right, _ = add_article(db, NewArticle(title="Owner", text=f"About the owner. {half}"))
+    for i in range(20):
+        filler = f"Filler {i}: the Osk ferry timetable changes on market day number {i}."
+        add_article(db, NewArticle(title=f"f{i}", text=filler))
+    index_pending(db)
+    start = source_text.index(claim)
+    ann = store.create_annotation(db, source, start, start + len(claim), "claim", "me")
+    found = {k.target_article_id for k in links.suggest(db, Matcher(db), ann)}
+    assert wrong not in found
+    assert right in found
+    # strings only (no cosine to decide with): as before
+    strings = {k.target_article_id for k in links.suggest(db, Matcher(db, meaning=None), ann)}
+    assert wrong in strings
