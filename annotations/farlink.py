@@ -1,18 +1,15 @@
-"""Linking against an archive too big for the database: the work one Spark task does, and
-bringing its results home.
+"""Linking against an archive too big for the database: reading its articles on Spark's
+executors, and bringing the links home.
 
-Nothing here imports Spark: a task gets the claims (an annotations export) and their hashed
-3-grams, and scans its share of the articles with the same normalisation, candidate rule
-and alignment as ``newsmark link``: an article is aligned against a claim when they share a
-3-gram the database's index would keep of the article (every 4th; any shared run of 6
-words is still found), and a passage is a link when
-:func:`~newsmark.annotations.matching.align` scores it at the claim's floor. What a task
-cannot do without the corpus is the full-text and meaning search for reworded claims: the
-archive has no full-text index, so those tiers stay with ``newsmark link``.
+Nothing here imports Spark. The claims come as an annotations export, with their 3-grams
+indexed; :mod:`~newsmark.annotations.farplan` holds the passes that find what
+``newsmark link`` would find; :func:`import_links` adds what they found to a database,
+checking every field (the folder may come from anywhere).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
@@ -28,16 +25,12 @@ import sqlite_utils
 
 from newsmark.annotations import store
 from newsmark.annotations.matching import (
-    DEFAULT_THRESHOLDS,
     Match,
-    Thresholds,
-    floor_for,
     index_pending,
     linkable,
-    locate,
     tier_of,
 )
-from newsmark.annotations.normtext import index_hashes, normalise, shingle_hashes
+from newsmark.annotations.normtext import normalise, shingle_hashes
 from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle, add_article
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import ImportRejected, NewsmarkError
@@ -98,7 +91,16 @@ def read_claims(path: Path) -> Claims:
     return Claims(claims, index)
 
 
-def link_record(article: NewArticle, claim: Claim, start: int, end: int, score: float) -> dict:
+def link_record(
+    article: NewArticle,
+    claim: Claim,
+    start: int,
+    end: int,
+    score: float,
+    meaning: float | None = None,
+) -> dict:
+    """One link as ``newsmark spark link`` writes it: everything ``import-links`` needs
+    to add the article and the suggestion, the article's whole text included."""
     text = article.text[start:end]
     return {
         "annotation": claim.id,
@@ -117,46 +119,9 @@ def link_record(article: NewArticle, claim: Claim, start: int, end: int, score: 
         "end": end,
         "text": text,
         "score": score,
+        "meaning": meaning,
         "tier": tier_of(claim.quote, text, score),
     }
-
-
-def scan(
-    article: NewArticle, claims: Claims, thresholds: Thresholds = DEFAULT_THRESHOLDS
-) -> list[dict]:
-    """Every claim this article carries, as link records."""
-    doc = normalise(article.text)
-    hits: set[int] = set()
-    for h in index_hashes(article.text):  # what the database's index would keep of it
-        hits.update(claims.index.get(h, ()))
-    sha = article.sha256
-    out = []
-    for i in sorted(hits):
-        claim = claims.claims[i]
-        if claim.source_sha256 == sha:
-            continue
-        query = normalise(claim.quote)
-        located = locate(query, doc, floor_for(query, thresholds), "\n" not in claim.quote)
-        if located is None:
-            continue
-        score, start, end = located
-        out.append(link_record(article, claim, start, end, round(score, 1)))
-    return out
-
-
-def scan_articles(
-    items: Iterable[tuple[str, NewArticle | str]], claims: Claims
-) -> Iterator[Result]:
-    """(where, article or why it is not one) -> tagged results; counts as it goes."""
-    read = 0
-    for where, item in items:
-        if isinstance(item, str):
-            yield ("bad", (where, item))
-            continue
-        read += 1
-        for record in scan(item, claims):
-            yield ("link", record)
-    yield ("read", read)
 
 
 def jsonl_articles(lines: Iterable[tuple[str, str]]) -> Iterator[tuple[str, NewArticle | str]]:
@@ -235,9 +200,10 @@ def _detail(value: str | None) -> str | None:
     return " ".join(normalise_text(value).split()) or None
 
 
-def parse_link_record(line: str) -> tuple[NewArticle, str, int, int, float]:
+def parse_link_record(line: str) -> tuple[NewArticle, str, Match]:
     """One line of a ``links/part-*`` file, checked field by field: (article, annotation
-    uuid, start, end, score), or :class:`ImportRejected` saying which field is wrong."""
+    uuid, the passage: its ``article_id`` is 0), or :class:`ImportRejected` saying which
+    field is wrong."""
     try:
         rec = loads_strict(line)
     except ValueError as exc:
@@ -292,9 +258,20 @@ def parse_link_record(line: str) -> tuple[NewArticle, str, int, int, float]:
         or not 0 <= score <= MAX_SCORE
     ):
         raise ImportRejected(f"'score' must be a finite number from 0 to {MAX_SCORE:g}")
+    meaning = rec.get("meaning")
+    if meaning is not None and (
+        not isinstance(meaning, (int, float))
+        or isinstance(meaning, bool)
+        or not math.isfinite(meaning)
+        or not -1 <= meaning <= 1
+    ):
+        raise ImportRejected("'meaning' must be empty or a finite number from -1 to 1")
     for key in ("label", "tier"):
         _string(rec, key, limit=200)
-    return article, uuid, start, end, float(score)
+    passage = Match(
+        0, start, end, text[start:end], float(score), None if meaning is None else float(meaning)
+    )
+    return article, uuid, passage
 
 
 def _part_lines(part: Path, brought: Brought) -> Iterator[tuple[str, str]]:
@@ -358,7 +335,7 @@ def import_links(db: sqlite_utils.Database, folder: Path) -> Brought:
     for part in sorted(links.glob("part-*")):
         for where, line in _part_lines(part, brought):
             try:
-                article, uuid, start, end, score = parse_link_record(line)
+                article, uuid, passage = parse_link_record(line)
             except ImportRejected as exc:
                 brought.bad.append(f"{where}: {exc}")
                 continue
@@ -368,7 +345,7 @@ def import_links(db: sqlite_utils.Database, folder: Path) -> Brought:
             with write(db):
                 article_id, added = add_article(db, article)
                 brought.articles_added += added
-                match = Match(article_id, start, end, article.text[start:end], score)
+                match = dataclasses.replace(passage, article_id=article_id)
                 if add_suggestion(db, uuid, match, stamp=stamp):
                     brought.links_added += 1
                 else:

@@ -15,12 +15,10 @@ import sqlite_utils
 from newsmark.annotations import store
 from newsmark.annotations.matching import (
     REWORDED_CANDIDATES,
-    REWORDED_TERMS,
     Match,
     Matcher,
-    full_text_candidates,
+    claim_candidates,
 )
-from newsmark.annotations.meaning import MEANING_MIN_WORDS
 from newsmark.annotations.model import Annotation
 from newsmark.annotations.normtext import normalise
 from newsmark.corpus.db import write
@@ -233,12 +231,7 @@ def _full_text_candidates(
     words in any order, other than ``taken``: the n-gram index needs a run of 6 words in
     common, which a reworded or re-translated report may not have ("to save the Belarusian
     dictator" / "to rescue the Belarusian dictator")."""
-    words = normalise(quote).words
-    if len(words) < MEANING_MIN_WORDS:
-        return []
-    found = full_text_candidates(
-        db, words[:48], REWORDED_CANDIDATES, terms=REWORDED_TERMS, exclude=taken, min_articles=2
-    )
+    found = claim_candidates(db, normalise(quote).words, REWORDED_CANDIDATES, taken)
     return [a for a in found if restrict is None or a in restrict]
 
 

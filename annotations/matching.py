@@ -21,17 +21,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 from urllib.parse import quote
 
 import sqlite_utils
 from rapidfuzz import fuzz
 
 from newsmark.annotations.bulkindex import WorkerFailed, bulk_index
+from newsmark.annotations.fulltext import common_count, fold, rare_terms
 from newsmark.annotations.limits import MAX_QUERY_CHARS
 from newsmark.annotations.meaning import (
+    MEANING_MIN_WORDS,
     MeaningError,
     SentenceCache,
     configured_model,
@@ -79,6 +82,9 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+K = TypeVar("K")  # an article: its id in the database, its place in an archive
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -278,15 +284,52 @@ def candidate_articles(
             add(h, articles_with(cursor, h, MAX_CANDIDATES * 5))
     for article_id in exclude or ():
         shared.pop(article_id, None)
+    if restrict is not None:
+        shared = {a: found for a, found in shared.items() if a in restrict}
+    return rank_candidates(shared)
+
+
+def rank_candidates(shared: Mapping[K, Iterable[int]]) -> list[tuple[K, frozenset[int]]]:
+    """Candidates (article, 3-grams shared with the span), most shared first, ties in
+    corpus order, at most ``MAX_CANDIDATES``: one rule for the index and for Spark."""
     ranked = sorted(
-        (
-            (article_id, frozenset(found))
-            for article_id, found in shared.items()
-            if restrict is None or article_id in restrict
-        ),
+        ((key, frozenset(found)) for key, found in shared.items()),
         key=lambda kv: (-len(kv[1]), kv[0]),
     )
     return ranked[:MAX_CANDIDATES]
+
+
+def aligned_candidates(
+    ranked: Iterable[tuple[K, frozenset[int]]],
+    located: Callable[[K], T | None],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Iterator[tuple[K, T]]:
+    """The candidates that carry the span, in rank order, and where (``located``).
+
+    The best candidates are always aligned. Past them, a candidate is aligned while
+    candidates keep matching (a quote many outlets carry), or when it shares a 3-gram no
+    failed candidate shared: weak copies of a popular quote's common words all fail alike
+    and must not hide an edited report ranked after them. At most one miss per 3-gram of
+    the span: the work stays bounded. ``newsmark link`` aligns as it goes; Spark has every
+    candidate aligned already and replays this to keep the same ones.
+    """
+    misses = 0
+    failed: set[int] = set()  # 3-grams shared by candidates that did not match
+    for rank, (key, shared) in enumerate(ranked):
+        if (
+            rank >= thresholds.candidates
+            and misses >= CANDIDATE_MISSES
+            and shared
+            and shared <= failed
+        ):
+            continue
+        found = located(key)
+        if found is None:
+            misses += 1
+            failed |= shared
+            continue
+        misses = 0
+        yield key, found
 
 
 def _refit(query: NormText, doc: NormText, first: int, last: int) -> tuple[float, int, int]:
@@ -514,34 +557,19 @@ class Matcher:
         seen = {a for a, _ in ranked} | (exclude or set())
         # Full-text candidates share no 3-gram (that is why they are there): always aligned.
         ranked += [(a, frozenset()) for a in dict.fromkeys(extra_candidates) if a not in seen]
-        matches = []
-        misses = 0
-        failed: set[int] = set()  # 3-grams shared by candidates that did not match
-        for rank, (article_id, shared) in enumerate(ranked):
-            # The best candidates are always aligned. Past them, a candidate is aligned while
-            # candidates keep matching (a quote many outlets carry), or when it shares a
-            # 3-gram no failed candidate shared: weak copies of a popular quote's common
-            # words all fail alike and must not hide an edited report ranked after them.
-            # At most one miss per 3-gram of the span: the work stays bounded.
-            if (
-                rank >= self.thresholds.candidates
-                and misses >= CANDIDATE_MISSES
-                and shared
-                and shared <= failed
-            ):
-                continue
+
+        def located(article_id: int) -> Match | None:
             found = self.document(article_id)
             if found is None:
-                continue
+                return None
             text, doc = found
-            located = locate(query, doc, floor, "\n" not in span)
-            if located is None:
-                misses += 1
-                failed |= shared
-                continue
-            misses = 0
-            score, start, end = located
-            matches.append(Match(article_id, start, end, text[start:end], round(score, 1)))
+            where = locate(query, doc, floor, "\n" not in span)
+            if where is None:
+                return None
+            score, start, end = where
+            return Match(article_id, start, end, text[start:end], round(score, 1))
+
+        matches = [m for _, m in aligned_candidates(ranked, located, self.thresholds)]
         matches.sort(key=lambda m: (-m.score, m.article_id, m.start))
         return matches
 
@@ -563,41 +591,20 @@ class Matcher:
         return matches
 
     def confident(self, span: str, matches: list[Match]) -> list[Match]:
-        """``matches`` without the string matches under 75 that the "same claim" decision
-        (:mod:`~newsmark.annotations.decision`) gives less than ``WEAK_MATCH_CONFIDENCE``:
-        a long claim is linked from 64 for its reworded reports, and a sentence on the same
-        story with the same names and another claim scores that too. A passage whose
-        content words are mostly the claim's (a half quoted, clauses swapped, a retelling
-        cut short) is kept whatever the decision says, and so is every match of a claim of
-        several sentences: the decision was fitted on single sentences.
-        Needs the meaning
-        signal (its cosine is one of the decision's inputs); without it, nothing is
-        dropped."""
-        weak = [m for m in matches if m.meaning is None and m.score < STRING_FLOOR]
-        if not weak or self.meaning is None or len(sentences(span)) > 1:
-            return matches  # a whole quote: the decision was fitted on single sentences
-        from newsmark.annotations.decision import decide
-
+        """``matches`` without the weak ones :func:`confident_matches` drops; without the
+        meaning signal (off, or its model failed: ``meaning_error`` says why), all."""
+        if self.meaning is None:
+            return matches
         try:
-            vectors = embedder(self.meaning).embed([span, *(m.text for m in weak)])
+            return confident_matches(span, matches, self.meaning)
         except MeaningError as exc:
             self.meaning, self.meaning_error = None, str(exc)
             return matches
-        claim = Counter(w for w in normalise(span).words if w not in FUNCTION_WORDS)
-        doubtful = set()
-        for m, vector in zip(weak, vectors[1:], strict=True):
-            if _content_purity(claim, m.text) >= WEAK_MATCH_PURITY:
-                continue  # mostly the claim's own words (a half quoted, a retelling): keep
-            if decide(span, m.text, float(vectors[0] @ vector)).confidence < WEAK_MATCH_CONFIDENCE:
-                doubtful.add(id(m))
-        return [m for m in matches if id(m) not in doubtful]
 
     def reworded(self, span: str, candidates: list[int], found: list[Match]) -> list[Match]:
-        """Passages of ``candidates`` that carry ``span`` in other words, by the meaning
-        signal, where string alignment (``found``) has nothing. Their score is still the
-        plain string ratio (under the floor: they are *reworded*); ``meaning`` says how
-        close they are. If the model fails, strings still link and ``meaning_error`` says
-        why meaning does not."""
+        """Passages of ``candidates`` that carry ``span`` in other words (see
+        :func:`reworded_matches`). If the model fails, strings still link and
+        ``meaning_error`` says why meaning does not."""
         if self.meaning is None or not candidates:
             return []
         documents: dict[int, str] = {}
@@ -605,24 +612,63 @@ class Matcher:
             doc = self.document(article_id)
             if doc is not None:
                 documents[article_id] = doc[0]
-        taken: dict[int, list[tuple[int, int]]] = {}
-        for m in found:
-            taken.setdefault(m.article_id, []).append((m.start, m.end))
         try:
             if self._sentences is None:
                 self._sentences = SentenceCache(embedder(self.meaning))
-            close = find_reworded(self._sentences, span, documents.items(), taken)
+            return reworded_matches(self._sentences, span, documents, found, self.thresholds)
         except MeaningError as exc:
             self.meaning, self.meaning_error = None, str(exc)
             return []
-        query = normalise(span).norm
-        cap = self.thresholds.floor - 1
-        out = []
-        for r in close:
-            text = documents[r.article_id][r.start : r.end]
-            score = min(cap, fuzz.ratio(query, normalise(text).norm))
-            out.append(Match(r.article_id, r.start, r.end, text, round(score, 1), r.meaning))
-        return out
+
+
+def confident_matches(span: str, matches: list[Match], model: str) -> list[Match]:
+    """``matches`` without the string matches under 75 that the "same claim" decision
+    (:mod:`~newsmark.annotations.decision`) gives less than ``WEAK_MATCH_CONFIDENCE``: a
+    long claim is linked from 64 for its reworded reports, and a sentence on the same story
+    with the same names and another claim scores that too. A passage whose content words
+    are mostly the claim's (a half quoted, clauses swapped, a retelling cut short) is kept
+    whatever the decision says, and so is every match of a claim of several sentences: the
+    decision was fitted on single sentences. Each match is judged on its own (Spark judges
+    them where it finds them). Raises :class:`MeaningError` if the model fails."""
+    weak = [m for m in matches if m.meaning is None and m.score < STRING_FLOOR]
+    if not weak or len(sentences(span)) > 1:
+        return matches
+    from newsmark.annotations.decision import decide
+
+    vectors = embedder(model).embed([span, *(m.text for m in weak)])
+    claim = Counter(w for w in normalise(span).words if w not in FUNCTION_WORDS)
+    doubtful = set()
+    for m, vector in zip(weak, vectors[1:], strict=True):
+        if _content_purity(claim, m.text) >= WEAK_MATCH_PURITY:
+            continue  # mostly the claim's own words (a half quoted, a retelling): keep
+        if decide(span, m.text, float(vectors[0] @ vector)).confidence < WEAK_MATCH_CONFIDENCE:
+            doubtful.add(id(m))
+    return [m for m in matches if id(m) not in doubtful]
+
+
+def reworded_matches(
+    cache: SentenceCache,
+    span: str,
+    documents: Mapping[int, str],
+    found: list[Match],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[Match]:
+    """Passages of ``documents`` that carry ``span`` in other words, by the meaning signal,
+    where string alignment (``found``) has nothing. Their score is still the plain string
+    ratio (under the floor: they are *reworded*); ``meaning`` says how close they are. Each
+    document is judged on its own. Raises :class:`MeaningError` if the model fails."""
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for m in found:
+        taken.setdefault(m.article_id, []).append((m.start, m.end))
+    close = find_reworded(cache, span, documents.items(), taken)
+    query = normalise(span).norm
+    cap = thresholds.floor - 1
+    out = []
+    for r in close:
+        text = documents[r.article_id][r.start : r.end]
+        score = min(cap, fuzz.ratio(query, normalise(text).norm))
+        out.append(Match(r.article_id, r.start, r.end, text, round(score, 1), r.meaning))
+    return out
 
 
 def search_corpus(
@@ -686,17 +732,23 @@ def full_text_candidates(
     typing: bool = False,
     terms: int = RARE_TERMS,
     exclude: Iterable[int] = (),
-    min_articles: int = 1,
 ) -> list[int]:
-    """Articles sharing the query's rare words, best first (BM25), other than ``exclude``:
-    candidates the n-gram index misses when no run of 6 words survived an edit."""
-    match = candidate_query(db, words, typing=typing, terms=terms, min_articles=min_articles)
-    if not match:
-        return []
+    """Articles sharing the query's rare words, best first (BM25; ties in corpus order),
+    other than ``exclude``: candidates the n-gram index misses when no run of 6 words
+    survived an edit."""
+    match = candidate_query(db, words, typing, terms)
+    return fts_candidates(db, match, limit, exclude) if match else []
+
+
+def fts_candidates(
+    db: sqlite_utils.Database, match: str, limit: int, exclude: Iterable[int] = ()
+) -> list[int]:
+    """The ``limit`` articles FTS5 ranks best for ``match`` (ties in corpus order), other
+    than ``exclude``."""
     try:
         rows = db.execute(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-            " AND rowid NOT IN (SELECT value FROM json_each(?)) ORDER BY rank LIMIT ?",
+            " AND rowid NOT IN (SELECT value FROM json_each(?)) ORDER BY rank, rowid LIMIT ?",
             [match, json.dumps(sorted(exclude)), limit],
         ).fetchall()
     except sqlite3.OperationalError:
@@ -704,7 +756,31 @@ def full_text_candidates(
     return [int(r[0]) for r in rows]
 
 
-COMMON_SHARE = 0.05  # a word in more than this share of articles finds nothing in particular
+CLAIM_TERMS_FROM = 48  # a claim's first words its full-text terms are chosen from
+
+
+def claim_terms(words: list[str], doc_counts: Mapping[str, int], articles: int) -> list[str]:
+    """The words (as FTS5 folds them) whose articles are a claim's full-text candidates:
+    its rarest that at least one other article has. A claim of fewer words than the
+    meaning signal needs has none. ``newsmark link`` and Spark both ask this."""
+    if len(words) < MEANING_MIN_WORDS:
+        return []
+    rare, known = rare_terms(words[:CLAIM_TERMS_FROM], doc_counts, articles, REWORDED_TERMS, 2)
+    return rare or known[:2]  # only common words: the two least common still rank something
+
+
+def claim_candidates(
+    db: sqlite_utils.Database, words: list[str], limit: int, exclude: Iterable[int]
+) -> list[int]:
+    """A claim's full-text candidates in the database (see :func:`claim_terms`)."""
+    doc_counts, _terms = _vocabulary(db)
+    articles = max(1, int(db.execute("SELECT count(*) FROM articles").fetchone()[0]))
+    chosen = claim_terms(words, doc_counts, articles)
+    if not chosen:
+        return []
+    return fts_candidates(db, " OR ".join(f'"{t}"' for t in chosen), limit, exclude)
+
+
 MIN_PREFIX = 3  # a shorter unfinished word would expand to a large part of the vocabulary
 
 
@@ -713,7 +789,6 @@ def candidate_query(
     words: list[str],
     typing: bool,
     terms: int = RARE_TERMS,
-    min_articles: int = 1,
 ) -> str | None:
     """The FTS5 expression (OR of quoted terms) that finds full-text candidates for a query.
 
@@ -721,20 +796,20 @@ def candidate_query(
     share the query's *rare* words in any order. Common words are left out: they are in
     nearly every article, and asking FTS5 to rank all of those was 96% of a search. Only
     the word being typed is a prefix, and only from 3 letters; a word the corpus does not
-    have is replaced by indexed words close to it (typos). A claim's words are all in its
-    own article: linking asks for words at least ``min_articles`` (2) have, so that its
-    places are not spent on words only the claim's article has.
+    have is replaced by indexed words close to it (typos). (Linking a claim asks
+    :func:`claim_terms` instead.)
     """
     doc_counts, _terms = _vocabulary(db)
     articles = max(1, int(db.execute("SELECT count(*) FROM articles").fetchone()[0]))
-    common = max(50, int(articles * COMMON_SHARE))
     unfinished = words[-1] if typing and len(words[-1]) >= MIN_PREFIX else None
-    distinct = [w for w in dict.fromkeys(words) if w != unfinished]
-    known = sorted((w for w in distinct if w in doc_counts), key=lambda w: doc_counts[w])
-    rare = [w for w in known if min_articles <= doc_counts[w] <= common]
-    unknown = [w for w in distinct if w not in doc_counts]
-    close = [t for t in _close_terms(db, unknown) if doc_counts.get(t, 0) <= common]
-    chosen = list(dict.fromkeys(rare + close))[:terms]
+    rare, known = rare_terms(
+        (w for w in words if w != unfinished), doc_counts, articles, len(words)
+    )
+    unknown = [w for w in dict.fromkeys(fold(w) for w in words) if w not in doc_counts]
+    limit = common_count(articles)
+    near = [t for t in _close_terms(db, [w for w in unknown if w != unfinished])]
+    chosen = list(dict.fromkeys(rare + [t for t in near if doc_counts.get(t, 0) <= limit]))
+    chosen = chosen[:terms]
     if not chosen and not unfinished:
         chosen = known[:2]  # only common words: the two least common still rank something
     phrases = [f'"{t}"' for t in chosen]  # \w+ words: nothing to escape

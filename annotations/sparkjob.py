@@ -1,10 +1,14 @@
 """``newsmark spark link``: the archive stays where it is; Spark finds the passages that carry
 the annotated claims, and writes only those, with their articles, as JSONL parts.
 
-The claims and their 3-gram index are broadcast; each partition of articles is scanned by
-:mod:`newsmark.annotations.farlink` (the package itself, imported on the executors: install
-``newsmark`` there, or ship it with ``--py-files``). PySpark is an optional extra
-(``pip install 'newsmark[spark]'``); nothing else in Newsmark imports it.
+The claims and their 3-gram index are broadcast, and the archive is read in the passes of
+:mod:`newsmark.annotations.farplan` (counts, candidates, a choice per claim, the reworded
+tier), so the links are the ones ``newsmark link`` would find in a database holding the
+same articles, by strings and by meaning (``$NEWSMARK_MEANING``, as for ``newsmark
+link``). The executors import the package itself and its embedding model (install
+``newsmark`` there: wordllama's model comes with it). The driver writes the output.
+PySpark is an optional extra (``pip install 'newsmark[spark]'``); nothing else in
+Newsmark imports it.
 """
 
 from __future__ import annotations
@@ -23,9 +27,18 @@ from newsmark.annotations.farlink import (
     jsonl_articles,
     read_claims,
     row_articles,
-    scan_articles,
     warc_articles,
 )
+from newsmark.annotations.farplan import (
+    choose,
+    claim_words,
+    finish,
+    make_plan,
+    partition_candidates,
+    partition_stats,
+)
+from newsmark.annotations.meaning import configured_model
+from newsmark.corpus.articles import NewArticle
 from newsmark.corpus.errors import NewsmarkError
 
 MAX_BAD_LISTED = 1000  # bad records named in the summary (all are counted)
@@ -65,6 +78,7 @@ def run(
     executors); ``progress`` hears each step."""
     say = progress or (lambda _message: None)
     try:
+        from pyspark import StorageLevel
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise SparkMissing(
@@ -96,68 +110,132 @@ def run(
     except Exception as exc:  # no Java, a bad master URL
         raise SparkMissing(f"Spark did not start: {str(exc).splitlines()[0][:300]}") from exc
     spark.sparkContext.setLogLevel("ERROR")
-    say(f"Spark started ({spark.sparkContext.master}); scanning {len(inputs) + sample} inputs")
+    say(f"Spark started ({spark.sparkContext.master}); reading {len(inputs) + sample} inputs")
+    meaning = configured_model()
     try:
         sc = spark.sparkContext
-        shared = sc.broadcast(claims)
-        parts = []
-        for path in inputs:
-            kind = _kind(path)
-            if kind == "warc":
-                files = sc.binaryFiles(path, minPartitions=partitions or 1)
-                parts.append(files.mapPartitions(lambda it, b=shared: _warc_partition(it, b.value)))
-            elif kind == "parquet":
-                frame = spark.read.parquet(path)
-                rows = frame.rdd if not partitions else frame.rdd.repartition(partitions)
-                parts.append(
-                    rows.mapPartitions(lambda it, b=shared, p=path: _row_partition(it, b.value, p))
-                )
-            else:
-                lines = sc.textFile(path, minPartitions=partitions or None)
-                numbered = lines.zipWithIndex()
-                parts.append(
-                    numbered.mapPartitions(
-                        lambda it, b=shared, p=path: _jsonl_partition(it, b.value, p)
-                    )
-                )
+        parts = [_read(spark, path, n, partitions) for n, path in enumerate(inputs)]
         if sample:  # the bundled sample corpus, read here and handed out
             from newsmark.corpus.samples import sample_articles
 
-            items = [(f"sample:{a.path}", a) for a in sample_articles()]
-            parts.append(
-                sc.parallelize(items, partitions or 2).mapPartitions(
-                    lambda it, b=shared: scan_articles(it, b.value)
-                )
-            )
+            items = [(_key(len(inputs), 0, n), a) for n, a in enumerate(sample_articles())]
+            parts.append(sc.parallelize(items, partitions or 2).map(lambda ka: ("article", ka)))
         if not parts:
             raise NewsmarkError("name at least one input of articles, or use --sample")
-        results = sc.union(parts) if len(parts) > 1 else parts[0]
-        results = results.persist()
-        links = results.filter(lambda r: r[0] == "link").map(
-            lambda r: json.dumps(r[1], ensure_ascii=False)
+        read = (sc.union(parts) if len(parts) > 1 else parts[0]).persist(
+            StorageLevel.MEMORY_AND_DISK
         )
-        found = _collect(links.toLocalIterator(), out / "links", say)
-        counts = results.filter(lambda r: r[0] in ("read", "skipped")).reduceByKey(
-            lambda a, b: a + b
+        keyed = read.filter(lambda r: r[0] == "article").map(lambda r: r[1])
+        # The same text twice is one article in a database (the first one read).
+        later = (
+            keyed.map(lambda ka: (ka[1].sha256, ka[0]))
+            .groupByKey()
+            .flatMap(lambda kv: sorted(kv[1])[1:])
+            .collect()
         )
-        totals = dict(counts.collect())
-        bad_total = results.filter(lambda r: r[0] == "bad").count()
-        bad = results.filter(lambda r: r[0] == "bad").map(lambda r: r[1]).take(MAX_BAD_LISTED)
-        results.unpersist()
+        dropped = sc.broadcast(frozenset(later))
+        articles = keyed.filter(lambda ka, d=dropped: ka[0] not in d.value).persist(
+            StorageLevel.MEMORY_AND_DISK
+        )
+        shared = sc.broadcast(claims)
+        words = sc.broadcast(claim_words(claims))
+        stats = articles.mapPartitions(
+            lambda it, c=shared, w=words: [partition_stats(it, c.value, w.value)]
+        ).treeReduce(lambda x, y: x.merge(y))
+        say(f"{stats.articles:,} articles read; looking for {len(claims.claims):,} claims")
+        plan = sc.broadcast(make_plan(claims, stats, meaning))
+        found = articles.mapPartitions(
+            lambda it, c=shared, p=plan: partition_candidates(it, c.value, p.value)
+        ).persist(StorageLevel.MEMORY_AND_DISK)
+        chosen = (
+            found.filter(lambda r: isinstance(r[0], int))
+            .groupByKey()
+            .map(lambda kv, p=plan: (kv[0], *choose(kv[0], list(kv[1]), p.value)))
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        wanted: dict[int, list[int]] = {}
+        for claim, keys in chosen.map(lambda c: (c[0], c[2])).collect():
+            for key in keys:
+                wanted.setdefault(key, []).append(claim)
+        say(f"string matches chosen; {len(wanted):,} articles to read again for reworded copies")
+        picks = sc.broadcast(wanted)
+        finished = (
+            articles.filter(lambda ka, w=picks: ka[0] in w.value)
+            .flatMap(
+                lambda ka, c=shared, p=plan, w=picks: finish(
+                    ka[0], ka[1], w.value[ka[0]], c.value, p.value
+                )
+            )
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        records = (
+            chosen.flatMap(lambda c: c[1])
+            .union(finished.filter(lambda r: r[0] == "link").map(lambda r: r[1]))
+            .map(lambda r: json.dumps(r, ensure_ascii=False))
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        records.count()  # every core at once: the driver then reads them a part at a time
+        total = _collect(records.toLocalIterator(), out / "links", say)
+        errors = (
+            found.filter(lambda r: r[0] == "meaning_error")
+            .union(finished.filter(lambda r: r[0] == "meaning_error"))
+            .map(lambda r: r[1])
+            .distinct()
+            .take(10)
+        )
+        totals = dict(
+            read.map(lambda r: (r[0], r[1] if r[0] == "skipped" else 1))
+            .reduceByKey(lambda a, b: a + b)
+            .collect()
+        )
+        bad = read.filter(lambda r: r[0] == "bad").map(lambda r: r[1]).take(MAX_BAD_LISTED)
     finally:
         spark.stop()
     summary = {
         "inputs": inputs + (["(the sample corpus)"] if sample else []),
         "annotations": len(claims.claims),
-        "articles_read": int(totals.get("read", 0)),
+        "articles_read": int(totals.get("article", 0)),
+        "duplicates": len(later),
         "records_skipped": int(totals.get("skipped", 0)),
-        "bad_records": bad_total,
+        "bad_records": int(totals.get("bad", 0)),
         "bad": [{"where": w, "why": y} for w, y in bad],
-        "links": found,
+        "links": total,
+        "meaning": meaning or "off",
+        "meaning_errors": errors,
         "seconds": round(time.monotonic() - started, 1),
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary
+
+
+def _key(source: int, part: int, n: int) -> int:
+    """An article's place in the archive: inputs in the order given, then partitions (a
+    file's pieces in file order), then records: the order ``newsmark import`` reads them,
+    so ties are broken as a database's article ids break them."""
+    return (source << 80) | (part << 40) | n
+
+
+def _read(spark: Any, path: str, source: int, partitions: int | None) -> Any:
+    """One input as tagged records: ("article", (key, article)), ("bad", (where, why)),
+    ("skipped", n)."""
+    sc = spark.sparkContext
+    kind = _kind(path)
+    if kind == "warc":
+        files = sc.binaryFiles(path, minPartitions=partitions or 1).zipWithIndex()
+        return files.mapPartitions(lambda it, s=source: _warc_partition(it, s))
+    if kind == "parquet":
+        frame = spark.read.parquet(path)
+        rows = frame.rdd if not partitions else frame.rdd.repartition(partitions)
+        return rows.mapPartitionsWithIndex(
+            lambda part, it, s=source, p=path: _row_partition(part, it, s, p)
+        )
+    lines = sc.textFile(path, minPartitions=partitions or None).zipWithIndex()
+    return lines.mapPartitions(lambda it, s=source, p=path: _jsonl_partition(it, s, p))
+
+
+def _tagged(items: Iterator[tuple[int, str, NewArticle | str]]) -> Iterator[Result]:
+    for key, where, item in items:
+        yield ("bad", (where, item)) if isinstance(item, str) else ("article", (key, item))
 
 
 PART_LINKS = 10_000  # link records per part file the driver writes
@@ -181,27 +259,31 @@ def _collect(records: Iterator[str], folder: Path, say: Callable[[str], None]) -
     return written
 
 
-def _jsonl_partition(items: Iterator[tuple[str, int]], claims: Any, path: str) -> Iterator[Result]:
-    lines = ((f"{path}:{index + 1}", line) for line, index in items)
-    yield from scan_articles(jsonl_articles(lines), claims)
+def _jsonl_partition(items: Iterator[tuple[str, int]], source: int, path: str) -> Iterator[Result]:
+    numbered = list(items)
+    keys = {f"{path}:{index + 1}": _key(source, 0, index) for _line, index in numbered}
+    lines = ((f"{path}:{index + 1}", line) for line, index in numbered)
+    yield from _tagged((keys[w], w, a) for w, a in jsonl_articles(lines))
 
 
-def _row_partition(items: Iterator[Any], claims: Any, path: str) -> Iterator[Result]:
-    rows = ((f"{path}#{n}", row.asDict()) for n, row in enumerate(items))
-    yield from scan_articles(row_articles(rows), claims)
+def _row_partition(part: int, items: Iterator[Any], source: int, path: str) -> Iterator[Result]:
+    rows = ((n, f"{path}#{part}.{n}", row.asDict()) for n, row in enumerate(items))
+    for n, where, row in rows:
+        for _w, item in row_articles([(where, row)]):
+            yield from _tagged([(_key(source, part, n), where, item)])
 
 
-def _warc_partition(items: Iterator[tuple[str, bytes]], claims: Any) -> Iterator[Result]:
+def _warc_partition(
+    items: Iterator[tuple[tuple[str, bytes], int]], source: int
+) -> Iterator[Result]:
     skipped = 0
-
-    def pages() -> Iterator[tuple[str, Any]]:
-        nonlocal skipped
-        for name, data in items:
-            for item in warc_articles(name, data):
-                if item[0] == "skipped":
-                    skipped += int(item[1])  # type: ignore[call-overload]
-                else:
-                    yield item  # type: ignore[misc]
-
-    yield from scan_articles(pages(), claims)
+    for (name, data), file_number in items:
+        n = 0
+        for item in warc_articles(name, data):
+            if item[0] == "skipped":
+                skipped += int(item[1])  # type: ignore[call-overload]
+                continue
+            where, found = item
+            yield from _tagged([(_key(source, file_number, n), str(where), found)])  # type: ignore[list-item]
+            n += 1
     yield ("skipped", skipped)

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from newsmark.annotations import store
 from newsmark.corpus.db import connect
 from newsmark.tui.cli import main
+from tests.test_farplan import archive_of, db_links, story_world
 from tests.test_warc import _archive
 
 QUOTES = [
@@ -128,6 +129,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "--bind",
             "127.0.0.1",
         ],
+        env={"NEWSMARK_MEANING": "off"},  # as the newsmark link above
     )
     assert result.exit_code == 0, result.output
     return {"root": root, "home": db_path, "linked": linked, "out": out, "said": result.output}
@@ -139,7 +141,8 @@ def test_the_driver_writes_the_results_and_says_how_far_it_is(world: dict[str, P
     names = sorted(p.name for p in (world["out"] / "links").iterdir())
     assert names == ["_SUCCESS", "part-00000"]
     said = str(world["said"])
-    assert "Spark started (local[2]); scanning 3 inputs" in said
+    assert "Spark started (local[2]); reading 3 inputs" in said
+    assert "14 articles read; looking for 3 claims" in said
     assert "links found; written to" in said
 
 
@@ -172,6 +175,40 @@ def test_import_links_brings_them_home_once(world: dict[str, Path]) -> None:
     again = runner.invoke(main, ["--db", str(home), "import-links", str(world["out"])])
     assert "0 articles added, 0 link suggestions added" in again.output
     assert _db_links(home) == _db_links(world["linked"])
+
+
+def test_the_same_links_as_newsmark_link_with_reworded_copies(tmp_path: Path) -> None:
+    """Both tiers, the meaning signal on: three outlets' reports of one story (every
+    sentence tagged; some retold in other words), a quote many carry, 300 other notes."""
+    db, export = story_world(tmp_path)
+    expected = db_links(db)
+    assert sum(1 for link in expected if link[5] is not None) >= 3
+    corpus = tmp_path / "archive.jsonl"
+    with open(corpus, "w") as out:
+        for _key, a in archive_of(db):
+            out.write(json.dumps({"title": a.title, "text": a.text, "outlet": a.outlet}) + "\n")
+    db.close()
+    out = tmp_path / "out"
+    args = ["spark", "link", str(corpus), "--annotations", str(export), "-o", str(out)]
+    result = CliRunner().invoke(main, [*args, "--master", "local[2]", "--partitions", "3"])
+    assert result.exit_code == 0, result.output
+    found = set()
+    for part in (out / "links").glob("part-*"):
+        for line in part.read_text().splitlines():
+            r = json.loads(line)
+            found.add(
+                (
+                    r["annotation"],
+                    r["article"]["sha256"],
+                    r["start"],
+                    r["end"],
+                    r["score"],
+                    r["meaning"],
+                )
+            )
+    assert found == expected
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["meaning"] == "wordllama" and summary["meaning_errors"] == []
 
 
 def test_the_core_runs_without_pyspark(tmp_path: Path) -> None:
