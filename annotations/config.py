@@ -44,6 +44,8 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     own_labels: bool = False  # the file has [[labels]]: they override keys and colours here
+    # link suggestions the "same claim" decision is less sure of are not kept (0-1)
+    min_confidence: float | None = None
 
     def label(self, name: str) -> Label | None:
         return next((lab for lab in self.labels if lab.name == name), None)
@@ -86,19 +88,27 @@ def load_config(path: Path, required: bool = False) -> Config:
 
 def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
     where = str(path) if path else "config"
-    unknown = sorted(set(data) - {"annotator", "labels", "keys"})
+    unknown = sorted(set(data) - {"annotator", "labels", "keys", "min_confidence"})
     if unknown:
         shown = ", ".join(one_line(k, 40) for k in unknown[:MAX_LISTED])
         more = f" and {len(unknown) - MAX_LISTED} more" if len(unknown) > MAX_LISTED else ""
         raise ConfigError(
             f"{where}: unknown setting{'s' if len(unknown) > 1 else ''} {shown}{more}"
-            " (known: annotator, labels, keys)"
+            " (known: annotator, labels, keys, min_confidence)"
         )
     annotator = data.get("annotator", default_annotator())
     if not isinstance(annotator, str) or not annotator.strip():
         raise ConfigError(f"{where}: 'annotator' must be a non-empty string")
     # the annotator is written into every annotation and export: keep it one safe line
     annotator = one_line(annotator, MAX_ANNOTATOR_CHARS)
+    sure = data.get("min_confidence")
+    if sure is not None and (
+        isinstance(sure, bool) or not isinstance(sure, (int, float)) or not 0 <= sure <= 1
+    ):
+        raise ConfigError(
+            f"{where}: 'min_confidence' must be a number from 0 to 1 (how sure a link"
+            " suggestion must be to be kept), not {one_line(repr(sure), 40)}"
+        )
     labels = DEFAULT_LABELS
     if "labels" in data:
         labels = _parse_labels(data["labels"], where)
@@ -119,6 +129,7 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
         keys=dict(keys_raw),
         path=path,
         own_labels="labels" in data,
+        min_confidence=None if sure is None else float(sure),
     )
 
 

@@ -138,6 +138,7 @@ def _link_record(link: Link, articles: dict[int, ArticleInfo], quote: str) -> di
         "status": link.status,
         "tier": tier_of(quote, link.text, link.score),
         "meaning": link.meaning,
+        "confidence": link.confidence,
     }
 
 

@@ -98,6 +98,7 @@ def link_record(
     end: int,
     score: float,
     meaning: float | None = None,
+    confidence: float | None = None,
 ) -> dict:
     """One link as ``newsmark spark link`` writes it: everything ``import-links`` needs
     to add the article and the suggestion, the article's whole text included."""
@@ -120,6 +121,7 @@ def link_record(
         "text": text,
         "score": score,
         "meaning": meaning,
+        "confidence": confidence,
         "tier": tier_of(claim.quote, text, score),
     }
 
@@ -200,6 +202,21 @@ def _detail(value: str | None) -> str | None:
     return " ".join(normalise_text(value).split()) or None
 
 
+def _fraction(rec: dict, key: str, low: float) -> float | None:
+    """An optional number from ``low`` to 1 (a cosine, a confidence)."""
+    value = rec.get(key)
+    if value is None:
+        return None
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or not low <= value <= 1
+    ):
+        raise ImportRejected(f"'{key}' must be empty or a finite number from {low:g} to 1")
+    return float(value)
+
+
 def parse_link_record(line: str) -> tuple[NewArticle, str, Match]:
     """One line of a ``links/part-*`` file, checked field by field: (article, annotation
     uuid, the passage: its ``article_id`` is 0), or :class:`ImportRejected` saying which
@@ -258,19 +275,11 @@ def parse_link_record(line: str) -> tuple[NewArticle, str, Match]:
         or not 0 <= score <= MAX_SCORE
     ):
         raise ImportRejected(f"'score' must be a finite number from 0 to {MAX_SCORE:g}")
-    meaning = rec.get("meaning")
-    if meaning is not None and (
-        not isinstance(meaning, (int, float))
-        or isinstance(meaning, bool)
-        or not math.isfinite(meaning)
-        or not -1 <= meaning <= 1
-    ):
-        raise ImportRejected("'meaning' must be empty or a finite number from -1 to 1")
+    meaning = _fraction(rec, "meaning", -1.0)
+    sure = _fraction(rec, "confidence", 0.0)
     for key in ("label", "tier"):
         _string(rec, key, limit=200)
-    passage = Match(
-        0, start, end, text[start:end], float(score), None if meaning is None else float(meaning)
-    )
+    passage = Match(0, start, end, text[start:end], float(score), meaning, sure)
     return article, uuid, passage
 
 

@@ -45,6 +45,7 @@ from newsmark.annotations.matching import (
     floor_for,
     locate,
     rank_candidates,
+    rate,
     reworded_matches,
 )
 from newsmark.annotations.meaning import MEANING_MIN_WORDS, MeaningError, SentenceCache, embedder
@@ -109,6 +110,7 @@ class Plan:
     average: float  # tokens per article
     thresholds: Thresholds = DEFAULT_THRESHOLDS
     meaning: str | None = None  # the sentence-embedding model, None: strings only
+    min_confidence: float | None = None  # links the decision is less sure of are left out
 
 
 def make_plan(
@@ -116,6 +118,7 @@ def make_plan(
     stats: Stats,
     meaning: str | None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    min_confidence: float | None = None,
 ) -> Plan:
     """Pass 2 (the driver): each claim's lookups, chosen as
     :func:`~newsmark.annotations.matching.candidate_articles` and
@@ -140,7 +143,7 @@ def make_plan(
         for t in terms:
             by_term.setdefault(t, []).append(i)
     average = stats.tokens / articles if stats.tokens else 1.0
-    return Plan(plans, by_hash, by_term, average, thresholds, meaning)
+    return Plan(plans, by_hash, by_term, average, thresholds, meaning, min_confidence)
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,20 @@ def _kept(claim: Claim, match: Match, meaning: str | None) -> tuple[bool, str | 
         return bool(confident_matches(claim.quote, [match], meaning)), None
     except MeaningError as exc:
         return True, str(exc)
+
+
+def _record(article: NewArticle, claim: Claim, m: Match, plan: Plan) -> dict[str, Any] | None:
+    """The link record of a match, rated as ``newsmark link`` rates it; ``None`` if the
+    decision is less sure than the plan's ``min_confidence``."""
+    sure = None
+    if plan.meaning is not None:
+        try:
+            sure = rate(claim.quote, [m], plan.meaning)[0].confidence
+        except MeaningError:
+            sure = None  # said already, by the decision before it
+    if plan.min_confidence is not None and sure is not None and sure < plan.min_confidence:
+        return None
+    return link_record(article, claim, m.start, m.end, m.score, m.meaning, sure)
 
 
 def partition_candidates(
@@ -204,7 +221,7 @@ def partition_candidates(
             kept, error = _kept(claim, match, plan.meaning)
             if error:
                 yield "meaning_error", error
-            record = link_record(article, claim, start, end, match.score) if kept else None
+            record = _record(article, claim, match, plan) if kept else None
             yield i, Found(key, frozenset(hs), False, match, kept, record)
             located.add(i)
         counts = term_counts(article.title, article.text)
@@ -293,7 +310,9 @@ def finish(
             except MeaningError as exc:
                 yield "meaning_error", str(exc)
         for m in found:
-            yield "link", link_record(article, claim, m.start, m.end, m.score, m.meaning)
+            record = _record(article, claim, m, plan)
+            if record is not None:
+                yield "link", record
 
 
 def link_archive(
@@ -301,11 +320,13 @@ def link_archive(
     claims: Claims,
     meaning: str | None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    min_confidence: float | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Every pass in this process, over articles in archive order: (link records, why the
     meaning signal failed, if it did)."""
     words = claim_words(claims)
-    plan = make_plan(claims, partition_stats(articles, claims, words), meaning, thresholds)
+    stats = partition_stats(articles, claims, words)
+    plan = make_plan(claims, stats, meaning, thresholds, min_confidence)
     grouped: dict[int, list[Found | Ranked]] = {}
     errors: list[str] = []
     for tag, item in partition_candidates(articles, claims, plan):

@@ -73,6 +73,7 @@ class LinkRecord:
     score: float
     status: str
     meaning: float | None = None
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,11 @@ def parse_record(obj: object, line: int, raw: str) -> Record:
             or not 0 <= meaning <= 1
         ):
             raise ImportRejected(f"links[{i}].meaning must be null or a number from 0 to 1")
+        sure = item.get("confidence")
+        if sure is not None and (
+            not isinstance(sure, (int, float)) or isinstance(sure, bool) or not 0 <= sure <= 1
+        ):
+            raise ImportRejected(f"links[{i}].confidence must be null or a number from 0 to 1")
         links.append(
             LinkRecord(
                 _article_ref(item.get("target_article"), "target_article"),
@@ -228,6 +234,7 @@ def parse_record(obj: object, line: int, raw: str) -> Record:
                 float(score),
                 status,
                 None if meaning is None else float(meaning),
+                None if sure is None else float(sure),
             )
         )
     stamp = now_iso()
@@ -674,8 +681,8 @@ def _restore_links(db: sqlite_utils.Database, rec: Record) -> int:
             target_uuid = row[0] if row else None
         cursor = db.execute(
             'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end", text,'
-            " score, status, target_annotation_uuid, created, decided_at, meaning)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " score, status, target_annotation_uuid, created, decided_at, meaning, confidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 rec.uuid,
                 article_id,
@@ -688,6 +695,7 @@ def _restore_links(db: sqlite_utils.Database, rec: Record) -> int:
                 now_iso(),
                 None if link.status == "suggested" else now_iso(),
                 link.meaning,
+                link.confidence,
             ],
         )
         added += cursor.rowcount

@@ -27,7 +27,7 @@ from newsmark.corpus.migrations import now_iso
 
 _COLUMNS = (
     'id, annotation_uuid, target_article_id, start, "end", text, score, status,'
-    " target_annotation_uuid, created, decided_at, meaning"
+    " target_annotation_uuid, created, decided_at, meaning, confidence"
 )
 
 
@@ -49,6 +49,7 @@ class Link:
     created: str
     decided_at: str | None
     meaning: float | None = None  # closeness in meaning (0-1), when the model measured it
+    confidence: float | None = None  # the "same claim" decision (0-1), when measured
 
 
 def _rows(db: sqlite_utils.Database, where: str, params: Iterable[object]) -> list[Link]:
@@ -71,7 +72,7 @@ def _existing(db: sqlite_utils.Database, link_id: int) -> Link:
 def links_for(
     db: sqlite_utils.Database, uuid: str, include_rejected: bool = False, both_ways: bool = False
 ) -> list[Link]:
-    """An annotation's links, best first; a decision does not move a link in the order.
+    """An annotation's links, surest first; a decision does not move a link in the order.
 
     ``both_ways`` is what the user sees: links are symmetric, so an accepted link made from
     the other annotation shows here too, as accepted, pointing back at it (same id:
@@ -79,21 +80,28 @@ def links_for(
     """
     where = "annotation_uuid = ?" + ("" if include_rejected else " AND status != 'rejected'")
     links = _rows(db, where, [uuid]) + (_reverse(db, uuid) if both_ways else [])
-    return sorted(links, key=lambda k: (-k.score, k.target_article_id, k.start))
+    return sorted(links, key=surest_first)
+
+
+def surest_first(link: Link) -> tuple[float, float, int, int]:
+    """The order suggestions are offered in: the decision's surest first (unmeasured
+    ones after), then the closest strings."""
+    sure = -1.0 if link.confidence is None else link.confidence
+    return (-sure, -link.score, link.target_article_id, link.start)
 
 
 def _reverse(db: sqlite_utils.Database, uuid: str) -> list[Link]:
     """Accepted links whose copy is ``uuid``, seen from the copy."""
     rows = db.execute(
         'SELECT l.id, a.uuid, a.article_id, a.start, a."end", a.quote, l.score,'
-        " l.status, l.created, l.decided_at, l.meaning FROM links l"
+        " l.status, l.created, l.decided_at, l.meaning, l.confidence FROM links l"
         " JOIN annotations a ON a.uuid = l.annotation_uuid"
         " WHERE l.target_annotation_uuid = ? AND l.status = 'accepted'",
         [uuid],
     ).fetchall()
     return [
-        Link(lid, uuid, article, start, end, quote, score, status, source, created, decided, m)
-        for lid, source, article, start, end, quote, score, status, created, decided, m in rows
+        Link(lid, uuid, article, start, end, quote, score, status, source, created, decided, *m)
+        for lid, source, article, start, end, quote, score, status, created, decided, *m in rows
     ]
 
 
@@ -171,6 +179,7 @@ def suggest(
         candidates = _full_text_candidates(db, ann.quote, restrict, taken)
         matches += matcher.confident(ann.quote, matcher.align_in(ann.quote, candidates))
         matches += matcher.reworded(ann.quote, candidates, matches)
+        matches = matcher.rated(ann.quote, matches)
     with write(db):
         if store.get_annotation(db, ann.uuid) is None:
             return []  # deleted meanwhile (e.g. by an undo while a worker ran)
@@ -208,8 +217,8 @@ def add_suggestion(
         return False
     cursor = db.execute(
         'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end",'
-        " text, score, status, created, meaning)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?)",
+        " text, score, status, created, meaning, confidence)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?)",
         [
             uuid,
             match.article_id,
@@ -219,6 +228,7 @@ def add_suggestion(
             match.score,
             stamp or now_iso(),
             match.meaning,
+            match.confidence,
         ],
     )
     return bool(cursor.rowcount)
@@ -342,12 +352,13 @@ class Pending:
 
 
 def pending(db: sqlite_utils.Database, by_article: bool = False) -> list[Pending]:
-    """Every suggestion in the corpus not yet decided: best first, or grouped by the
+    """Every suggestion in the corpus not yet decided: surest first (the decision's
+    confidence, then the string score), or grouped by the
     annotated article (in text order) with ``by_article``. One query, however many."""
     order = (
-        'a.article_id, a.start, a."end", l.score DESC, l.id'
+        'a.article_id, a.start, a."end", coalesce(l.confidence, -1) DESC, l.score DESC, l.id'
         if by_article
-        else "l.score DESC, a.article_id, a.start, l.id"
+        else "coalesce(l.confidence, -1) DESC, l.score DESC, a.article_id, a.start, l.id"
     )
     link_columns = ", ".join(f"l.{c.strip()}" for c in _COLUMNS.split(","))
     width = len(_COLUMNS.split(","))

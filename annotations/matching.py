@@ -18,6 +18,7 @@ Short typed queries (a few words, maybe a typo) share too few 3-grams, so
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections import Counter
@@ -95,15 +96,23 @@ class Match:
     text: str
     score: float
     meaning: float | None = None  # closeness in meaning (0-1), when the model measured it
+    confidence: float | None = None  # the "same claim" decision (0-1), when measured
 
 
 TIERS = ("verbatim", "edited", "reworded")
 
 
-def score_text(score: float, meaning: float | None) -> str:
-    """A link's scores as a reader sees them: the string score, and the meaning (0-1)
-    when the meaning signal found the passage."""
-    return f"score {score:.1f}" + ("" if meaning is None else f", meaning {meaning:.2f}")
+def score_text(score: float, meaning: float | None, confidence: float | None = None) -> str:
+    """A link's scores as a reader sees them: the string score, the meaning (0-1) when
+    the meaning signal found the passage, and how sure the decision is that it is the
+    same claim."""
+    text = f"score {score:.1f}" + ("" if meaning is None else f", meaning {meaning:.2f}")
+    return text + ("" if confidence is None else f", {sure_text(confidence)}")
+
+
+def sure_text(confidence: float) -> str:
+    """How sure, in words a reader can weigh: "sure 93%"."""
+    return f"sure {round(100 * confidence)}%"
 
 
 def tier_of(
@@ -532,6 +541,8 @@ class Matcher:
         self.meaning = configured_model() if meaning == "" else meaning
         self._sentences: SentenceCache | None = None
         self.meaning_error: str | None = None  # why the meaning signal is off, if it failed
+        # suggestions the decision is less sure of than this are not kept (None: all)
+        self.min_confidence: float | None = None
         # the 256 articles read most recently, normalised (a Matcher lives for one batch)
         self.document = lru_cache(maxsize=256)(self._document)
 
@@ -601,6 +612,20 @@ class Matcher:
             self.meaning, self.meaning_error = None, str(exc)
             return matches
 
+    def rated(self, span: str, matches: list[Match]) -> list[Match]:
+        """``matches`` with the decision's confidence (:func:`rate`), those under
+        ``min_confidence`` left out. Without the meaning signal nothing is rated, and
+        nothing left out."""
+        if self.meaning is None or not matches:
+            return matches
+        try:
+            rated = rate(span, matches, self.meaning)
+        except MeaningError as exc:
+            self.meaning, self.meaning_error = None, str(exc)
+            return matches
+        floor = self.min_confidence
+        return [m for m in rated if floor is None or (m.confidence or 0.0) >= floor]
+
     def reworded(self, span: str, candidates: list[int], found: list[Match]) -> list[Match]:
         """Passages of ``candidates`` that carry ``span`` in other words (see
         :func:`reworded_matches`). If the model fails, strings still link and
@@ -644,6 +669,22 @@ def confident_matches(span: str, matches: list[Match], model: str) -> list[Match
         if decide(span, m.text, float(vectors[0] @ vector)).confidence < WEAK_MATCH_CONFIDENCE:
             doubtful.add(id(m))
     return [m for m in matches if id(m) not in doubtful]
+
+
+def rate(span: str, matches: list[Match], model: str) -> list[Match]:
+    """Each match with how sure the "same claim" decision is (0-1, to 3 places): the
+    order the review queue offers them in, surest first. Each is rated on its own (the
+    model embeds a text the same alone or in a batch), so Spark rates them alike. Raises
+    :class:`MeaningError` if the model fails."""
+    from newsmark.annotations.decision import decide
+
+    vectors = embedder(model).embed([span, *(m.text for m in matches)])
+    return [
+        dataclasses.replace(
+            m, confidence=round(decide(span, m.text, float(vectors[0] @ v)).confidence, 3)
+        )
+        for m, v in zip(matches, vectors[1:], strict=True)
+    ]
 
 
 def reworded_matches(

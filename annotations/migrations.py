@@ -254,6 +254,18 @@ MIGRATIONS += (
 )
 
 
+MIGRATIONS += (
+    Migration(
+        13,
+        "links remember how sure the 'same claim' decision is",
+        # 0-1, from annotations.decision; NULL where it was not measured (the meaning
+        # signal off, links made by hand, links from before this version). The review
+        # queue and the matches panel put the surest first.
+        ("ALTER TABLE links ADD COLUMN confidence REAL",),
+    ),
+)
+
+
 TABLES = frozenset(
     {
         "annotations",

@@ -70,6 +70,7 @@ def run(
     sample: bool = False,
     bind: str | None = None,
     progress: Callable[[str], None] | None = None,
+    min_confidence: float | None = None,
 ) -> dict[str, Any]:
     """Scan ``inputs`` for the claims of ``annotations`` on Spark; the driver writes what
     the executors found into ``out`` (on a cluster the executors' own disks are not where
@@ -143,7 +144,7 @@ def run(
             lambda it, c=shared, w=words: [partition_stats(it, c.value, w.value)]
         ).treeReduce(lambda x, y: x.merge(y))
         say(f"{stats.articles:,} articles read; looking for {len(claims.claims):,} claims")
-        plan = sc.broadcast(make_plan(claims, stats, meaning))
+        plan = sc.broadcast(make_plan(claims, stats, meaning, min_confidence=min_confidence))
         found = articles.mapPartitions(
             lambda it, c=shared, p=plan: partition_candidates(it, c.value, p.value)
         ).persist(StorageLevel.MEMORY_AND_DISK)

@@ -18,14 +18,15 @@ from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.samples import sample_articles
 from tests.bench.bench_story import build
 
-Link = tuple[str, str, int, int, float, float | None]
+Link = tuple[str, str, int, int, float, float | None, float | None]
 
 
 def db_links(db: sqlite_utils.Database) -> set[Link]:
     return {
-        (u, sha, s, e, score, meaning)
-        for u, sha, s, e, score, meaning in db.execute(
-            'SELECT l.annotation_uuid, a.sha256, l.start, l."end", l.score, l.meaning'
+        (u, sha, s, e, score, meaning, sure)
+        for u, sha, s, e, score, meaning, sure in db.execute(
+            'SELECT l.annotation_uuid, a.sha256, l.start, l."end", l.score, l.meaning,'
+            " l.confidence"
             " FROM links l JOIN articles a ON a.id = l.target_article_id"
         )
     }
@@ -43,6 +44,7 @@ def record_links(records: list[dict]) -> set[Link]:
                 r["end"],
                 r["score"],
                 r["meaning"],
+                r["confidence"],
             )
         )
     return found

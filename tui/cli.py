@@ -310,7 +310,7 @@ def import_command(
     if files or urls or feeds or url_lists:
         _print_report(report)
     try:
-        _index_and_link_new(db)
+        _index_and_link_new(db, obj.config.min_confidence)
     except sqlite3.Error as exc:
         if not is_disk_full(exc):
             raise
@@ -334,7 +334,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _index_and_link_new(db: sqlite_utils.Database) -> None:
+def _index_and_link_new(db: sqlite_utils.Database, min_confidence: float | None) -> None:
     """New articles join the match index, and existing annotations are matched against them."""
     from newsmark.annotations.importing import retry_orphans
     from newsmark.annotations.links import link_all
@@ -351,7 +351,9 @@ def _index_and_link_new(db: sqlite_utils.Database) -> None:
         if placed:
             say(f"{_plural(placed, 'orphaned annotation')} placed in the new articles", err=True)
     if new_ids and db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone():
-        added = link_all(db, Matcher(db), restrict=set(new_ids))
+        matcher = Matcher(db)
+        matcher.min_confidence = min_confidence
+        added = link_all(db, matcher, restrict=set(new_ids))
         if added:
             say(f"{added} new link suggestion{'s' if added != 1 else ''}", err=True)
 
@@ -513,10 +515,17 @@ def search_command(
 
 @main.command("link")
 @click.option("--rebuild", is_flag=True, help="Rebuild the match index from the stored articles.")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    metavar="P",
+    help="Keep only suggestions the decision is at least this sure of (0-1; config:"
+    " min_confidence).",
+)
 @click.pass_obj
 @user_errors
-def link_command(obj: Context, rebuild: bool) -> None:
-    """Compute link suggestions for every annotation: the same words in other articles."""
+def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> None:
+    """Compute link suggestions for every annotation: the same claim in other articles."""
     from newsmark.annotations.links import link_all
     from newsmark.annotations.matching import Matcher, index_pending, rebuild_index
     from newsmark.corpus.articles import count_articles
@@ -537,9 +546,18 @@ def link_command(obj: Context, rebuild: bool) -> None:
         length=annotations, label="Linking", file=sys.stderr, hidden=not show or not annotations
     ) as bar:
         matcher = Matcher(db)
+        matcher.min_confidence = (
+            obj.config.min_confidence if min_confidence is None else min_confidence
+        )
         link_all(db, matcher, progress=bar.update)
     if matcher.meaning_error:
         say(f"warning: reworded claims not looked for: {matcher.meaning_error}", err=True)
+    if matcher.meaning is None and matcher.min_confidence is not None:
+        say(
+            "warning: the meaning signal is off, so suggestions were not rated and none was"
+            " left out by --min-confidence",
+            err=True,
+        )
     counts = dict(db.execute("SELECT status, count(*) FROM links GROUP BY status").fetchall())
     say(
         f"{annotations} annotations, {counts.get('suggested', 0)} link suggestions"

@@ -42,8 +42,16 @@ def spark_group() -> None:
     metavar="ADDRESS",
     help="Address the driver listens on and gives the executors (default: Spark's choice).",
 )
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    metavar="P",
+    help="Keep only links the decision is at least this sure of (0-1; config: min_confidence).",
+)
+@click.pass_obj
 @user_errors
 def spark_link_command(
+    obj: Context,
     articles: tuple[str, ...],
     annotations_file: Path,
     output: Path,
@@ -51,6 +59,7 @@ def spark_link_command(
     partitions: int | None,
     sample: bool,
     bind: str | None,
+    min_confidence: float | None,
 ) -> None:
     """Find the passages of ARTICLES (JSONL corpora, Parquet, or WARC/WARC.gz files, on any
     path Spark reads) that carry the annotations of FILE; write them, with their articles,
@@ -67,6 +76,7 @@ def spark_link_command(
         partitions,
         sample,
         bind=bind,
+        min_confidence=obj.config.min_confidence if min_confidence is None else min_confidence,
         progress=lambda message: say(message, err=True),
     )
     say(

@@ -8,7 +8,8 @@ key say something of their own, often with the same names. Every sentence of eve
 is tagged as a claim and linked as ``newsmark link`` would, with the meaning signal on.
 
 Reported: suggestions right / wrong, by tier, and the claims whose top-ranked suggestion
-is wrong. Run: ``python tests/bench/bench_story.py``.
+is wrong (in the order the queue offers them: surest first), and how many are kept, and
+right, at several ``--min-confidence`` settings. Run: ``python tests/bench/bench_story.py``.
 """
 
 # ruff: noqa: E501  (the story is a table: one sentence a line, to read it as one)
@@ -140,12 +141,13 @@ def main() -> None:
         verdicts: Counter[tuple[str, str]] = Counter()
         wrong_top: list[str] = []
         claims = 0
+        rated: list[tuple[float | None, bool]] = []
         for article_id, places in keys.items():
             text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
             for start, end, key in places[1:]:
                 claims += 1
                 ann = store.create_annotation(db, article_id, start, end, "claim", "bench")
-                found = sorted(links.suggest(db, matcher, ann), key=lambda k: -k.score)
+                found = sorted(links.suggest(db, matcher, ann), key=links.surest_first)
                 for rank, link in enumerate(found):
                     if link.target_article_id not in keys:
                         verdict = "wrong"
@@ -164,6 +166,7 @@ def main() -> None:
                             verdict = "wrong"
                     tier = "meaning" if link.meaning is not None else "strings"
                     verdicts[(tier, verdict)] += 1
+                    rated.append((link.confidence, verdict.startswith("right")))
                     if verdict == "wrong":
                         print(
                             f"  wrong: {link.score} {text[start:end][:50]!r} -> {link.text[:60]!r}"
@@ -176,9 +179,14 @@ def main() -> None:
         for (tier, verdict), n in sorted(verdicts.items()):
             print(f"  {tier:8s} {verdict:26s} {n}")
         print(f"right: {right} of {total} ({100 * right / max(1, total):.0f}%)")
-        print(f"claims whose top suggestion is wrong: {len(wrong_top)}")
+        print(f"claims whose top suggestion is wrong (surest first): {len(wrong_top)}")
         for line in wrong_top:
             print("  " + line)
+        print("kept at --min-confidence P: suggestions, right")
+        for floor in (0.0, 0.3, 0.5, 0.7, 0.9):
+            kept = [ok for sure, ok in rated if sure is None or sure >= floor]
+            share = 100 * sum(kept) / max(1, len(kept))
+            print(f"  {floor:.1f}: {len(kept)}, {sum(kept)} ({share:.0f}%)")
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ class CompareScreen(Screen[None]):
         info = Text()
         info.append(f"Match {self.index + 1} of {len(rows)}  ", style="bold")
         quote = self.given.annotation.quote if self.given.annotation else link.text
-        info.append(f"{row.tier(quote)}, {score_text(link.score, link.meaning)}  ")
+        info.append(f"{row.tier(quote)}, {score_text(link.score, link.meaning, link.confidence)}  ")
         info.append(f"status: {STATUS_MARK[link.status]}", style="bold")
         info.append(
             "\na: accept (tag it there too)   r: reject   ] / [: next / previous   escape: back",

@@ -336,7 +336,7 @@ class ReaderScreen(Screen[None]):
                 )
                 self.app.call_from_thread(self.reload_article)
             annotated = db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone()
-            if new and annotated and link_all(db, Matcher(db), restrict=set(new)):
+            if new and annotated and link_all(db, self._matcher(db), restrict=set(new)):
                 self.app.call_from_thread(self._links_updated)
         except (sqlite3.Error, OSError) as exc:  # reading and tagging still work
             why = (
@@ -594,6 +594,11 @@ class ReaderScreen(Screen[None]):
         row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
         return str(row[0]) if row else ""
 
+    def _matcher(self, db: sqlite_utils.Database) -> Matcher:
+        matcher = Matcher(db)
+        matcher.min_confidence = self.newsmark.config.min_confidence
+        return matcher
+
     @work(thread=True, group="links")
     def compute_links(self, uuids: list[str]) -> None:
         """Suggestions for changed annotations, off the UI thread, on its own connection."""
@@ -601,7 +606,7 @@ class ReaderScreen(Screen[None]):
             return
         db = connect(self.newsmark.db_path)
         try:
-            matcher = Matcher(db)
+            matcher = self._matcher(db)
             for uuid in uuids:
                 ann = store.get_annotation(db, uuid)
                 if ann is not None:

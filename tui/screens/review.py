@@ -79,7 +79,9 @@ class ReviewScreen(Screen[list[str]]):
         )
         info.append(f"\nSuggestion {self.index + 1} of {len(self.queue)}  ", style="bold")
         tier = tier_of(ann.quote, link.text, link.score)
-        info.append(f"{ann.label} \u00b7 {tier}, {score_text(link.score, link.meaning)}")
+        info.append(
+            f"{ann.label} \u00b7 {tier}, {score_text(link.score, link.meaning, link.confidence)}"
+        )
         self.query_one("#info", Static).update(info)
 
     def _decide(self, accept: bool) -> None:

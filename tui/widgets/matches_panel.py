@@ -11,7 +11,7 @@ from textual.message import Message
 from newsmark.annotations.decision import carried_sentences, differences
 from newsmark.annotations.diffwords import differing_words
 from newsmark.annotations.links import Link
-from newsmark.annotations.matching import tier_of
+from newsmark.annotations.matching import sure_text, tier_of
 from newsmark.corpus.articles import source_line
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
@@ -99,6 +99,8 @@ class MatchesPanel(VirtualList):
         head.append(f"{link.score:3.0f} {row.tier(self.quote)} ", style="bold")
         if link.meaning is not None:
             head.append(f"\u2248{link.meaning:.2f} ", style="italic")  # found by meaning
+        if link.confidence is not None:
+            head.append(f"{sure_text(link.confidence)} ", style="dim")
         carried = carried_sentences(self.quote, link.text)  # a quote of several sentences
         if carried:
             head.append(f"{carried[0]}/{carried[1]} sentences ", style="italic")
