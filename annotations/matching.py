@@ -395,7 +395,47 @@ def align(query: NormText, doc: NormText, floor: float) -> tuple[float, int, int
     assert best is not None
     if best[0] >= floor:
         return best
+    if best[0] >= floor - NAMES_REACH and query_names(query.text):
+        renamed = _renamed(query, doc, best[1], best[2])
+        if renamed >= floor:
+            return renamed, best[1], best[2]
     return _carried(query, doc, *around, floor)
+
+
+# One name, two spellings: a translation transliterates it its own way (Hrytsevich /
+# Gritsevich, Tsikhanouskaya / Tikhanovskaya). Those differ by letters, not by meaning.
+NAME_SPELLINGS = 70.0  # fuzz.ratio from which two names are taken for one (Gritsevich: 80)
+NAME_MIN_LETTERS = 4
+NAMES_REACH = 10.0  # how far under the floor a passage may score for names to lift it
+
+
+@lru_cache(maxsize=1024)
+def query_names(text: str) -> frozenset[str]:
+    """The words of ``text`` written with a capital (lower-cased): its names, and some
+    sentence openers, which another spelling of a name never matches anyway."""
+    return frozenset(
+        w.lower() for w in WORD_RE.findall(text) if w[0].isupper() and len(w) >= NAME_MIN_LETTERS
+    )
+
+
+def _renamed(query: NormText, doc: NormText, first: int, last: int) -> float:
+    """The window's score with each of its names that the claim spells otherwise spelled
+    the claim's way: "Alexandra Gritsevich" is "Aliaksandra Hrytsevich" transliterated."""
+    from rapidfuzz import process
+
+    start, end = doc.original_span(first, last)
+    theirs = query_names(doc.text[start:end])
+    ours = query_names(query.text)
+    words = doc.words[first : last + 1]
+    unmatched = ours - set(words)
+    spelled: dict[str, str] = {}
+    for name in theirs - ours:
+        found = process.extractOne(name, unmatched, scorer=fuzz.ratio, score_cutoff=NAME_SPELLINGS)
+        if found is not None:
+            spelled[name] = found[0]
+    if not spelled:
+        return 0.0
+    return fuzz.ratio(query.norm, " ".join(spelled.get(w, w) for w in words))
 
 
 def _content_purity(claim: Counter[str], passage: str) -> float:
