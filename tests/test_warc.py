@@ -127,7 +127,11 @@ def test_a_cut_archive_says_what_it_lost_and_exits_1(tmp_path: Path) -> None:
         for fraction in (0.37, 0.5, 0.91):
             cut = tmp_path / f"cut-{fraction}{'.warc.gz' if gz else '.warc'}"
             at = int(len(data) * fraction)
-            at -= 5 if at in BOUNDARIES else 0  # a cut between records is a shorter archive
+            # A cut between records is a shorter archive, and one in the first bytes of a
+            # record (a gzip member's header) is another case: cut well inside a record.
+            # (The writer stamps dates and ids, so where the records end varies by run.)
+            near = [b for b in BOUNDARIES if 0 <= at - b < 64]
+            at = near[0] + 64 if near else at
             cut.write_bytes(data[:at])
             count, out, code = _import_file(tmp_path, cut)
             assert code == 1, (gz, fraction, out)
