@@ -175,7 +175,7 @@ async def test_link_by_hand_to_a_passage_in_another_article(db_path: Path) -> No
 
 
 async def test_review_queue_walks_every_pending_suggestion(db_path: Path) -> None:
-    """f8: best first; a accepts (tags the other article), r rejects, n skips, u takes the
+    """f8: surest first; a accepts (tags the other article), r rejects, n skips, u takes the
     last decision back; the counts follow, and the panel shows them per annotation."""
     from newsmark.tui.screens.review import ReviewScreen
 

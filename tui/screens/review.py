@@ -57,7 +57,7 @@ class ReviewScreen(Screen[list[str]]):
         info = Text()
         info.append(f"{counts['suggested']} pending", style="bold")
         info.append(f" \u00b7 {counts['accepted']} accepted \u00b7 {counts['rejected']} rejected")
-        info.append(" \u00b7 " + ("by article" if self.by_article else "best first"), style="dim")
+        info.append(" \u00b7 " + ("by article" if self.by_article else "surest first"), style="dim")
         if not self.queue:
             info.append("\nNothing left to review. escape: back", style="dim")
             self.query_one("#info", Static).update(info)
