@@ -31,7 +31,7 @@ async def test_tagging_the_same_span_twice_is_a_no_op(db_path: Path) -> None:
         await pilot.pause()
         assert _labels(db_path) == [(0, 5, "claim")]
         status = app.reader_screen.query_one("#status").text.plain
-        assert "Already tagged claim here" in status
+        assert "You tagged claim here already" in status
         await pilot.press("v", "e", "2")  # another label on the same span is a new one
         assert sorted(_labels(db_path)) == [(0, 5, "claim"), (0, 5, "denial")]
 

@@ -906,11 +906,15 @@ class ReaderScreen(Screen[None]):
             if span is None:
                 self.say("The selection is only spaces: nothing to tag.")
                 return
+            annotator = self.newsmark.config.annotator
+            # Each annotator tags in their own layer: the same passage tagged by another
+            # is theirs, and tagging it too is what agreement counts.
             same = next(
                 (
                     a
                     for a in reader.spans.overlapping(*span)
-                    if (a.start, a.end, a.label) == (span[0], span[1], label)
+                    if (a.start, a.end, a.label, a.annotator)
+                    == (span[0], span[1], label, annotator)
                 ),
                 None,
             )
@@ -918,9 +922,8 @@ class ReaderScreen(Screen[None]):
                 reader.visual = False
                 reader.move_to_offset(same.start)
                 self.current_uuid = same.uuid
-                self.say(f"Already tagged {one_line(label, 40)} here: nothing changed.")
+                self.say(f"You tagged {one_line(label, 40)} here already: nothing changed.")
                 return
-            annotator = self.newsmark.config.annotator
             ann = self._guard(
                 lambda: store.create_annotation(
                     self.db, article.id, span[0], span[1], label, annotator

@@ -1,0 +1,44 @@
+"""Issue 22, layers per annotator: the same passage tagged by two people is two
+annotations, so agreement measures agreement (not who tagged first)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsmark.annotations import store
+from newsmark.annotations.agreement import agreement
+from newsmark.annotations.config import Config
+from newsmark.corpus.db import connect
+from tests.tui_helpers import TEXT, make_app, seed
+
+PASSAGES = ["Mayor Ilse Varga", "The plant denied it", "Fourteen people were treated"]
+
+
+async def _tag_all(db_path: Path, annotator: str) -> list[str]:
+    app = make_app(db_path, Config(annotator=annotator), seed_db=False)
+    said: list[str] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.reader_screen
+        original = screen.say
+        screen.say = lambda message: (said.append(message), original(message))  # type: ignore[method-assign]
+        for n, passage in enumerate(PASSAGES):
+            start = TEXT.index(passage)
+            screen.reader.select_offsets(start, start + len(passage))
+            await pilot.press(str(1 + n % 3))
+            await pilot.pause()
+    return said
+
+
+async def test_a_second_annotator_tags_what_the_first_tagged(db_path: Path) -> None:
+    seed(db_path)
+    assert not await _tag_all(db_path, "root")
+    said = await _tag_all(db_path, "maria")
+    assert not any("nothing changed" in s for s in said)  # the old code refused maria
+    db = connect(db_path)
+    mine = {(a.start, a.end, a.label, a.annotator) for a in store.list_annotations(db, 1)}
+    assert len(mine) == 2 * len(PASSAGES)
+    (pair,) = agreement(db)
+    assert pair.exact_f1 == 1.0 and all(k == 1.0 for k in pair.kappa.values())
+    # tagging it again as maria is what changes nothing
+    again = await _tag_all(db_path, "maria")
+    assert sum("tagged" in s and "already" in s for s in again) == len(PASSAGES)
