@@ -542,13 +542,13 @@ def _settle(db: sqlite_utils.Database, rec: Record, on_conflict: str | None, pat
                 return "replaced"
             return "present"
         db.execute("DELETE FROM orphans WHERE uuid = ?", [rec.uuid])
-        insert_annotation(db, _annotation(db, rec, *place))
+        _insert(db, _annotation(db, rec, *place))
         return "replaced" if diff else "placed"
     place = _place(db, rec.article, rec.start, rec.end, rec.quote, rec.prefix, rec.suffix)
     if isinstance(place, str):
         _orphan(db, rec, place, path)
         return "orphaned"
-    insert_annotation(db, _annotation(db, rec, *place))
+    _insert(db, _annotation(db, rec, *place))
     return "added"
 
 
@@ -642,7 +642,7 @@ def retry_orphans(db: sqlite_utils.Database) -> int:
             if isinstance(place, str) or get_annotation(db, rec.uuid) is not None:
                 continue
             db.execute("DELETE FROM orphans WHERE uuid = ?", [rec.uuid])
-            insert_annotation(db, _annotation(db, rec, *place))
+            _insert(db, _annotation(db, rec, *place))
             _restore_links(db, rec)
             placed += 1
     return placed
@@ -658,6 +658,20 @@ def _orphan_record(uuid: str, raw: str, annotator: str) -> Record | None:
         return parse_record(obj, 0, raw)
     except (ValueError, ImportRejected):
         return None
+
+
+def _insert(db: sqlite_utils.Database, ann: Annotation) -> None:
+    """Store an imported annotation, and make it the copy of any accepted link that points
+    at its place without one: a copy imported (or placed as an orphan) after its source's
+    link was restored would otherwise not be joined to it, and would suggest its own
+    source back ("verbatim 100")."""
+    insert_annotation(db, ann)
+    db.execute(
+        "UPDATE links SET target_annotation_uuid = ? WHERE status = 'accepted'"
+        " AND target_annotation_uuid IS NULL AND target_article_id = ? AND start = ?"
+        ' AND "end" = ?',
+        [ann.uuid, ann.article_id, ann.start, ann.end],
+    )
 
 
 def _restore_links(db: sqlite_utils.Database, rec: Record) -> int:

@@ -1,0 +1,54 @@
+"""Issue 22, lossless round trips: what an import brings back must not invent links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from newsmark.annotations import links, store
+from newsmark.annotations.matching import Matcher
+from newsmark.corpus.db import connect
+from newsmark.tui.cli import main
+
+QUOTE = "Fourteen people were taken to Calderwick General Hospital"
+
+
+def _links(path: Path) -> list[tuple[str, int, str, bool]]:
+    db = connect(path)
+    try:
+        return [
+            (u, t, s, bool(c))
+            for u, t, s, c in db.execute(
+                "SELECT annotation_uuid, target_article_id, status,"
+                " target_annotation_uuid IS NOT NULL FROM links ORDER BY id"
+            )
+        ]
+    finally:
+        db.close()
+
+
+def test_an_accepted_copy_never_suggests_its_own_source_after_an_import(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NEWSMARK_MEANING", "off")
+    runner = CliRunner()
+    home, fresh, export = tmp_path / "home.db", tmp_path / "fresh.db", tmp_path / "a.jsonl"
+    assert runner.invoke(main, ["--db", str(home), "import", "--sample"]).exit_code == 0
+    db = connect(home)
+    aid, text = next(
+        (a, t) for a, t in db.execute("SELECT id, text FROM articles ORDER BY id") if QUOTE in t
+    )
+    start = text.index(QUOTE)
+    ann = store.create_annotation(db, aid, start, start + len(QUOTE), "claim", "me")
+    (suggestion,) = links.suggest(db, Matcher(db), ann)
+    links.accept(db, suggestion.id, "me")
+    db.close()
+    assert runner.invoke(main, ["--db", str(home), "export", "-o", str(export)]).exit_code == 0
+    # annotations first (their articles are not there: orphans), then the articles
+    runner.invoke(main, ["--db", str(fresh), "import-annotations", str(export)])
+    assert runner.invoke(main, ["--db", str(fresh), "import", "--sample"]).exit_code == 0
+    assert runner.invoke(main, ["--db", str(fresh), "link"]).exit_code == 0
+    found = _links(fresh)
+    assert [(s, joined) for _u, _t, s, joined in found] == [("accepted", True)]
+    assert [(s, joined) for _u, _t, s, joined in _links(home)] == [("accepted", True)]
