@@ -42,3 +42,23 @@ async def test_a_second_annotator_tags_what_the_first_tagged(db_path: Path) -> N
     # tagging it again as maria is what changes nothing
     again = await _tag_all(db_path, "maria")
     assert sum("tagged" in s and "already" in s for s in again) == len(PASSAGES)
+
+
+async def test_a_label_added_elsewhere_tags_in_an_open_app(db_path: Path) -> None:
+    """``newsmark labels set`` in another terminal: the open app's keys know the label
+    within a second or so (before, its key did nothing until a restart)."""
+    from newsmark.annotations.labelset import set_label
+
+    app = make_app(db_path, Config(annotator="sam"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        other = connect(db_path)
+        set_label(other, "quote", key="5", colour="purple")
+        other.close()
+        await pilot.pause(1.5)  # the screen looks for other programs' changes every second
+        assert "quote" in {lab.name for lab in app.config.labels}
+        start = TEXT.index("Mayor Ilse Varga")
+        app.reader_screen.reader.select_offsets(start, start + len("Mayor Ilse Varga"))
+        await pilot.press("5")
+        await pilot.pause()
+        db = connect(db_path)
+        assert [a.label for a in store.list_annotations(db, 1)] == ["quote"]

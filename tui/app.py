@@ -69,6 +69,7 @@ class NewsmarkApp(App[None]):
             )
         except sqlite3.Error:
             labels = LabelSet(self.config.labels)
+        self.config_labels = self.config.labels  # the config's own, to merge a changed set with
         self.config = replace(self.config, labels=labels.labels)
         self.label_notes = labels.notes
         if self.read_only:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from newsmark.annotations import progress, store, textnav
+from newsmark.annotations.labelset import effective
 from newsmark.annotations.links import accept as accept_link
 from newsmark.annotations.links import (
     cluster_of,
@@ -401,6 +403,30 @@ class ReaderScreen(Screen[None]):
         if signature != self._signature:
             self._signature = signature
             self.load_article_rows()
+        self._check_labels()
+
+    def _check_labels(self) -> None:
+        """The file's label set changed (``newsmark labels set`` in another terminal, a
+        teammate's app): use it now, keys and colours, as a restart would."""
+        app = self.newsmark
+        try:
+            fresh = effective(self.db, app.config_labels, app.config.own_labels, False)
+        except sqlite3.Error:
+            return
+        if fresh.labels == app.config.labels:
+            return
+        before = {lab.name for lab in app.config.labels}
+        app.config = replace(app.config, labels=fresh.labels)
+        self.reader.set_labels(fresh.labels)
+        self.panel.labels = {lab.name: lab for lab in fresh.labels}
+        self._reload_annotations()
+        added = [lab for lab in fresh.labels if lab.name not in before]
+        said = ", ".join(f"{lab.name}" + (f" (key {lab.key})" if lab.key else "") for lab in added)
+        self.notify(
+            f"The label set changed: {said} added." if added else "The label set changed.",
+            timeout=5,
+            markup=False,
+        )
 
     # --- opening an article -------------------------------------------------------------
 

@@ -90,6 +90,22 @@ class Reader(TextView):
         """
         return type(cls.__name__, (cls,), {"BINDINGS": label_bindings(labels)})
 
+    def set_labels(self, labels: Iterable[Label]) -> None:
+        """Another label set (changed by another program): its keys tag from now on and
+        its colours paint the spans."""
+        labels = list(labels)
+        self.labels = {label.name: label for label in labels}
+        self._style_cache.clear()
+        keys = self._bindings.key_to_bindings
+        for key in list(keys):
+            keys[key] = [b for b in keys[key] if not (b.id or "").startswith("label.")]
+            if not keys[key]:
+                del keys[key]
+        for binding in label_bindings(labels):
+            keys.setdefault(binding.key, []).append(binding)
+        self.refresh()
+        self.refresh_bindings()
+
     # --- content -------------------------------------------------------------------------
 
     def show_text(self, text: str) -> bool:
