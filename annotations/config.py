@@ -46,6 +46,8 @@ class Config:
     own_labels: bool = False  # the file has [[labels]]: they override keys and colours here
     # link suggestions the "same claim" decision is less sure of are not kept (0-1)
     min_confidence: float | None = None
+    # see only your own annotations (blind double annotation), whatever the file says
+    blind: bool = False
 
     def label(self, name: str) -> Label | None:
         return next((lab for lab in self.labels if lab.name == name), None)
@@ -88,13 +90,13 @@ def load_config(path: Path, required: bool = False) -> Config:
 
 def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
     where = str(path) if path else "config"
-    unknown = sorted(set(data) - {"annotator", "labels", "keys", "min_confidence"})
+    unknown = sorted(set(data) - {"annotator", "labels", "keys", "min_confidence", "blind"})
     if unknown:
         shown = ", ".join(one_line(k, 40) for k in unknown[:MAX_LISTED])
         more = f" and {len(unknown) - MAX_LISTED} more" if len(unknown) > MAX_LISTED else ""
         raise ConfigError(
             f"{where}: unknown setting{'s' if len(unknown) > 1 else ''} {shown}{more}"
-            " (known: annotator, labels, keys, min_confidence)"
+            " (known: annotator, labels, keys, min_confidence, blind)"
         )
     annotator = data.get("annotator", default_annotator())
     if not isinstance(annotator, str) or not annotator.strip():
@@ -109,6 +111,9 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
             f"{where}: 'min_confidence' must be a number from 0 to 1 (how sure a link"
             " suggestion must be to be kept), not {one_line(repr(sure), 40)}"
         )
+    blind = data.get("blind", False)
+    if not isinstance(blind, bool):
+        raise ConfigError(f"{where}: 'blind' must be true or false")
     labels = DEFAULT_LABELS
     if "labels" in data:
         labels = _parse_labels(data["labels"], where)
@@ -130,6 +135,7 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
         path=path,
         own_labels="labels" in data,
         min_confidence=None if sure is None else float(sure),
+        blind=blind,
     )
 
 

@@ -62,3 +62,52 @@ async def test_a_label_added_elsewhere_tags_in_an_open_app(db_path: Path) -> Non
         await pilot.pause()
         db = connect(db_path)
         assert [a.label for a in store.list_annotations(db, 1)] == ["quote"]
+
+
+async def test_blind_mode_hides_the_others_work(db_path: Path) -> None:
+    """The curator's ``newsmark blind on``: each annotator sees only their own spans, and
+    the screens with the others' work stay shut; ``off`` shows everything again, in an
+    app that is already open."""
+    from click.testing import CliRunner
+
+    from newsmark.tui.cli import main
+
+    seed(db_path)
+    await _tag_all(db_path, "root")
+    runner = CliRunner()
+    said = runner.invoke(main, ["--db", str(db_path), "blind", "on"]).output
+    assert "blind mode is on" in said
+    app = make_app(db_path, Config(annotator="maria"), seed_db=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.reader_screen
+        assert screen.annotations == ()  # root's three are hidden from maria
+        start = TEXT.index("Mayor Ilse Varga")
+        screen.reader.select_offsets(start, start + len("Mayor Ilse Varga"))
+        await pilot.press("1")
+        await pilot.pause()
+        assert [a.annotator for a in screen.annotations] == ["maria"]
+        screen.action_agreement()
+        screen.action_browser()
+        await pilot.pause()
+        assert app.screen is screen  # neither opened
+        assert "(blind)" in screen.status.annotator
+        runner.invoke(main, ["--db", str(db_path), "blind", "off"])
+        await pilot.pause(1.5)
+        assert sorted(a.annotator for a in screen.annotations) == ["maria"] + ["root"] * 3
+    assert "blind mode is off" in runner.invoke(main, ["--db", str(db_path), "blind"]).output
+    db = connect(db_path)
+    assert len(store.list_annotations(db, 1)) == 4  # nothing of root's was touched
+
+
+def test_blind_in_the_config() -> None:
+    import tomllib
+
+    from newsmark.annotations.config import ConfigError, parse_config
+
+    assert parse_config(tomllib.loads("blind = true\n")).blind
+    try:
+        parse_config(tomllib.loads('blind = "yes"\n'))
+    except ConfigError as exc:
+        assert "'blind' must be true or false" in str(exc)
+    else:
+        raise AssertionError("a bad blind setting was accepted")

@@ -139,6 +139,23 @@ def agreement_command(obj: Context, as_json: bool) -> None:
     say(grid(headers, cells, right={2, 3, 4}))
 
 
+@main.command("blind")
+@click.argument("setting", type=click.Choice(["on", "off"]), required=False)
+@click.pass_obj
+@user_errors
+def blind_command(obj: Context, setting: str | None) -> None:
+    """Blind double annotation for everyone who opens the file: each annotator sees only
+    their own annotations (and not the screens that show the others' work) until the
+    curator turns it off. Without ON or OFF, says which it is."""
+    from newsmark.annotations.state import BLIND, is_blind, set_state
+
+    db = obj.db
+    if setting is not None:
+        set_state(db, {BLIND: setting})
+    state = "on" if is_blind(db) else "off"
+    say(f"blind mode is {state}" + (" (open apps follow within a second)" if setting else ""))
+
+
 @main.group("labels", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_context

@@ -46,7 +46,7 @@ from newsmark.annotations.matching import (
     unindexed_articles,
 )
 from newsmark.annotations.model import Annotation
-from newsmark.annotations.state import get_state, set_state
+from newsmark.annotations.state import get_state, is_blind, set_state
 from newsmark.corpus.articles import (
     Article,
     get_article,
@@ -103,6 +103,7 @@ class ReaderScreen(Screen[None]):
         self._position_dirty = False
         self._message = ""  # shown on the status line until the next move
         self._data_version = 0
+        self._was_blind = False
         self._signature: tuple[int, ...] = ()
         self._layout: Layout | None = None
         # one edit's (before, after), when the new annotations differ from the old by it
@@ -172,7 +173,10 @@ class ReaderScreen(Screen[None]):
         # not once per width it passes through while the layout settles.
         self._apply_layout(self.app.size.width)
         db = self.db
-        self.status.annotator = self.newsmark.config.annotator
+        self._was_blind = self.blind
+        self.status.annotator = self.newsmark.config.annotator + (
+            " (blind)" if self._was_blind else ""
+        )
         store.set_actor(db, self.newsmark.config.annotator)
         last = get_state(db, "last_article")
         if last and last.isdigit() and get_article(db, int(last)):
@@ -404,6 +408,18 @@ class ReaderScreen(Screen[None]):
             self._signature = signature
             self.load_article_rows()
         self._check_labels()
+        blind = self.blind
+        if blind != self._was_blind:  # the curator turned blind mode on or off
+            self._was_blind = blind
+            name = self.newsmark.config.annotator
+            self.status.annotator = name + (" (blind)" if blind else "")
+            if self.article is not None:
+                self._reload_annotations()
+            self.say(
+                "Blind mode is on: you see only your own annotations."
+                if blind
+                else "Blind mode is off: every annotator's work is shown."
+            )
 
     def _check_labels(self) -> None:
         """The file's label set changed (``newsmark labels set`` in another terminal, a
@@ -440,7 +456,7 @@ class ReaderScreen(Screen[None]):
         self.search_hits = ()
         self.article = article
         self.set_reactive(ReaderScreen.current_uuid, None)
-        self.annotations = tuple(store.list_annotations(self.db, article.id))
+        self.annotations = tuple(self._visible(store.list_annotations(self.db, article.id)))
         if cursor is None:
             saved = get_state(self.db, f"cursor:{article.id}")
             cursor = int(saved) if saved and saved.isdigit() else 0
@@ -525,10 +541,12 @@ class ReaderScreen(Screen[None]):
         """
         assert self.article is not None
         if changed is None:
-            annotations = store.list_annotations(self.db, self.article.id)
+            annotations = self._visible(store.list_annotations(self.db, self.article.id))
         else:
             fresh = store.get_annotation(self.db, changed)
-            if fresh is not None and fresh.article_id != self.article.id:
+            if fresh is not None and (
+                fresh.article_id != self.article.id or not self._visible([fresh])
+            ):
                 fresh = None
             annotations = [a for a in self.annotations if a.uuid != changed]
             if fresh is not None:
@@ -541,6 +559,34 @@ class ReaderScreen(Screen[None]):
         self._sync_current(force=True)
         if changed is not None:
             self.call_after_refresh(self.compute_links, [changed])  # paint first
+
+    @property
+    def blind(self) -> bool:
+        """Blind double annotation: the config says so, or the file does (a curator's
+        ``newsmark blind on``)."""
+        if self.newsmark.config.blind:
+            return True
+        try:
+            return is_blind(self.db)
+        except sqlite3.Error:
+            return False
+
+    def _visible(self, annotations: list[Annotation]) -> list[Annotation]:
+        """What this annotator may see: in blind mode, only their own annotations."""
+        if not self.blind:
+            return annotations
+        me = self.newsmark.config.annotator
+        return [a for a in annotations if a.annotator == me]
+
+    def _refuse_if_blind(self) -> bool:
+        """The screens that show other annotators' work stay shut in blind mode."""
+        if self.blind:
+            self.say(
+                "Blind mode: other annotators' work is hidden until the curator turns it"
+                " off (newsmark blind off)."
+            )
+            return True
+        return False
 
     def _under_cursor(self) -> list[Annotation]:
         return self.reader.spans.covering(self.reader.cursor_offset)
@@ -803,6 +849,8 @@ class ReaderScreen(Screen[None]):
 
     def action_browser(self) -> None:
         """Every annotation in the corpus; Enter opens one where it is."""
+        if self._refuse_if_blind():
+            return
         from newsmark.tui.screens.browser import BrowserScreen
 
         def opened(result: tuple[int, int, int] | None) -> None:
@@ -826,8 +874,10 @@ class ReaderScreen(Screen[None]):
                 return
             app.config = replace(app.config, annotator=name)
             store.set_actor(self.db, name)
-            self.status.annotator = name
+            self.status.annotator = name + (" (blind)" if self.blind else "")
             self.say(f"Annotating as {name}.")
+            if self.article is not None:
+                self._reload_annotations()
 
         self.app.push_screen(AnnotatorScreen(self.newsmark.config.annotator, known), switched)
 
@@ -835,7 +885,7 @@ class ReaderScreen(Screen[None]):
         """Agreement figures, and the open article's disagreements to curate."""
         from newsmark.tui.screens.agreement import AgreementScreen
 
-        if self.article is None:
+        if self.article is None or self._refuse_if_blind():
             return
 
         def done(changed: bool | None) -> None:
@@ -850,12 +900,17 @@ class ReaderScreen(Screen[None]):
     def action_stats(self) -> None:
         from newsmark.tui.screens.stats import StatsScreen
 
+        if self._refuse_if_blind():
+            return
         self.app.push_screen(StatsScreen(self.newsmark.db_path, self.newsmark.config.labels))
 
     def action_review(self) -> None:
         """Every pending suggestion in the corpus; afterwards, the screen shows the
         decisions, and the annotations accepting created look for their own matches."""
         from newsmark.tui.screens.review import ReviewScreen
+
+        if self._refuse_if_blind():
+            return
 
         def done(created: list[str] | None) -> None:
             self.reload_article()
@@ -867,6 +922,9 @@ class ReaderScreen(Screen[None]):
 
     def action_claims(self) -> None:
         from newsmark.tui.screens.claims import ClaimsScreen
+
+        if self._refuse_if_blind():
+            return
 
         def opened(result: tuple[int, int, int] | None) -> None:
             if result:
