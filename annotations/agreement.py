@@ -188,12 +188,15 @@ class Disagreement:
 
 
 def annotators_of(db: sqlite_utils.Database, article_id: int) -> list[str]:
+    """The annotators of an article whose versions may be curated (the gold layer is what
+    curation makes, not one of the sides)."""
     return [
         str(r[0])
         for r in db.execute(
             "SELECT DISTINCT annotator FROM annotations WHERE article_id = ? ORDER BY 1",
             [article_id],
         )
+        if r[0] != GOLD
     ]
 
 
@@ -242,21 +245,53 @@ def _settled(
     return [(int(s), int(e)) for s, e in json.loads(raw)] if raw else []
 
 
+GOLD = "gold"  # the agreed layer a curator builds: an annotator of its own
+
+
 def keep(
     db: sqlite_utils.Database, dispute: Disagreement, side: str, first: str, second: str
-) -> int:
-    """A curator keeps one side's version: the other side's annotations of the passage are
-    deleted (each deletion is in the undo history) and the passage is settled between the
-    two (no longer listed). Returns how many annotations were deleted."""
+) -> list[str]:
+    """A curator keeps one side's version of a passage (``left``, ``right``, or ``both``):
+    those annotations are copied into the gold layer (annotator :data:`GOLD`, unless it
+    has them already) and the passage is settled between the two (no longer listed).
+    Nothing is deleted from anyone's layer. Returns the gold annotations made, for
+    :func:`unkeep`."""
     from newsmark.annotations.state import set_state
-    from newsmark.annotations.store import delete_annotation
+    from newsmark.annotations.store import create_annotation, list_annotations
 
     group = [*dispute.left, *dispute.right]
     article_id = group[0].article_id
-    drop = dispute.right if side == "left" else dispute.left
-    for ann in drop:
-        delete_annotation(db, ann.uuid)
+    kept = {"left": dispute.left, "right": dispute.right, "both": group}[side]
+    gold = {
+        (a.start, a.end, a.label) for a in list_annotations(db, article_id) if a.annotator == GOLD
+    }
+    made = []
+    for ann in kept:
+        if (ann.start, ann.end, ann.label) in gold:
+            continue
+        gold.add((ann.start, ann.end, ann.label))
+        copy = create_annotation(db, article_id, ann.start, ann.end, ann.label, GOLD, ann.note)
+        made.append(copy.uuid)
     span = (min(a.start for a in group), max(a.end for a in group))
     settled = [*_settled(db, article_id, first, second), span]
     set_state(db, {_settled_key(article_id, first, second): json.dumps(settled)})
-    return len(drop)
+    return made
+
+
+def unkeep(
+    db: sqlite_utils.Database, dispute: Disagreement, made: list[str], first: str, second: str
+) -> None:
+    """Take a :func:`keep` back: its gold annotations go, and the passage is listed again."""
+    from newsmark.annotations.state import set_state
+    from newsmark.annotations.store import delete_annotation, get_annotation
+
+    for uuid in made:
+        if get_annotation(db, uuid) is not None:
+            delete_annotation(db, uuid)
+    group = [*dispute.left, *dispute.right]
+    article_id = group[0].article_id
+    span = [min(a.start for a in group), max(a.end for a in group)]
+    settled = [list(s) for s in _settled(db, article_id, first, second)]
+    if span in settled:
+        settled.remove(span)
+    set_state(db, {_settled_key(article_id, first, second): json.dumps(settled)})

@@ -181,21 +181,29 @@ async def test_agreement_screen_curates_a_disagreement(db_path: Path) -> None:
         assert len(listed.items) == 1
         assert [a.quote for a in listed.items[0].left] == ["Mayor Ilse Varga"]
         assert [a.quote for a in listed.items[0].right] == ["Mayor"]
-        await pilot.press("2")  # keep bob's version
+        await pilot.press("2")  # keep bob's version: into the gold layer
         await _settle(pilot)
         assert listed.items == []
-        await pilot.press("escape")
-        await pilot.pause()
-        main = app.reader_screen
-        assert sorted(a.quote for a in main.annotations) == ["Mayor", "said", "said"]
-        await pilot.press("u")  # what was not kept comes back
-        await pilot.pause()
-        assert sorted(a.quote for a in main.annotations) == [
-            "Mayor",
-            "Mayor Ilse Varga",
-            "said",
-            "said",
+        db = connect(db_path)
+        layers = sorted((a.annotator, a.quote) for a in store.list_annotations(db, 1))
+        assert layers == [
+            ("ann", "Mayor Ilse Varga"),  # nothing removed from anyone's layer
+            ("ann", "said"),
+            ("bob", "Mayor"),
+            ("bob", "said"),
+            ("gold", "Mayor"),
         ]
+        await pilot.press("u")  # the keep taken back: listed again, the gold copy gone
+        await _settle(pilot)
+        assert len(listed.items) == 1
+        assert [a.annotator for a in store.list_annotations(db, 1)].count("gold") == 0
+        await pilot.press("3")  # keep both
+        await _settle(pilot)
+        gold = sorted(a.quote for a in store.list_annotations(db, 1) if a.annotator == "gold")
+        assert gold == ["Mayor", "Mayor Ilse Varga"]
+        # the gold layer is not a side to curate, nor a pair to list
+        assert "gold" not in str(screen.query_one(Disputes).border_subtitle)
+        db.close()
 
 
 def _cluster() -> object:

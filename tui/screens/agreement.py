@@ -24,6 +24,7 @@ from newsmark.annotations.agreement import (
     annotators_of,
     disagreements,
     keep,
+    unkeep,
 )
 from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
 from newsmark.annotations.model import Annotation
@@ -78,6 +79,8 @@ class AgreementScreen(ModalScreen[bool]):
         self.pairs: list[tuple[str, str]] = []
         self.pair = 0
         self.changed = False
+        # what was kept here, last last: (passage, its gold annotations, the pair)
+        self.kept: list[tuple[Disagreement, list[str], tuple[str, str]]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box large"):
@@ -155,18 +158,38 @@ class AgreementScreen(ModalScreen[bool]):
             self.notify("The database is read-only: nothing can be saved.", severity="error")
             return
         try:
-            removed = keep(self.db, dispute, side, *listed.names)
+            made = keep(self.db, dispute, side, *listed.names)
         except Exception as exc:  # a database error: say so, keep the screen
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
         self.changed = True
-        who = listed.names[0 if side == "left" else 1]
+        self.kept.append((dispute, made, listed.names))
+        who = (
+            "both versions"
+            if side == "both"
+            else (f"{listed.names[0 if side == 'left' else 1]}'s version")
+        )
         self.notify(
-            f"Kept {who}'s version ({removed} other annotation{'s' if removed != 1 else ''}"
-            " removed; u in the reader undoes it).",
+            f"Kept {who} in the gold layer ({len(made)} annotation{'s' if len(made) != 1 else ''}"
+            " added, nothing removed; u undoes it).",
             timeout=4,
             markup=False,
         )
+        self._show_disputes()
+        self.count()
+
+    def action_undo_keep(self) -> None:
+        """Take the last keep back: its gold annotations go, the passage is listed again."""
+        if not self.kept:
+            self.notify("Nothing kept here to undo.", timeout=3)
+            return
+        dispute, made, names = self.kept.pop()
+        try:
+            unkeep(self.db, dispute, made, *names)
+        except Exception as exc:  # a database error: say so, keep the screen
+            self.notify(f"Not undone: {exc}", severity="error", markup=False)
+            return
+        self.notify("Undone: the passage is listed again.", timeout=3)
         self._show_disputes()
         self.count()
 
