@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsmark.annotations import store
-from newsmark.annotations.agreement import agreement
+from newsmark.annotations.agreement import agreement, alpha_by_word
 from newsmark.annotations.config import Config
 from newsmark.corpus.db import connect
 from tests.tui_helpers import TEXT, make_app, seed
@@ -39,6 +39,7 @@ async def test_a_second_annotator_tags_what_the_first_tagged(db_path: Path) -> N
     assert len(mine) == 2 * len(PASSAGES)
     (pair,) = agreement(db)
     assert pair.exact_f1 == 1.0 and all(k == 1.0 for k in pair.kappa.values())
+    assert all(v == 1.0 for v in alpha_by_word(db).values())
     # tagging it again as maria is what changes nothing
     again = await _tag_all(db_path, "maria")
     assert sum("tagged" in s and "already" in s for s in again) == len(PASSAGES)

@@ -114,8 +114,9 @@ def stats_command(obj: Context, as_json: bool) -> None:
 @user_errors
 def agreement_command(obj: Context, as_json: bool) -> None:
     """Agreement of every pair of annotators over the articles both annotated: exact and
-    overlap span F1, and Cohen's kappa per label by word."""
-    from newsmark.annotations.agreement import agreement
+    overlap span F1, and Cohen's kappa per label by word; then Krippendorff's alpha per
+    label by word across every annotator at once."""
+    from newsmark.annotations.agreement import agreement, alpha_by_word
 
     pairs = agreement(obj.read_db)
     if as_json:
@@ -137,6 +138,10 @@ def agreement_command(obj: Context, as_json: bool) -> None:
     ]
     headers = ["annotator", "annotator", "articles", "exact F1", "overlap F1", "kappa by label"]
     say(grid(headers, cells, right={2, 3, 4}))
+    alpha = alpha_by_word(obj.read_db)
+    if alpha:
+        shown = ", ".join(f"{one_line(k)} {v:.2f}" for k, v in alpha.items())
+        say(f"Krippendorff's alpha by word, all annotators: {shown}")
 
 
 @main.command("blind")
