@@ -64,6 +64,10 @@ class ArticleInfo:
     url: str | None
     sha256: str
     text: str = field(repr=False)
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    state: str = "todo"  # where the annotators stand with it (progress)
 
     def ref(self) -> dict[str, Any]:
         return {
@@ -74,12 +78,26 @@ class ArticleInfo:
             "sha256": self.sha256,
         }
 
+    def details(self) -> dict[str, Any]:
+        """The article as the annotation's own record carries it: every detail and its
+        state, so an import into another database restores edited details and progress."""
+        return {
+            **self.ref(),
+            "author": self.author,
+            "published": self.published,
+            "language": self.language,
+            "state": self.state,
+        }
+
 
 def _articles(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, ArticleInfo]:
     out: dict[int, ArticleInfo] = {}
     for article_id in sorted(set(ids)):
         row = db.execute(
-            "SELECT id, title, outlet, url, sha256, text FROM articles WHERE id = ?", [article_id]
+            "SELECT a.id, a.title, a.outlet, a.url, a.sha256, a.text, a.author, a.published,"
+            " a.language, coalesce(s.state, 'todo') FROM articles a"
+            " LEFT JOIN article_state s ON s.article_id = a.id WHERE a.id = ?",
+            [article_id],
         ).fetchone()
         if row:
             out[article_id] = ArticleInfo(*row)
@@ -107,7 +125,7 @@ def jsonl_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[
         art = articles[ann.article_id]
         yield {
             "id": ann.uuid,
-            "article": art.ref(),
+            "article": art.details(),
             "start": ann.start,
             "end": ann.end,
             "quote": ann.quote,

@@ -29,7 +29,7 @@ from newsmark.annotations.model import Annotation, context
 from newsmark.annotations.store import get_annotation, insert_annotation, replace_annotation
 from newsmark.corpus.articles import sha256_text
 from newsmark.corpus.db import write
-from newsmark.corpus.errors import ImportRejected, NewsmarkError
+from newsmark.corpus.errors import ImportRejected, NewsmarkError, StoreError
 from newsmark.corpus.importer import check_unicode, loads_strict, read_regular_file
 from newsmark.corpus.migrations import now_iso
 from newsmark.corpus.normalise import neutralise, one_line
@@ -52,6 +52,7 @@ class ImportResult:
     placed: int = 0  # orphans of earlier imports placed now
     kept: int = 0  # conflicts resolved by keeping the stored annotation
     replaced: int = 0  # conflicts resolved by taking the incoming one
+    details: int = 0  # articles whose details or state the file brought back
     problems: list[tuple[str, str]] = field(default_factory=list)
     applied: bool = False
 
@@ -62,6 +63,12 @@ class ArticleRef:
     title: str | None
     url: str | None
     sha256: str | None
+    # what an export of this version carries besides: the article's details and state
+    details: tuple[tuple[str, str | None], ...] = ()
+    state: str | None = None
+
+
+DETAILS = ("title", "outlet", "url", "author", "published")  # what newsmark edit can change
 
 
 @dataclass(frozen=True)
@@ -168,8 +175,17 @@ def _article_ref(obj: object, key: str) -> ArticleRef:
     article_id = obj.get("id")
     if article_id is not None and (not isinstance(article_id, int) or isinstance(article_id, bool)):
         raise ImportRejected(f"'{key}.id' must be an integer")
+    state = _opt_str(obj, "state")
+    if state is not None and state not in ("todo", "in progress", "done"):
+        raise ImportRejected(f"'{key}.state' must be todo, in progress or done")
+    details = tuple((k, _opt_str(obj, k)) for k in DETAILS if k in obj)
     ref = ArticleRef(
-        article_id, _opt_str(obj, "title"), _opt_str(obj, "url"), _opt_str(obj, "sha256")
+        article_id,
+        _opt_str(obj, "title"),
+        _opt_str(obj, "url"),
+        _opt_str(obj, "sha256"),
+        details,
+        state,
     )
     if not (ref.sha256 or ref.url or ref.title or ref.id is not None):
         raise ImportRejected(f"'{key}' must name the article (sha256, url, title or id)")
@@ -494,6 +510,8 @@ def _apply(
                 continue
             if outcome in ("added", "placed", "replaced"):
                 placed_records.append(rec)
+            if outcome in ("added", "placed", "replaced", "present"):
+                result.details += _restore_article(db, rec)
             setattr(result, outcome, getattr(result, outcome) + 1)
         if pending:
             result.problems.extend(pending)
@@ -501,6 +519,39 @@ def _apply(
                 raise _Rollback()
         for rec in placed_records:
             result.links += _restore_links(db, rec)
+
+
+def _restore_article(db: sqlite_utils.Database, rec: Record) -> int:
+    """The details (an edited outlet, a date) and the state (done) the exported article
+    had, brought to the same article here: only when it is the same text (its sha256),
+    only what differs, and a state only where this database has none. 1 if anything
+    changed."""
+    from newsmark.annotations.progress import TO_DO, set_state, state_of
+    from newsmark.corpus.articles import get_article, update_details
+
+    ann = get_annotation(db, rec.uuid)
+    if ann is None:
+        return 0
+    article = get_article(db, ann.article_id)
+    if article is None or rec.article.sha256 != article.sha256:
+        return 0
+    changes = {
+        key: value
+        for key, value in rec.article.details
+        if value and value != getattr(article, key, None)
+    }
+    changed = False
+    if changes:
+        try:
+            update_details(db, article.id, changes)
+            changed = True
+        except StoreError:
+            pass  # a detail this database cannot take (a bad date): the rest is imported
+    state = rec.article.state
+    if state and state != TO_DO and state_of(db, article.id) == TO_DO:
+        set_state(db, article.id, state, rec.annotator)
+        changed = True
+    return int(changed)
 
 
 def _settle(db: sqlite_utils.Database, rec: Record, on_conflict: str | None, path: Path) -> str:

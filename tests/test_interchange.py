@@ -315,11 +315,14 @@ def test_records_follow_the_shipped_schema(tmp_path: Path) -> None:
     annotate_sample(db)
     link_schema = schema["$defs"]["link"]
     article_schema = schema["$defs"]["article"]
+    annotated_schema = schema["$defs"]["annotatedArticle"]
     for record in export.jsonl_records(db, Filters()):
         assert set(record) == set(schema["required"]) == set(schema["properties"])
-        assert set(record["article"]) == set(article_schema["required"])
+        assert set(record["article"]) == set(annotated_schema["properties"])
+        assert record["article"]["state"] in annotated_schema["properties"]["state"]["enum"]
         for link in record["links"]:
             assert set(link) == set(link_schema["required"])
+            assert set(link["target_article"]) == set(article_schema["required"])
             assert link["status"] in link_schema["properties"]["status"]["enum"]
             assert link["tier"] in link_schema["properties"]["tier"]["enum"]
         assert record["quote"] and record["end"] - record["start"] == len(record["quote"])

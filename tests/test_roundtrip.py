@@ -52,3 +52,37 @@ def test_an_accepted_copy_never_suggests_its_own_source_after_an_import(
     found = _links(fresh)
     assert [(s, joined) for _u, _t, s, joined in found] == [("accepted", True)]
     assert [(s, joined) for _u, _t, s, joined in _links(home)] == [("accepted", True)]
+
+
+def test_edited_details_and_progress_come_back_with_the_annotations(tmp_path: Path) -> None:
+    """export -> import-annotations into a fresh database (the same articles imported
+    from their files) used to lose the outlet and date edited by hand and "done"."""
+    from newsmark.annotations.progress import state_of
+    from newsmark.corpus.articles import get_article, update_details
+
+    runner = CliRunner()
+    home, fresh, export = tmp_path / "home.db", tmp_path / "fresh.db", tmp_path / "a.jsonl"
+    assert runner.invoke(main, ["--db", str(home), "import", "--sample"]).exit_code == 0
+    db = connect(home)
+    aid, text = next(
+        (a, t) for a, t in db.execute("SELECT id, text FROM articles ORDER BY id") if QUOTE in t
+    )
+    start = text.index(QUOTE)
+    store.create_annotation(db, aid, start, start + len(QUOTE), "claim", "me")
+    update_details(db, aid, {"outlet": "Calderwick Courier (print)", "published": "2026-03-09"})
+    from newsmark.annotations.progress import set_state
+
+    set_state(db, aid, "done", "me")
+    before = get_article(db, aid)
+    db.close()
+    assert runner.invoke(main, ["--db", str(home), "export", "-o", str(export)]).exit_code == 0
+    assert runner.invoke(main, ["--db", str(fresh), "import", "--sample"]).exit_code == 0
+    done = runner.invoke(main, ["--db", str(fresh), "import-annotations", str(export)])
+    assert done.exit_code == 0 and "1 articles' details or progress restored" in done.output
+    db = connect(fresh)
+    after = get_article(db, aid)
+    assert before is not None and after is not None
+    assert (after.outlet, after.published) == (before.outlet, before.published)
+    assert state_of(db, aid) == "done"
+    again = runner.invoke(main, ["--db", str(fresh), "import-annotations", str(export)])
+    assert "restored" not in again.output  # nothing differs the second time

@@ -707,6 +707,7 @@ def import_annotations_command(
                     (result.placed, "earlier orphans placed"),
                     (result.kept, "conflicts kept as stored"),
                     (result.replaced, "replaced"),
+                    (result.details, "articles' details or progress restored"),
                     (len(result.problems), "bad lines skipped"),
                 )
                 if n
