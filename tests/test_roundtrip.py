@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlite_utils
 from click.testing import CliRunner
 
 from newsmark.annotations import links, store
 from newsmark.annotations.matching import Matcher
+from newsmark.annotations.model import Annotation
 from newsmark.corpus.db import connect
 from newsmark.tui.cli import main
 
@@ -28,19 +30,24 @@ def _links(path: Path) -> list[tuple[str, int, str, bool]]:
         db.close()
 
 
-def test_an_accepted_copy_never_suggests_its_own_source_after_an_import(
-    tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("NEWSMARK_MEANING", "off")
-    runner = CliRunner()
-    home, fresh, export = tmp_path / "home.db", tmp_path / "fresh.db", tmp_path / "a.jsonl"
+def _annotated_home(runner: CliRunner, home: Path) -> tuple[sqlite_utils.Database, int, Annotation]:
+    """The sample corpus, with QUOTE tagged as a claim where it is first said."""
     assert runner.invoke(main, ["--db", str(home), "import", "--sample"]).exit_code == 0
     db = connect(home)
     aid, text = next(
         (a, t) for a, t in db.execute("SELECT id, text FROM articles ORDER BY id") if QUOTE in t
     )
     start = text.index(QUOTE)
-    ann = store.create_annotation(db, aid, start, start + len(QUOTE), "claim", "me")
+    return db, aid, store.create_annotation(db, aid, start, start + len(QUOTE), "claim", "me")
+
+
+def test_an_accepted_copy_never_suggests_its_own_source_after_an_import(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NEWSMARK_MEANING", "off")
+    runner = CliRunner()
+    home, fresh, export = tmp_path / "home.db", tmp_path / "fresh.db", tmp_path / "a.jsonl"
+    db, _aid, ann = _annotated_home(runner, home)
     (suggestion,) = links.suggest(db, Matcher(db), ann)
     links.accept(db, suggestion.id, "me")
     db.close()
@@ -62,13 +69,7 @@ def test_edited_details_and_progress_come_back_with_the_annotations(tmp_path: Pa
 
     runner = CliRunner()
     home, fresh, export = tmp_path / "home.db", tmp_path / "fresh.db", tmp_path / "a.jsonl"
-    assert runner.invoke(main, ["--db", str(home), "import", "--sample"]).exit_code == 0
-    db = connect(home)
-    aid, text = next(
-        (a, t) for a, t in db.execute("SELECT id, text FROM articles ORDER BY id") if QUOTE in t
-    )
-    start = text.index(QUOTE)
-    store.create_annotation(db, aid, start, start + len(QUOTE), "claim", "me")
+    db, aid, _ann = _annotated_home(runner, home)
     update_details(db, aid, {"outlet": "Calderwick Courier (print)", "published": "2026-03-09"})
     from newsmark.annotations.progress import set_state
 
