@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Input
+
 from newsmark.annotations import store
 from newsmark.annotations.agreement import agreement, alpha_by_word
 from newsmark.annotations.config import Config
-from newsmark.corpus.db import connect
-from tests.tui_helpers import TEXT, make_app, seed
+from newsmark.annotations.links import add_suggestion
+from newsmark.annotations.matching import Match
+from newsmark.corpus.db import connect, write
+from newsmark.tui.screens.browser import BrowserScreen
+from tests.tui_helpers import SECOND, TEXT, make_app, seed
 
 PASSAGES = ["Mayor Ilse Varga", "The plant denied it", "Fourteen people were treated"]
 
@@ -88,10 +93,36 @@ async def test_blind_mode_hides_the_others_work(db_path: Path) -> None:
         await pilot.pause()
         assert [a.annotator for a in screen.annotations] == ["maria"]
         screen.action_agreement()
-        screen.action_browser()
         await pilot.pause()
-        assert app.screen is screen  # neither opened
+        assert app.screen is screen  # the disagreements stay shut
         assert "(blind)" in screen.status.annotator
+        screen.action_browser()  # the browser lists maria's own, whatever she types
+        await pilot.pause(0.5)
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        browser.query_one(Input).value = "by:root"
+        await pilot.pause(0.5)
+        shown = browser.query_one("#rows").rows  # type: ignore[attr-defined]
+        assert shown == []  # root's work is not shown to maria, even asked for
+        browser.query_one(Input).value = ""
+        await pilot.pause(0.5)
+        assert [r.annotator for r in browser.query_one("#rows").rows] == ["maria"]  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        # a suggestion for each annotator's "Mayor Ilse Varga": maria reviews her own only
+        other = connect(db_path)
+        with write(other):
+            for ann in store.list_annotations(other, 1):
+                if ann.start == 0:
+                    passage = Match(2, 0, 6, SECOND[0:6], 80.0)
+                    add_suggestion(other, ann.uuid, passage)
+        other.close()
+        screen.action_review()
+        await pilot.pause()
+        queue = app.screen.queue  # type: ignore[attr-defined]
+        assert [p.annotation.annotator for p in queue] == ["maria"]
+        await pilot.press("escape")
+        await pilot.pause()
         runner.invoke(main, ["--db", str(db_path), "blind", "off"])
         await pilot.pause(1.5)
         assert sorted(a.annotator for a in screen.annotations) == ["maria"] + ["root"] * 3

@@ -9,6 +9,7 @@ on its own connection (filters in SQL); the list draws only the rows on screen.
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -111,9 +112,16 @@ class BrowserScreen(ModalScreen[tuple[int, int, int] | None]):
     BINDINGS = bindings("browser")
     DEBOUNCE = 0.15
 
-    def __init__(self, db_path: Path, labels: tuple[Label, ...], initial: str = "") -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        labels: tuple[Label, ...],
+        initial: str = "",
+        only: str | None = None,
+    ) -> None:
         super().__init__()
         self.db_path = db_path
+        self.only = only  # blind mode: this annotator's annotations, whatever the filter says
         self.colours = {label.name: label.colour for label in labels}
         self.initial = initial
         self._timer: object | None = None
@@ -129,7 +137,9 @@ class BrowserScreen(ModalScreen[tuple[int, int, int] | None]):
             )
             yield Static("", id="error", classes="error -empty")
             rows = AnnotationRows(self.colours, id="rows")
-            rows.border_title = "Annotations"
+            rows.border_title = (
+                "Annotations" if self.only is None else "Your annotations (blind mode)"
+            )
             yield rows
 
     def on_mount(self) -> None:
@@ -158,6 +168,9 @@ class BrowserScreen(ModalScreen[tuple[int, int, int] | None]):
         except FilterError as exc:
             self.app.call_from_thread(self._say, str(exc))
             return
+        if self.only is not None:  # asked for others' work: nobody's ("\n" is no one's name)
+            wanted = [a for a in query.annotators if a == self.only] or ["\n"]
+            query = replace(query, annotators=tuple(wanted if query.annotators else [self.only]))
         db = connect(self.db_path, readable_only=True)
         try:
             if query.text.strip():  # fuzzy: every candidate row is scored

@@ -848,9 +848,7 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(CorpusSearchScreen(self.newsmark.db_path), opened)
 
     def action_browser(self) -> None:
-        """Every annotation in the corpus; Enter opens one where it is."""
-        if self._refuse_if_blind():
-            return
+        """Every annotation in the corpus (in blind mode, yours); Enter opens one."""
         from newsmark.tui.screens.browser import BrowserScreen
 
         def opened(result: tuple[int, int, int] | None) -> None:
@@ -858,7 +856,12 @@ class ReaderScreen(Screen[None]):
                 self._open_at(*result)
 
         self.app.push_screen(
-            BrowserScreen(self.newsmark.db_path, self.newsmark.config.labels), opened
+            BrowserScreen(
+                self.newsmark.db_path,
+                self.newsmark.config.labels,
+                only=self.newsmark.config.annotator if self.blind else None,
+            ),
+            opened,
         )
 
     def action_switch_annotator(self) -> None:
@@ -909,16 +912,14 @@ class ReaderScreen(Screen[None]):
         decisions, and the annotations accepting created look for their own matches."""
         from newsmark.tui.screens.review import ReviewScreen
 
-        if self._refuse_if_blind():
-            return
-
         def done(created: list[str] | None) -> None:
             self.reload_article()
             self._links_updated()
             if created:
                 self.compute_links(created)
 
-        self.app.push_screen(ReviewScreen(self.db, self.newsmark.config.annotator), done)
+        screen = ReviewScreen(self.db, self.newsmark.config.annotator, self.blind)
+        self.app.push_screen(screen, done)
 
     def action_claims(self) -> None:
         from newsmark.tui.screens.claims import ClaimsScreen

@@ -28,10 +28,11 @@ class ReviewScreen(Screen[list[str]]):
 
     BINDINGS = bindings("review")
 
-    def __init__(self, db: sqlite_utils.Database, annotator: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, annotator: str, blind: bool = False) -> None:
         super().__init__()
         self.db = db
         self.annotator = annotator
+        self.blind = blind  # only the suggestions for this annotator's own annotations
         self.by_article = False
         self.queue: list[links.Pending] = []
         self.counts: dict[str, int] = {}
@@ -47,7 +48,11 @@ class ReviewScreen(Screen[list[str]]):
 
     def reload(self) -> None:
         """Read the queue and the counts (once, and after changes beyond one link)."""
-        self.queue = links.pending(self.db, by_article=self.by_article)
+        self.queue = [
+            p
+            for p in links.pending(self.db, by_article=self.by_article)
+            if not self.blind or p.annotation.annotator == self.annotator
+        ]
         self.counts = links.status_counts(self.db)
         self.index = max(0, min(self.index, len(self.queue) - 1))
         self.show()
