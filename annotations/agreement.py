@@ -188,12 +188,14 @@ def _intersection(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
 
 
 def agreement(db: sqlite_utils.Database) -> list[Pair]:
-    """Every pair of annotators who both annotated at least one same article."""
+    """Every pair of annotators who both annotated at least one same article (the gold
+    layer aside)."""
     spans: dict[str, dict[int, list[Span]]] = defaultdict(lambda: defaultdict(list))
     for annotator, article_id, start, end, label in db.execute(
         'SELECT annotator, article_id, start, "end", label FROM annotations'
     ):
-        spans[str(annotator)][int(article_id)].append((int(start), int(end), str(label)))
+        if annotator != GOLD:  # the gold layer holds only what was curated: no coder
+            spans[str(annotator)][int(article_id)].append((int(start), int(end), str(label)))
     pairs = []
     bounds: dict[int, tuple[list[int], list[int]]] = {}  # read each article once
     for first, second in combinations(sorted(spans), 2):

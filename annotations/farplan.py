@@ -166,24 +166,22 @@ class Ranked:
     key: int
 
 
-def _kept(claim: Claim, match: Match, meaning: str | None) -> tuple[bool, str | None]:
-    if meaning is None:
-        return True, None
+def _judged(claim: Claim, match: Match, plan: Plan) -> tuple[Match | None, str | None]:
+    """(the match rated, or ``None`` if the decision drops it as a weak one; why the
+    meaning signal failed), as ``newsmark link`` judges and rates it."""
+    if plan.meaning is None:
+        return match, None
     try:
-        return bool(confident_matches(claim.quote, [match], meaning)), None
+        kept = confident_matches(claim.quote, [match], plan.meaning)
+        return (rate(claim.quote, kept, plan.meaning)[0] if kept else None), None
     except MeaningError as exc:
-        return True, str(exc)
+        return match, str(exc)
 
 
 def _record(article: NewArticle, claim: Claim, m: Match, plan: Plan) -> dict[str, Any] | None:
-    """The link record of a match, rated as ``newsmark link`` rates it; ``None`` if the
-    decision is less sure than the plan's ``min_confidence``."""
-    sure = None
-    if plan.meaning is not None:
-        try:
-            sure = rate(claim.quote, [m], plan.meaning)[0].confidence
-        except MeaningError:
-            sure = None  # said already, by the decision before it
+    """The link record of a judged match; ``None`` if the decision is less sure than the
+    plan's ``min_confidence``."""
+    sure = m.confidence
     if plan.min_confidence is not None and sure is not None and sure < plan.min_confidence:
         return None
     return link_record(article, claim, m.start, m.end, m.score, m.meaning, sure)
@@ -218,11 +216,11 @@ def partition_candidates(
                 continue
             score, start, end = where
             match = Match(key, start, end, article.text[start:end], round(score, 1))
-            kept, error = _kept(claim, match, plan.meaning)
+            judged, error = _judged(claim, match, plan)
             if error:
                 yield "meaning_error", error
-            record = _record(article, claim, match, plan) if kept else None
-            yield i, Found(key, frozenset(hs), False, match, kept, record)
+            record = None if judged is None else _record(article, claim, judged, plan)
+            yield i, Found(key, frozenset(hs), False, match, judged is not None, record)
             located.add(i)
         counts = term_counts(article.title, article.text)
         looking = {i for t in counts if t in plan.by_term for i in plan.by_term[t]}
@@ -295,18 +293,18 @@ def finish(
         if where is not None:
             score, start, end = where
             match = Match(key, start, end, article.text[start:end], round(score, 1))
-            kept, error = _kept(claim, match, plan.meaning)
+            judged, error = _judged(claim, match, plan)
             if error:
                 yield "meaning_error", error
-            found = [match] if kept else []
+            found = [] if judged is None else [judged]
         if plan.meaning is not None:
             try:
                 cache = _caches.get(plan.meaning)
                 if cache is None:
                     cache = _caches[plan.meaning] = SentenceCache(embedder(plan.meaning))
-                found += reworded_matches(
-                    cache, claim.quote, {key: article.text}, found, plan.thresholds
-                )
+                documents = {key: article.text}
+                again = reworded_matches(cache, claim.quote, documents, found, plan.thresholds)
+                found += rate(claim.quote, again, plan.meaning)
             except MeaningError as exc:
                 yield "meaning_error", str(exc)
         for m in found:

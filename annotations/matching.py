@@ -698,33 +698,35 @@ def confident_matches(span: str, matches: list[Match], model: str) -> list[Match
     weak = [m for m in matches if m.meaning is None and m.score < STRING_FLOOR]
     if not weak or len(sentences(span)) > 1:
         return matches
-    from newsmark.annotations.decision import decide
-
-    vectors = embedder(model).embed([span, *(m.text for m in weak)])
     claim = Counter(w for w in normalise(span).words if w not in FUNCTION_WORDS)
-    doubtful = set()
-    for m, vector in zip(weak, vectors[1:], strict=True):
-        if _content_purity(claim, m.text) >= WEAK_MATCH_PURITY:
-            continue  # mostly the claim's own words (a half quoted, a retelling): keep
-        if decide(span, m.text, float(vectors[0] @ vector)).confidence < WEAK_MATCH_CONFIDENCE:
-            doubtful.add(id(m))
-    return [m for m in matches if id(m) not in doubtful]
+    # mostly the claim's own words (a half quoted, a retelling): kept, whatever it says
+    doubtful = [m for m in weak if _content_purity(claim, m.text) < WEAK_MATCH_PURITY]
+    judged = {id(m): r for m, r in zip(doubtful, rate(span, doubtful, model), strict=True)}
+    return [
+        judged.get(id(m), m)
+        for m in matches
+        if id(m) not in judged or (judged[id(m)].confidence or 0.0) >= WEAK_MATCH_CONFIDENCE
+    ]
 
 
 def rate(span: str, matches: list[Match], model: str) -> list[Match]:
     """Each match with how sure the "same claim" decision is (0-1, to 3 places): the
-    order the review queue offers them in, surest first. Each is rated on its own (the
-    model embeds a text the same alone or in a batch), so Spark rates them alike. Raises
-    :class:`MeaningError` if the model fails."""
+    order the review queue offers them in, surest first. A match rated already keeps its
+    rating. Each is rated on its own (the model embeds a text the same alone or in a
+    batch), so Spark rates them alike. Raises :class:`MeaningError` if the model fails."""
     from newsmark.annotations.decision import decide
 
-    vectors = embedder(model).embed([span, *(m.text for m in matches)])
-    return [
-        dataclasses.replace(
+    todo = [m for m in matches if m.confidence is None]
+    if not todo:
+        return matches
+    vectors = embedder(model).embed([span, *(m.text for m in todo)])
+    rated = {
+        id(m): dataclasses.replace(
             m, confidence=round(decide(span, m.text, float(vectors[0] @ v)).confidence, 3)
         )
-        for m, v in zip(matches, vectors[1:], strict=True)
-    ]
+        for m, v in zip(todo, vectors[1:], strict=True)
+    }
+    return [rated.get(id(m), m) for m in matches]
 
 
 def reworded_matches(

@@ -19,6 +19,7 @@ from newsmark.annotations.meaning import (
     embedder,
     sentences,
 )
+from newsmark.annotations.model import Annotation
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.tui.cli import main
 
@@ -182,13 +183,8 @@ def test_a_whole_quote_links_to_reports_that_carry_all_or_some_of_it(
     source, _ = add_article(db, NewArticle(title="Union", text=source_text))
     both, _ = add_article(db, NewArticle(title="Crisis", text=BOTH))
     second, _ = add_article(db, NewArticle(title="Markets", text=SECOND_ONLY))
-    for i in range(20):
-        filler = f"Filler {i}: ferries ran late in Osk in the fog and the harbour office said so."
-        add_article(db, NewArticle(title=f"f{i}", text=filler))
-    index_pending(db)
-    start = source_text.index(STATEMENT)
-    ann = store.create_annotation(db, source, start, start + len(STATEMENT), "claim", "me")
-    found = {k.target_article_id: k for k in links.suggest(db, Matcher(db), ann)}
+    _ann, suggested = _suggest_among_fillers(db, source, source_text, STATEMENT)
+    found = {k.target_article_id: k for k in suggested}
     assert set(found) == {both, second}
     assert carried_sentences(STATEMENT, found[both].text) == (2, 2)
     assert carried_sentences(STATEMENT, found[second].text) == (1, 2)
@@ -209,15 +205,23 @@ def test_a_weak_string_match_that_says_something_else_is_not_suggested(
     source, _ = add_article(db, NewArticle(title="Profile", text=source_text))
     wrong, _ = add_article(db, NewArticle(title="Fire", text=f"News. {other}"))
     right, _ = add_article(db, NewArticle(title="Owner", text=f"About the owner. {half}"))
-    for i in range(20):
-        filler = f"Filler {i}: the Osk ferry timetable changes on market day number {i}."
-        add_article(db, NewArticle(title=f"f{i}", text=filler))
-    index_pending(db)
-    start = source_text.index(claim)
-    ann = store.create_annotation(db, source, start, start + len(claim), "claim", "me")
-    found = {k.target_article_id for k in links.suggest(db, Matcher(db), ann)}
+    ann, suggested = _suggest_among_fillers(db, source, source_text, claim)
+    found = {k.target_article_id for k in suggested}
     assert wrong not in found
     assert right in found
     # strings only (no cosine to decide with): as before
     strings = {k.target_article_id for k in links.suggest(db, Matcher(db, meaning=None), ann)}
     assert wrong in strings
+
+
+def _suggest_among_fillers(
+    db: sqlite_utils.Database, source: int, source_text: str, quote: str
+) -> tuple[Annotation, list[links.Link]]:
+    """``quote`` tagged in its article among 20 other articles, and its suggestions."""
+    for i in range(20):
+        filler = f"Filler {i}: ferries ran late in Osk in the fog, day number {i}."
+        add_article(db, NewArticle(title=f"f{i}", text=filler))
+    index_pending(db)
+    start = source_text.index(quote)
+    ann = store.create_annotation(db, source, start, start + len(quote), "claim", "me")
+    return ann, links.suggest(db, Matcher(db), ann)

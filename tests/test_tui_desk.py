@@ -201,8 +201,9 @@ async def test_agreement_screen_curates_a_disagreement(db_path: Path) -> None:
         await _settle(pilot)
         gold = sorted(a.quote for a in store.list_annotations(db, 1) if a.annotator == "gold")
         assert gold == ["Mayor", "Mayor Ilse Varga"]
-        # the gold layer is not a side to curate, nor a pair to list
+        # the gold layer is not a side to curate, nor an annotator in the figures
         assert "gold" not in str(screen.query_one(Disputes).border_subtitle)
+        assert "gold" not in str(screen.query_one("#figures").render())
         db.close()
 
 

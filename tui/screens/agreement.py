@@ -64,7 +64,8 @@ class Disputes(VirtualList):
 
 class AgreementScreen(ModalScreen[bool]):
     """Figures for every pair; this article's disagreements for one pair at a time
-    (``p`` the next pair); ``1`` keeps the first annotator's version, ``2`` the second's."""
+    (``p`` the next pair); ``1`` keeps the first annotator's version in the gold layer,
+    ``2`` the second's, ``3`` both; ``u`` takes the last keep back."""
 
     BINDINGS = bindings("agreement")
 
@@ -90,8 +91,8 @@ class AgreementScreen(ModalScreen[bool]):
             yield disputes
             yield Static(
                 Text(
-                    "1: keep the first version   2: keep the second   p: next pair"
-                    "   escape: close   (what is not kept can be undone in the reader)"
+                    "1 / 2 / 3: keep the first version / the second / both in the gold layer"
+                    "   u: undo   p: next pair   escape: close"
                 ),
                 classes="hint",
             )
