@@ -308,24 +308,43 @@ def keep(
     :func:`unkeep`."""
     from newsmark.annotations.state import set_state
     from newsmark.annotations.store import create_annotation, list_annotations
+    from newsmark.corpus.db import write
 
     group = [*dispute.left, *dispute.right]
     article_id = group[0].article_id
     kept = {"left": dispute.left, "right": dispute.right, "both": group}[side]
-    gold = {
-        (a.start, a.end, a.label) for a in list_annotations(db, article_id) if a.annotator == GOLD
-    }
     made = []
-    for ann in kept:
-        if (ann.start, ann.end, ann.label) in gold:
-            continue
-        gold.add((ann.start, ann.end, ann.label))
-        copy = create_annotation(db, article_id, ann.start, ann.end, ann.label, GOLD, ann.note)
-        made.append(copy.uuid)
-    span = (min(a.start for a in group), max(a.end for a in group))
-    settled = [*_settled(db, article_id, first, second), span]
-    set_state(db, {_settled_key(article_id, first, second): json.dumps(settled)})
+    with write(db):  # one step: copies, their links and the settled passage, or nothing
+        gold = {
+            (a.start, a.end, a.label)
+            for a in list_annotations(db, article_id)
+            if a.annotator == GOLD
+        }
+        for ann in kept:
+            if (ann.start, ann.end, ann.label) in gold:
+                continue
+            gold.add((ann.start, ann.end, ann.label))
+            copy = create_annotation(db, article_id, ann.start, ann.end, ann.label, GOLD, ann.note)
+            _copy_decided_links(db, ann.uuid, copy.uuid)
+            made.append(copy.uuid)
+        span = (min(a.start for a in group), max(a.end for a in group))
+        settled = [*_settled(db, article_id, first, second), span]
+        set_state(db, {_settled_key(article_id, first, second): json.dumps(settled)})
     return made
+
+
+def _copy_decided_links(db: sqlite_utils.Database, source: str, copy: str) -> None:
+    """Links belong to layers: the kept annotation's decisions (accepted copies elsewhere,
+    rejected suggestions) come into the gold layer with it, decided as they were; open
+    suggestions do not (the gold layer's own review finds them)."""
+    db.execute(
+        'INSERT OR IGNORE INTO links (annotation_uuid, target_article_id, start, "end", text,'
+        " score, status, target_annotation_uuid, created, decided_at, meaning, confidence)"
+        ' SELECT ?, target_article_id, start, "end", text, score, status,'
+        " target_annotation_uuid, created, decided_at, meaning, confidence FROM links"
+        " WHERE annotation_uuid = ? AND status != 'suggested'",
+        [copy, source],
+    )
 
 
 def unkeep(
@@ -334,14 +353,16 @@ def unkeep(
     """Take a :func:`keep` back: its gold annotations go, and the passage is listed again."""
     from newsmark.annotations.state import set_state
     from newsmark.annotations.store import delete_annotation, get_annotation
+    from newsmark.corpus.db import write
 
-    for uuid in made:
-        if get_annotation(db, uuid) is not None:
-            delete_annotation(db, uuid)
-    group = [*dispute.left, *dispute.right]
-    article_id = group[0].article_id
-    span = [min(a.start for a in group), max(a.end for a in group)]
-    settled = [list(s) for s in _settled(db, article_id, first, second)]
-    if span in settled:
-        settled.remove(span)
-    set_state(db, {_settled_key(article_id, first, second): json.dumps(settled)})
+    with write(db):
+        for uuid in made:
+            if get_annotation(db, uuid) is not None:
+                delete_annotation(db, uuid)  # its links go with it
+        group = [*dispute.left, *dispute.right]
+        article_id = group[0].article_id
+        span = [min(a.start for a in group), max(a.end for a in group)]
+        settled = [list(s) for s in _settled(db, article_id, first, second)]
+        if span in settled:
+            settled.remove(span)
+        set_state(db, {_settled_key(article_id, first, second): json.dumps(settled)})

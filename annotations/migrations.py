@@ -266,6 +266,24 @@ MIGRATIONS += (
 )
 
 
+MIGRATIONS += (
+    Migration(
+        14,
+        "who may sign in to newsmark serve",
+        # scrypt hashes (annotations.users); a login name is the annotator it writes as.
+        (
+            """
+            CREATE TABLE desk_users (
+                name TEXT PRIMARY KEY,
+                password TEXT NOT NULL,
+                created TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
+)
+
+
 TABLES = frozenset(
     {
         "annotations",
@@ -277,6 +295,7 @@ TABLES = frozenset(
         "postings",
         "article_state",
         "labels",
+        "desk_users",
     }
 )
 

@@ -143,3 +143,64 @@ def test_blind_in_the_config() -> None:
         assert "'blind' must be true or false" in str(exc)
     else:
         raise AssertionError("a bad blind setting was accepted")
+
+
+async def test_a_teammates_tags_appear_in_the_open_article(db_path: Path) -> None:
+    """Another terminal or browser session tags the article you are reading: it appears
+    within a second or so, as a reload would show it; in blind mode it stays hidden."""
+    from newsmark.annotations.state import BLIND, set_state
+
+    app = make_app(db_path, Config(annotator="sam"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.reader_screen
+        assert screen.annotations == ()
+        other = connect(db_path)
+        start = TEXT.index("Mayor Ilse Varga")
+        store.create_annotation(other, 1, start, start + len("Mayor Ilse Varga"), "source", "maria")
+        await pilot.pause(1.5)  # the screen looks for other programs' changes every second
+        assert [(a.annotator, a.label) for a in screen.annotations] == [("maria", "source")]
+        assert screen.reader.annotation(screen.annotations[0].uuid) is not None
+        set_state(other, {BLIND: "on"})
+        start = TEXT.index("The plant denied it")
+        end = start + len("The plant denied it")
+        store.create_annotation(other, 1, start, end, "denial", "maria")
+        other.close()
+        await pilot.pause(1.5)
+        assert screen.annotations == ()  # blind: nobody else's work, new or old
+
+
+def test_a_kept_version_brings_its_link_decisions_into_the_gold_layer(db_path: Path) -> None:
+    """Links belong to layers: keeping maria's claim copies her accepted and rejected
+    links to the gold copy (not her open suggestions); taking the keep back removes them."""
+    from newsmark.annotations.agreement import GOLD, disagreements, keep, unkeep
+    from newsmark.annotations.links import accept, links_for, reject
+
+    seed(db_path)
+    db = connect(db_path)
+    start = TEXT.index("Mayor Ilse Varga said the water is safe")
+    mine = store.create_annotation(db, 1, start, start + 39, "claim", "maria")
+    store.create_annotation(db, 1, start, start + 16, "source", "root")
+    second_start = SECOND.index("Ada Lindqvist")
+    with write(db):
+        for offset in (0, second_start):
+            add_suggestion(db, mine.uuid, Match(2, offset, offset + 13, SECOND[offset:][:13], 80.0))
+        add_suggestion(db, mine.uuid, Match(2, 2, 10, SECOND[2:10], 70.0))
+    found = {k.start: k.id for k in links_for(db, mine.uuid)}
+    accept(db, found[second_start], "maria")
+    reject(db, found[0])
+    (dispute,) = disagreements(db, 1, "maria", "root")
+    made = keep(db, dispute, "left", "maria", "root")
+    (gold,) = [a for a in store.list_annotations(db, 1) if a.annotator == GOLD]
+    assert made == [gold.uuid]
+    copied = {(k.start, k.status) for k in links_for(db, gold.uuid, include_rejected=True)}
+    assert copied == {(second_start, "accepted"), (0, "rejected")}  # not the open one at 2
+    assert disagreements(db, 1, "maria", "root") == []
+    unkeep(db, dispute, made, "maria", "root")
+    assert (
+        db.execute("SELECT count(*) FROM links WHERE annotation_uuid = ?", [gold.uuid]).fetchone()[
+            0
+        ]
+        == 0
+    )
+    assert len(disagreements(db, 1, "maria", "root")) == 1
+    assert len(links_for(db, mine.uuid, include_rejected=True)) == 3  # hers untouched

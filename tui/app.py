@@ -55,10 +55,16 @@ class NewsmarkApp(App[None]):
     COMMANDS = App.COMMANDS | {ArticleCommands}
     BINDINGS = [b for b in bindings("app") if b.id in GLOBAL_IDS]
 
-    def __init__(self, db_path: Path, config: Config | None = None) -> None:
+    def __init__(
+        self, db_path: Path, config: Config | None = None, served_as: str | None = None
+    ) -> None:
         super().__init__()
         self.db_path = db_path
         self.config = config or Config()
+        # Signed in through `newsmark serve`: the login is the annotator, for good.
+        self.served_as = served_as
+        if served_as:
+            self.config = replace(self.config, annotator=served_as)
         # A file that cannot be written opens read-only: reading and searching still work.
         self.db: sqlite_utils.Database = connect(db_path, readable_only=True)
         self.read_only = read_only(self.db)
@@ -134,14 +140,25 @@ class NewsmarkApp(App[None]):
 
         def done(result: Exported | None) -> None:
             if result is not None:
+                where = "as the download" if result.downloaded else "to"
                 self.notify(
-                    f"Exported {result.count} annotations to {result.path} ({result.fmt}).",
+                    f"Exported {result.count} annotations {where} {result.path} ({result.fmt}).",
                     timeout=8,
                     markup=False,
                 )
 
-        default = str(Path.cwd() / "newsmark-annotations.jsonl")
-        self.push_screen(ExportScreen(self.db_path, self.config.labels, default), done)
+        name = "newsmark-annotations.jsonl"
+        default = name if self.served_as else str(Path.cwd() / name)
+        self.push_screen(
+            ExportScreen(
+                self.db_path,
+                self.config.labels,
+                default,
+                served=bool(self.served_as),
+                only=self.config.annotator if self._reader_screen().blind else None,
+            ),
+            done,
+        )
 
     def action_orphans(self) -> None:
         from newsmark.annotations.importing import list_orphans, retry_orphans
@@ -278,5 +295,5 @@ class NewsmarkApp(App[None]):
             yield SystemCommand(title, help_text, action)
 
 
-def run_app(db_path: Path, config: Config | None = None) -> None:
-    NewsmarkApp(db_path, config).run()
+def run_app(db_path: Path, config: Config | None = None, served_as: str | None = None) -> None:
+    NewsmarkApp(db_path, config, served_as).run()

@@ -863,7 +863,11 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
-from newsmark.tui import desk_cli, spark_cli  # noqa: E402, F401  (they register commands)
+from newsmark.tui import desk_cli, serve_cli, spark_cli  # noqa: E402, F401  (they register commands)
 
 if __name__ == "__main__":  # python -m newsmark.tui.cli
-    main()
+    # Run as a script, this file is a second module (__main__) whose `main` the command
+    # modules never saw: take the imported module's, which has all of them.
+    from newsmark.tui.cli import main as _registered
+
+    _registered()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from rich.text import Text
 from textual import work
@@ -29,19 +32,33 @@ class Exported:
     count: int
     path: Path
     fmt: str
+    downloaded: bool = False  # served: sent to the browser, not written on the server
 
 
 class ExportScreen(ModalScreen[Exported | None]):
     """Export annotations: the full path it will write is shown as you type; an error keeps
-    the dialog open with what you entered, so a typo costs one correction."""
+    the dialog open with what you entered, so a typo costs one correction.
+
+    Served (``newsmark serve``), the file is a download to the user's browser: a browser
+    user has no business writing files on the server's disk."""
 
     BINDINGS = bindings("export")
 
-    def __init__(self, db_path: Path, labels: tuple[LabelDef, ...], default_path: str) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        labels: tuple[LabelDef, ...],
+        default_path: str,
+        served: bool = False,
+        only: str | None = None,
+    ) -> None:
         super().__init__()
+        # blind mode: only this annotator's own work leaves the app
+        self.filters = Filters(annotators=(only,)) if only else Filters()
         self.db_path = db_path
         self.labels = labels
         self.default_path = default_path
+        self.served = served
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
@@ -64,13 +81,20 @@ class ExportScreen(ModalScreen[Exported | None]):
 
     def _target(self) -> Path:
         raw = self.query_one("#path", Input).value.strip()
+        if self.served:  # a file name for the download, never a place on the server
+            return Path(Path(raw).name) if raw else Path()
         return Path(os.path.abspath(os.path.expanduser(raw))) if raw else Path()
 
     def _show_target(self) -> None:
         raw = self.query_one("#path", Input).value.strip()
         fmt = str(self.query_one("#format", Select).value)
         kind = "folder" if fmt == "brat" else "file"
-        text = f"Writes the {kind} {one_line(str(self._target()), 300)}" if raw else ""
+        name = one_line(str(self._target()), 300)
+        if self.served:
+            name += ".zip" if fmt == "brat" else ""
+            text = f"Downloads {name} in your browser" if raw else ""
+        else:
+            text = f"Writes the {kind} {name}" if raw else ""
         self.query_one("#target", Static).update(Text(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -98,16 +122,40 @@ class ExportScreen(ModalScreen[Exported | None]):
     def run_export(self, path: Path, fmt: str, force: bool) -> None:
         """On a worker with its own connection, in one read transaction."""
         try:
+            if self.served:
+                count, download = self._export_for_download(path.name, fmt)
+                self.app.call_from_thread(self._deliver, download, count, path, fmt)
+                return
             db = connect(self.db_path, readable_only=True)
             try:
                 with snapshot(db):
-                    count = export_to_file(db, fmt, Filters(), path, force, self.labels)
+                    count = export_to_file(db, fmt, self.filters, path, force, self.labels)
             finally:
                 db.close()
-        except (NewsmarkError, sqlite3.Error) as exc:
+        except (NewsmarkError, sqlite3.Error, OSError) as exc:
             self.app.call_from_thread(self._error, f"Not exported: {exc}")
             return
         self.app.call_from_thread(self.dismiss, Exported(count, path, fmt))
+
+    def _export_for_download(self, name: str, fmt: str) -> tuple[int, BinaryIO]:
+        """Export into a private temporary folder and open the result (brat's folder as a
+        zip); the folder is gone when this returns, the open file lives until delivered."""
+        with tempfile.TemporaryDirectory(prefix="newsmark-export-") as folder:
+            target = Path(folder) / name
+            db = connect(self.db_path, readable_only=True)
+            try:
+                with snapshot(db):
+                    count = export_to_file(db, fmt, self.filters, target, True, self.labels)
+            finally:
+                db.close()
+            if target.is_dir():
+                target = Path(shutil.make_archive(str(target), "zip", root_dir=target))
+            return count, target.open("rb")
+
+    def _deliver(self, download: BinaryIO, count: int, path: Path, fmt: str) -> None:
+        name = path.name + (".zip" if fmt == "brat" else "")
+        self.app.deliver_binary(download, save_filename=name)
+        self.dismiss(Exported(count, Path(name), fmt, downloaded=True))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

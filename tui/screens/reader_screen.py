@@ -178,9 +178,9 @@ class ReaderScreen(Screen[None]):
             " (blind)" if self._was_blind else ""
         )
         store.set_actor(db, self.newsmark.config.annotator)
-        last = get_state(db, "last_article")
+        last = get_state(db, self._place("last_article"))
         if last and last.isdigit() and get_article(db, int(last)):
-            cursor = get_state(db, f"cursor:{last}")
+            cursor = get_state(db, self._place(f"cursor:{last}"))
             self.open_article(int(last), int(cursor) if cursor and cursor.isdigit() else None)
         else:
             first = list_articles(db)[:1]
@@ -239,7 +239,7 @@ class ReaderScreen(Screen[None]):
         self._save_panes()
 
     def _restore_panes(self) -> None:
-        saved = get_state(self.db, "panes") or ""
+        saved = get_state(self.db, self._place("panes")) or ""
         parts = saved.split(",")
         if len(parts) >= 3 and parts[2].lstrip("-").isdigit():
             self.set_reactive(ReaderScreen.show_articles, parts[0] == "1")
@@ -256,7 +256,7 @@ class ReaderScreen(Screen[None]):
             f"{self._stepped_aside or ''}"
         )
         try:
-            set_state(self.db, {"panes": value})
+            set_state(self.db, {self._place("panes"): value})
         except sqlite3.Error as exc:
             self.log.warning(f"could not save the pane layout: {exc}")
 
@@ -407,6 +407,7 @@ class ReaderScreen(Screen[None]):
         if signature != self._signature:
             self._signature = signature
             self.load_article_rows()
+        self._check_teammates()
         self._check_labels()
         blind = self.blind
         if blind != self._was_blind:  # the curator turned blind mode on or off
@@ -420,6 +421,19 @@ class ReaderScreen(Screen[None]):
                 if blind
                 else "Blind mode is off: every annotator's work is shown."
             )
+
+    def _check_teammates(self) -> None:
+        """A teammate (another terminal, another browser session) tagged, edited or removed
+        something in the open article: show it, as a reload would. Only the changed
+        article's rows are read, and only after another connection committed."""
+        if self.article is None:
+            return
+        try:
+            fresh = self._visible(store.list_annotations(self.db, self.article.id))
+        except sqlite3.Error:
+            return
+        if {(a.uuid, a.updated) for a in fresh} != {(a.uuid, a.updated) for a in self.annotations}:
+            self._reload_annotations()
 
     def _check_labels(self) -> None:
         """The file's label set changed (``newsmark labels set`` in another terminal, a
@@ -458,7 +472,7 @@ class ReaderScreen(Screen[None]):
         self.set_reactive(ReaderScreen.current_uuid, None)
         self.annotations = tuple(self._visible(store.list_annotations(self.db, article.id)))
         if cursor is None:
-            saved = get_state(self.db, f"cursor:{article.id}")
+            saved = get_state(self.db, self._place(f"cursor:{article.id}"))
             cursor = int(saved) if saved and saved.isdigit() else 0
         self.reader.move_to_offset(min(cursor, len(article.text)), center=True)
         if not self.read_only:  # opening an article starts it
@@ -869,6 +883,12 @@ class ReaderScreen(Screen[None]):
 
         from newsmark.tui.screens.annotator import AnnotatorScreen
 
+        if self.newsmark.served_as:
+            self.say(
+                f"You are signed in as {self.newsmark.served_as}: what you tag is yours."
+                " Sign out (top right) to annotate as someone else."
+            )
+            return
         known = [r[0] for r in self.db.execute("SELECT DISTINCT annotator FROM annotations")]
 
         def switched(name: str | None) -> None:
@@ -941,6 +961,12 @@ class ReaderScreen(Screen[None]):
 
     # --- state that survives a restart -----------------------------------------------------
 
+    def _place(self, key: str) -> str:
+        """The state key of the user's place. Signed in through ``newsmark serve``, each
+        user resumes where *they* left off; a terminal keeps the file's one place."""
+        served = self.newsmark.served_as
+        return f"{key}@{served}" if served else key
+
     def _schedule_save(self) -> None:
         """Remember to save the reading position; one interval timer saves it (creating a
         timer per cursor move cost more than the move's own work)."""
@@ -958,8 +984,8 @@ class ReaderScreen(Screen[None]):
             set_state(
                 self.db,
                 {
-                    "last_article": str(self.article.id),
-                    f"cursor:{self.article.id}": str(self.reader.cursor_offset),
+                    self._place("last_article"): str(self.article.id),
+                    self._place(f"cursor:{self.article.id}"): str(self.reader.cursor_offset),
                 },
             )
         except sqlite3.Error as exc:  # a lost cursor position is not worth a modal
