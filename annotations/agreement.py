@@ -295,6 +295,39 @@ def _settled(
     return [(int(s), int(e)) for s, e in json.loads(raw)] if raw else []
 
 
+def settled_passages(
+    db: sqlite_utils.Database,
+) -> list[tuple[int, str, str, list[tuple[int, int]]]]:
+    """Every curator's decision: (article, first, second, settled spans), for exports."""
+    out = []
+    for key, value in db.execute(
+        "SELECT key, value FROM app_state WHERE key LIKE 'curated:%' ORDER BY key"
+    ):
+        article_id, first, second = json.loads(key.removeprefix("curated:"))
+        spans = [(int(a), int(b)) for a, b in json.loads(value)]
+        if spans:
+            out.append((int(article_id), str(first), str(second), spans))
+    return out
+
+
+def settle(
+    db: sqlite_utils.Database,
+    article_id: int,
+    first: str,
+    second: str,
+    spans: list[tuple[int, int]],
+) -> int:
+    """Add settled passages (an import's); returns how many were new here."""
+    from newsmark.annotations.state import set_state
+
+    have = _settled(db, article_id, first, second)
+    new = [span for span in spans if span not in have]
+    if new:
+        merged = [list(span) for span in [*have, *new]]
+        set_state(db, {_settled_key(article_id, first, second): json.dumps(merged)})
+    return len(new)
+
+
 GOLD = "gold"  # the agreed layer a curator builds: an annotator of its own
 
 

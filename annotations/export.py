@@ -31,7 +31,8 @@ from newsmark.corpus.errors import NewsmarkError, is_disk_full
 from newsmark.corpus.normalise import neutralise
 
 FORMAT_NAME = "newsmark-annotations"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: typed records (article, label, curation) beside the annotations
+READABLE_VERSIONS = (1, 2)
 OFFSET_UNIT = "codepoint"
 HEADER = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "offsets": OFFSET_UNIT}
 
@@ -46,6 +47,9 @@ class Filters:
     articles: tuple[int, ...] = ()
     since: str | None = None  # ISO date or date-time; compared with ``updated``
     annotators: tuple[str, ...] = ()
+    # our JSONL only: also every article's full text and details (a complete copy: an
+    # import into an empty database gives back the same articles, annotations and links)
+    with_articles: bool = False
 
     def keep(self, ann: Annotation) -> bool:
         return (
@@ -68,6 +72,8 @@ class ArticleInfo:
     published: str | None = None
     language: str | None = None
     state: str = "todo"  # where the annotators stand with it (progress)
+    state_by: str = ""  # who set the state, and when
+    state_at: str | None = None
 
     def ref(self) -> dict[str, Any]:
         return {
@@ -87,6 +93,8 @@ class ArticleInfo:
             "published": self.published,
             "language": self.language,
             "state": self.state,
+            "state_by": self.state_by,
+            "state_at": self.state_at,
         }
 
 
@@ -95,7 +103,8 @@ def _articles(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, Articl
     for article_id in sorted(set(ids)):
         row = db.execute(
             "SELECT a.id, a.title, a.outlet, a.url, a.sha256, a.text, a.author, a.published,"
-            " a.language, coalesce(s.state, 'todo') FROM articles a"
+            " a.language, coalesce(s.state, 'todo'), coalesce(s.annotator, ''), s.updated"
+            " FROM articles a"
             " LEFT JOIN article_state s ON s.article_id = a.id WHERE a.id = ?",
             [article_id],
         ).fetchone()
@@ -157,6 +166,9 @@ def _link_record(link: Link, articles: dict[int, ArticleInfo], quote: str) -> di
         "tier": tier_of(quote, link.text, link.score),
         "meaning": link.meaning,
         "confidence": link.confidence,
+        "created": link.created,
+        "decided_at": link.decided_at,
+        "target_annotation": link.target_annotation_uuid,  # the accepted copy's id
     }
 
 
@@ -165,12 +177,87 @@ def dumps(record: object) -> str:
 
 
 def write_jsonl(db: sqlite_utils.Database, filters: Filters, out: IO[str]) -> int:
+    """The header; with ``with_articles`` the label set and every article (text and all);
+    the annotations; then the curators' settled passages (if any). Returns annotations
+    written. A plain export stays what readers of version 1 expect unless a curator has
+    settled something."""
     out.write(dumps(HEADER) + "\n")
+    if filters.with_articles:
+        for record in label_records(db):
+            out.write(dumps(record) + "\n")
+        for record in article_records(db, filters):
+            out.write(dumps(record) + "\n")
     count = 0
     for record in jsonl_records(db, filters):
         out.write(dumps(record) + "\n")
         count += 1
+    for record in curation_records(db, filters):
+        out.write(dumps(record) + "\n")
     return count
+
+
+def label_records(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """The file's label set (names, keys, colours, what each means), in its order."""
+    for name, key, colour, description, position in db.execute(
+        "SELECT name, key, colour, description, position FROM labels ORDER BY position"
+    ):
+        yield {
+            "record": "label",
+            "name": name,
+            "key": key,
+            "colour": colour,
+            "description": description,
+            "position": position,
+        }
+
+
+def article_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    """Whole articles: every one when nothing narrows the export, otherwise those the
+    exported annotations are in or link to."""
+    narrowed = filters.labels or filters.articles or filters.since or filters.annotators
+    if narrowed:
+        anns = selected(db, filters)
+        ids = {a.article_id for a in anns} | {
+            k.target_article_id for a in anns for k in links_for(db, a.uuid, True)
+        }
+    else:
+        ids = {int(r[0]) for r in db.execute("SELECT id FROM articles")}
+    for article_id in sorted(ids):
+        row = db.execute(
+            "SELECT path, encoding, imported_at FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        info = _articles(db, [article_id]).get(article_id)
+        if info is None or row is None:
+            continue
+        yield {
+            "record": "article",
+            **info.details(),
+            "path": row[0],
+            "encoding": row[1],
+            "imported_at": row[2],
+            "text": info.text,
+        }
+
+
+def curation_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    """The passages a curator settled between two annotators (kept into the gold layer),
+    for the articles exported."""
+    from newsmark.annotations.agreement import settled_passages
+
+    wanted = set(filters.articles)
+    for article_id, first, second, spans in settled_passages(db):
+        if wanted and article_id not in wanted:
+            continue
+        info = _articles(db, [article_id]).get(article_id)
+        if info is None:
+            continue
+        yield {
+            "record": "curation",
+            "article": info.ref(),
+            "first": first,
+            "second": second,
+            "settled": [list(span) for span in spans],
+        }
 
 
 # --- Prodigy / spaCy ---------------------------------------------------------------------

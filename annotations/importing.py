@@ -15,15 +15,15 @@ limit. An id that comes back with other content is a conflict, never silently dr
 from __future__ import annotations
 
 import uuid as uuidlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from newsmark.annotations.anchoring import reanchor
-from newsmark.annotations.export import FORMAT_NAME, FORMAT_VERSION
-from newsmark.annotations.labels import valid_label_name
+from newsmark.annotations.export import FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS
+from newsmark.annotations.labels import parse_colour, valid_label_name
 from newsmark.annotations.limits import MAX_ANNOTATOR_CHARS, MAX_NOTE_CHARS
 from newsmark.annotations.model import Annotation, context
 from newsmark.annotations.store import get_annotation, insert_annotation, replace_annotation
@@ -32,7 +32,7 @@ from newsmark.corpus.db import write
 from newsmark.corpus.errors import ImportRejected, NewsmarkError, StoreError
 from newsmark.corpus.importer import check_unicode, loads_strict, read_regular_file
 from newsmark.corpus.migrations import now_iso
-from newsmark.corpus.normalise import neutralise, one_line
+from newsmark.corpus.normalise import neutralise, normalise_text, one_line
 
 NAMESPACE = uuidlib.UUID("6f1c3a52-7d0e-4c1b-9a55-2f7b8e0d4c11")
 MAX_BYTES = 256 * 1024 * 1024
@@ -53,6 +53,9 @@ class ImportResult:
     kept: int = 0  # conflicts resolved by keeping the stored annotation
     replaced: int = 0  # conflicts resolved by taking the incoming one
     details: int = 0  # articles whose details or state the file brought back
+    articles: int = 0  # whole articles the file brought (an export --with-articles)
+    labels: int = 0  # labels of the file's set this database did not have
+    curated: int = 0  # passages a curator had settled
     problems: list[tuple[str, str]] = field(default_factory=list)
     applied: bool = False
 
@@ -66,6 +69,8 @@ class ArticleRef:
     # what an export of this version carries besides: the article's details and state
     details: tuple[tuple[str, str | None], ...] = ()
     state: str | None = None
+    state_by: str = ""
+    state_at: str | None = None
 
 
 DETAILS = ("title", "outlet", "url", "author", "published")  # what newsmark edit can change
@@ -81,6 +86,43 @@ class LinkRecord:
     status: str
     meaning: float | None = None
     confidence: float | None = None
+    created: str | None = None  # when it was suggested, and decided (exports since v2)
+    decided_at: str | None = None
+    target_annotation: str | None = None  # an accepted link's copy
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """A whole article (``export --with-articles``): added where its text is missing."""
+
+    line: int
+    ref: ArticleRef
+    text: str
+    outlet: str | None
+    author: str | None
+    published: str | None
+    language: str | None
+    path: str | None
+    encoding: str | None
+    imported_at: str | None
+
+
+@dataclass(frozen=True)
+class LabelRecord:
+    line: int
+    name: str
+    key: str
+    colour: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CurationRecord:
+    line: int
+    article: ArticleRef
+    first: str
+    second: str
+    settled: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -186,6 +228,8 @@ def _article_ref(obj: object, key: str) -> ArticleRef:
         _opt_str(obj, "sha256"),
         details,
         state,
+        _annotator(_opt_str(obj, "state_by") or ""),
+        _opt_str(obj, "state_at"),
     )
     if not (ref.sha256 or ref.url or ref.title or ref.id is not None):
         raise ImportRejected(f"'{key}' must name the article (sha256, url, title or id)")
@@ -251,6 +295,9 @@ def parse_record(obj: object, line: int, raw: str) -> Record:
                 status,
                 None if meaning is None else float(meaning),
                 None if sure is None else float(sure),
+                _opt_str(item, "created"),
+                _opt_str(item, "decided_at"),
+                _opt_uuid(item, "target_annotation"),
             )
         )
     stamp = now_iso()
@@ -271,6 +318,72 @@ def parse_record(obj: object, line: int, raw: str) -> Record:
         _str(obj, "prefix", required=False),
         _str(obj, "suffix", required=False),
     )
+
+
+def _opt_uuid(obj: dict[str, Any], key: str) -> str | None:
+    value = _opt_str(obj, key)
+    if value is not None and not _is_uuid(value):
+        raise ImportRejected(f"'{key}' is not a UUID: {value[:40]!r}")
+    return value
+
+
+TypedRecord = ArticleRecord | LabelRecord | CurationRecord
+
+
+def parse_typed(obj: dict[str, Any], line: int) -> TypedRecord:
+    """A line with a ``record`` kind: a whole article, a label, or a curator's decision."""
+    kind = obj.get("record")
+    if kind == "article":
+        text = _str(obj, "text")
+        ref = _article_ref(obj, "article")
+        if ref.sha256 != sha256_text(text):
+            raise ImportRejected("the article's 'text' does not match its 'sha256'")
+        if normalise_text(text) != text or not _str(obj, "title").strip():
+            raise ImportRejected(
+                "the article's text is not as Newsmark stores it (or it has no title)"
+            )
+        return ArticleRecord(
+            line,
+            ref,
+            text,
+            _opt_str(obj, "outlet"),
+            _opt_str(obj, "author"),
+            _opt_str(obj, "published"),
+            _opt_str(obj, "language"),
+            _opt_str(obj, "path"),
+            _opt_str(obj, "encoding"),
+            _opt_str(obj, "imported_at"),
+        )
+    if kind == "label":
+        name = _label(_str(obj, "name"), "name")
+        colour = _str(obj, "colour")
+        if parse_colour(colour) is None:
+            raise ImportRejected(f"'colour' {colour[:30]!r} is not #rrggbb or a colour name")
+        return LabelRecord(
+            line,
+            name,
+            one_line(_str(obj, "key", required=False), 20),
+            colour,
+            one_line(_str(obj, "description", required=False), 200),
+        )
+    if kind == "curation":
+        spans = obj.get("settled")
+        if not isinstance(spans, list) or not all(
+            isinstance(s, list)
+            and len(s) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in s)
+            and 0 <= s[0] < s[1]
+            for s in spans
+        ):
+            raise ImportRejected("'settled' must be a list of [start, end] offsets")
+        return CurationRecord(
+            line,
+            _article_ref(obj.get("article"), "article"),
+            _annotator(_str(obj, "first")),
+            _annotator(_str(obj, "second")),
+            tuple((int(a), int(b)) for a, b in spans),
+        )
+    raise ImportRejected(f"unknown record kind {str(kind)[:30]!r} (article, label or curation)")
 
 
 def parse_prodigy(obj: object, line: int, raw: str, annotator: str = "") -> list[Record]:
@@ -346,10 +459,10 @@ def detect_format(first: object) -> str:
 
 def read_file(
     path: Path, fmt: str | None, annotator: str = ""
-) -> tuple[list[Record], list[tuple[str, str]]]:
+) -> tuple[list[Record | TypedRecord], list[tuple[str, str]]]:
     """Every record of the file, and every problem as (``file:line``, reason)."""
     lines = _lines(path)
-    records: list[Record] = []
+    records: list[Record | TypedRecord] = []
     problems: list[tuple[str, str]] = []
     if not lines:
         return [], [(str(path), "empty file")]
@@ -370,17 +483,19 @@ def read_file(
         if fmt == "jsonl" and isinstance(obj, dict) and "format" in obj:
             if obj.get("format") != FORMAT_NAME:
                 problems.append((f"{path}:{n}", f"unknown format {obj.get('format')!r}"))
-            elif obj.get("version") != FORMAT_VERSION:
+            elif obj.get("version") not in READABLE_VERSIONS:
                 problems.append(
                     (
                         f"{path}:{n}",
-                        f"format version {obj.get('version')!r} is not"
-                        f" {FORMAT_VERSION} (written by another Newsmark version)",
+                        f"format version {obj.get('version')!r} is not one this Newsmark"
+                        f" reads (1 to {FORMAT_VERSION}): a newer Newsmark wrote it",
                     )
                 )
             continue
         try:
-            if fmt == "jsonl":
+            if fmt == "jsonl" and isinstance(obj, dict) and "record" in obj:
+                records.append(parse_typed(obj, n))
+            elif fmt == "jsonl":
                 records.append(parse_record(obj, n, line))
             else:
                 records.extend(parse_prodigy(obj, n, line, annotator))
@@ -485,6 +600,12 @@ def _apply(
         first_seen: dict[str, Record] = {}
         for rec in records:
             where = f"{path}:{rec.line}"
+            if not isinstance(rec, Record):
+                try:
+                    _apply_typed(db, rec, result)
+                except (ImportRejected, StoreError) as exc:
+                    pending.append((where, str(exc)))
+                continue
             earlier = first_seen.setdefault(rec.uuid, rec)
             if earlier is not rec:
                 diff = _differences(rec, earlier.label, earlier.note, earlier.quote)
@@ -521,24 +642,86 @@ def _apply(
             result.links += _restore_links(db, rec)
 
 
-def _restore_article(db: sqlite_utils.Database, rec: Record) -> int:
-    """The details (an edited outlet, a date) and the state (done) the exported article
-    had, brought to the same article here: only when it is the same text (its sha256),
-    only what differs, and a state only where this database has none. 1 if anything
-    changed."""
-    from newsmark.annotations.progress import TO_DO, set_state, state_of
+def _apply_typed(db: sqlite_utils.Database, rec: TypedRecord, result: ImportResult) -> None:
+    if isinstance(rec, ArticleRecord):
+        found = _find_article(db, ArticleRef(None, None, None, rec.ref.sha256))
+        if found is None:
+            _add_whole_article(db, rec)
+            result.articles += 1
+        else:
+            result.details += _bring_details(db, found[0], rec.ref)
+    elif isinstance(rec, LabelRecord):
+        result.labels += _add_label(db, rec)
+    else:
+        found = _find_article(db, ArticleRef(None, None, None, rec.article.sha256))
+        if found is None:
+            raise ImportRejected("a curator's decision for an article that is not here")
+        from newsmark.annotations.agreement import settle
+
+        result.curated += settle(db, found[0], rec.first, rec.second, list(rec.settled))
+
+
+def _add_whole_article(db: sqlite_utils.Database, rec: ArticleRecord) -> None:
+    """The article as it was stored there: same text, details and import time."""
+    from newsmark.corpus.importer import parse_published
+
+    db.execute(
+        "INSERT INTO articles (title, outlet, url, published, path, text, sha256, encoding,"
+        " imported_at, chars, author, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            rec.ref.title,
+            rec.outlet,
+            rec.ref.url,
+            parse_published(rec.published),
+            rec.path,
+            rec.text,
+            rec.ref.sha256,
+            rec.encoding,
+            rec.imported_at or now_iso(),
+            len(rec.text),
+            rec.author,
+            rec.language,
+        ],
+    )
+    article_id = db.execute("SELECT id FROM articles WHERE sha256 = ?", [rec.ref.sha256])
+    _put_state(db, int(article_id.fetchone()[0]), rec.ref)
+
+
+def _add_label(db: sqlite_utils.Database, rec: LabelRecord) -> int:
+    """A label this file's set has and this database's lacks (the set here wins where
+    both have it: names, keys and colours people already tag with)."""
+    have = {str(r[0]): str(r[1]) for r in db.execute("SELECT name, key FROM labels")}
+    if rec.name in have:
+        return 0
+    key = rec.key if rec.key and rec.key not in have.values() else ""
+    db.execute(
+        "INSERT INTO labels (name, key, colour, description, position) VALUES (?, ?, ?, ?, ?)",
+        [rec.name, key, parse_colour(rec.colour), rec.description, len(have)],
+    )
+    return 1
+
+
+def _put_state(db: sqlite_utils.Database, article_id: int, ref: ArticleRef) -> bool:
+    """The exported progress, who set it and when, where this database has none."""
+    if not ref.state or ref.state == "todo":
+        return False
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO article_state (article_id, state, annotator, updated)"
+        " VALUES (?, ?, ?, ?)",
+        [article_id, ref.state, ref.state_by, ref.state_at or now_iso()],
+    )
+    return cursor.rowcount > 0
+
+
+def _bring_details(db: sqlite_utils.Database, article_id: int, ref: ArticleRef) -> int:
+    """Edited details and the state of the same text (its sha256), only what differs."""
     from newsmark.corpus.articles import get_article, update_details
 
-    ann = get_annotation(db, rec.uuid)
-    if ann is None:
-        return 0
-    article = get_article(db, ann.article_id)
-    if article is None or rec.article.sha256 != article.sha256:
+    article = get_article(db, article_id)
+    if article is None or ref.sha256 != article.sha256:
         return 0
     changes = {
-        key: value
-        for key, value in rec.article.details
-        if value and value != getattr(article, key, None)
+        key: value for key, value in ref.details if value and value != getattr(article, key, None)
     }
     changed = False
     if changes:
@@ -547,11 +730,21 @@ def _restore_article(db: sqlite_utils.Database, rec: Record) -> int:
             changed = True
         except StoreError:
             pass  # a detail this database cannot take (a bad date): the rest is imported
-    state = rec.article.state
-    if state and state != TO_DO and state_of(db, article.id) == TO_DO:
-        set_state(db, article.id, state, rec.annotator)
-        changed = True
-    return int(changed)
+    return int(_put_state(db, article.id, ref) or changed)
+
+
+def _restore_article(db: sqlite_utils.Database, rec: Record) -> int:
+    """The details (an edited outlet, a date) and the state (done) the exported article
+    had, brought to the same article here: only when it is the same text (its sha256),
+    only what differs, and a state only where this database has none. 1 if anything
+    changed."""
+    ann = get_annotation(db, rec.uuid)
+    if ann is None:
+        return 0
+    ref = rec.article
+    if not ref.state_by:  # files before version 2: the state is the annotator's
+        ref = replace(ref, state_by=rec.annotator)
+    return _bring_details(db, ann.article_id, ref)
 
 
 def _settle(db: sqlite_utils.Database, rec: Record, on_conflict: str | None, path: Path) -> str:
@@ -737,7 +930,14 @@ def _restore_links(db: sqlite_utils.Database, rec: Record) -> int:
         article_id, start, end = place
         text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
         target_uuid = None
-        if link.status == "accepted":
+        if link.status == "accepted" and link.target_annotation:
+            row = db.execute(
+                "SELECT uuid FROM annotations WHERE uuid = ? AND article_id = ? AND start = ?"
+                ' AND "end" = ?',
+                [link.target_annotation, article_id, start, end],
+            ).fetchone()
+            target_uuid = row[0] if row else None
+        if link.status == "accepted" and target_uuid is None:
             row = db.execute(
                 'SELECT uuid FROM annotations WHERE article_id = ? AND start = ? AND "end" = ?'
                 " ORDER BY id LIMIT 1",
@@ -757,8 +957,8 @@ def _restore_links(db: sqlite_utils.Database, rec: Record) -> int:
                 link.score,
                 link.status,
                 target_uuid,
-                now_iso(),
-                None if link.status == "suggested" else now_iso(),
+                link.created or now_iso(),
+                None if link.status == "suggested" else (link.decided_at or now_iso()),
                 link.meaning,
                 link.confidence,
             ],

@@ -71,10 +71,11 @@ def test_round_trip_is_identical(tmp_path: Path) -> None:
     lines = out1.read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[0]) == {
         "format": "newsmark-annotations",
-        "version": 1,
+        "version": 2,
         "offsets": "codepoint",
     }
-    statuses = sorted(k["status"] for line in lines[1:] for k in json.loads(line)["links"])
+    records = [json.loads(line) for line in lines[1:]]
+    statuses = sorted(k["status"] for r in records if "record" not in r for k in r["links"])
     assert "accepted" in statuses and "rejected" in statuses and "suggested" in statuses
 
 
@@ -311,8 +312,12 @@ def test_records_follow_the_shipped_schema(tmp_path: Path) -> None:
         .joinpath("annotations.schema.json")
         .read_text()
     )
+    from newsmark.annotations.labels import DEFAULT_LABELS
+    from newsmark.annotations.labelset import effective
+
     db = connect(tmp_path / "s.db")
     annotate_sample(db)
+    effective(db, DEFAULT_LABELS, False)  # the file's label set, as an app opening it makes
     link_schema = schema["$defs"]["link"]
     article_schema = schema["$defs"]["article"]
     annotated_schema = schema["$defs"]["annotatedArticle"]
@@ -326,6 +331,16 @@ def test_records_follow_the_shipped_schema(tmp_path: Path) -> None:
             assert link["status"] in link_schema["properties"]["status"]["enum"]
             assert link["tier"] in link_schema["properties"]["tier"]["enum"]
         assert record["quote"] and record["end"] - record["start"] == len(record["quote"])
+    typed = [
+        ("labelRecord", list(export.label_records(db))),
+        ("articleRecord", list(export.article_records(db, Filters(with_articles=True)))),
+    ]
+    for name, records in typed:
+        definition = schema["$defs"][name]
+        assert records
+        for record in records:
+            assert set(record) == set(definition["required"]) == set(definition["properties"])
+            assert record["record"] == definition["properties"]["record"]["const"]
 
 
 def test_brat_declares_labels_and_lists_every_link(tmp_path: Path) -> None:

@@ -243,3 +243,62 @@ async def test_signing_out_or_a_new_password_ends_the_session(db_path: Path) -> 
             assert (await client.get(f"{base}/")).status == 200
             users.set_password(connect(db_path), "root", "changed-password")
             assert (await client.get(f"{base}/", allow_redirects=False)).status == 303
+
+
+# --- the app as a served session --------------------------------------------------------
+
+
+async def test_a_served_app_tags_as_the_login_and_exports_as_a_download(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signed in as maria: switching annotator is refused, and an export is handed to the
+    browser (a file name, never a place on the server's disk; brat as a zip)."""
+    import io
+    import zipfile
+
+    from textual.widgets import Input, Select
+
+    from newsmark.annotations.config import Config
+    from newsmark.tui.app import NewsmarkApp
+    from newsmark.tui.screens.export import ExportScreen
+    from tests.tui_helpers import seed
+
+    seed(db_path)
+    monkeypatch.chdir(tmp_path)
+    app = NewsmarkApp(db_path, Config(annotator="sam"), served_as="maria")
+    delivered: list[tuple[str, bytes]] = []
+
+    def deliver(file: io.BufferedReader, *, save_filename: str, **_: object) -> str:
+        delivered.append((save_filename, file.read()))
+        file.close()
+        return "key"
+
+    monkeypatch.setattr(app, "deliver_binary", deliver)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.reader_screen
+        await pilot.press("g", "v", "e", "1")
+        await pilot.pause()
+        assert [a.annotator for a in screen.annotations] == ["maria"]
+        screen.action_switch_annotator()
+        await pilot.pause()
+        assert app.screen is screen and app.config.annotator == "maria"
+        for fmt, name in (("jsonl", "../../etc/mine.jsonl"), ("brat", "corpus")):
+            app.action_export()
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, ExportScreen)
+            dialog.query_one("#format", Select).value = fmt
+            dialog.query_one("#path", Input).value = name
+            dialog.query_one("#path", Input).focus()
+            await pilot.press("enter")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.screen is not dialog:
+                    break
+    assert [n for n, _ in delivered] == ["mine.jsonl", "corpus.zip"]
+    assert b'"annotator": "maria"' in delivered[0][1]
+    with zipfile.ZipFile(io.BytesIO(delivered[1][1])) as archive:
+        assert any(n.endswith(".ann") for n in archive.namelist())
+    written = {p.name for p in tmp_path.rglob("*")}
+    assert not written & {"mine.jsonl", "corpus", "corpus.zip"}  # nothing on the server
+    assert not Path("/etc/mine.jsonl").exists()

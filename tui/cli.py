@@ -600,6 +600,12 @@ def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> N
     metavar="NAME",
     help="Only this annotator's annotations (repeatable).",
 )
+@click.option(
+    "--with-articles",
+    is_flag=True,
+    help="jsonl: also every article's full text and details (a complete copy: importing it"
+    " into an empty database gives the same database).",
+)
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @click.pass_obj
 @user_errors
@@ -611,6 +617,7 @@ def export_command(
     articles: tuple[int, ...],
     since: str | None,
     annotators: tuple[str, ...],
+    with_articles: bool,
     force: bool,
 ) -> None:
     """Export annotations (with their links) in one of four formats.
@@ -628,7 +635,9 @@ def export_command(
             raise click.BadParameter(
                 f"{since!r} is not an ISO 8601 date", param_hint="--since"
             ) from exc
-    filters = Filters(labels, articles, since, annotators)
+    if with_articles and fmt != "jsonl":
+        raise click.BadParameter("only the jsonl format carries whole articles", "--with-articles")
+    filters = Filters(labels, articles, since, annotators, with_articles)
     label_set = obj.config.labels  # a config mistake is reported before anything is opened
     db = obj.read_db
     from newsmark.annotations.labelset import effective
@@ -707,6 +716,9 @@ def import_annotations_command(
                     (result.placed, "earlier orphans placed"),
                     (result.kept, "conflicts kept as stored"),
                     (result.replaced, "replaced"),
+                    (result.articles, "articles added"),
+                    (result.labels, "labels added"),
+                    (result.curated, "curated passages settled"),
                     (result.details, "articles' details or progress restored"),
                     (len(result.problems), "bad lines skipped"),
                 )
