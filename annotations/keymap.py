@@ -193,6 +193,7 @@ SPECS: tuple[KeySpec, ...] = (
     _spec("agreement.keep_second", "agreement", "2", "keep('right')", "Keep second", show=True),
     _spec("agreement.keep_both", "agreement", "3", "keep('both')", "Keep both", show=True),
     _spec("agreement.undo", "agreement", "u", "undo_keep", "Undo keep", show=True),
+    _spec("agreement.edit", "agreement", "e", "edit_gold", "Edit in gold", show=True),
     _spec("agreement.next_pair", "agreement", "p", "next_pair", "Next pair", show=True),
     _spec("agreement.close", "agreement", "escape,q", "close", "Close", show=True),
     _spec("corpus_search.results", "corpus_search", "down", "focus_results", "Results"),

@@ -82,3 +82,16 @@ def test_the_app_starts_without_loading_numpy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_distribution_says_its_licence_and_what_it_is() -> None:
+    """A LICENSE file ships (MIT, as pyproject says) and classifiers describe the package."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
+    licence = (root / "LICENSE").read_text()
+    assert licence.startswith("MIT License") and "WITHOUT WARRANTY" in licence
+    assert "Programming Language :: Python :: 3.11" in project["classifiers"]
+    assert "Environment :: Console" in project["classifiers"]

@@ -293,3 +293,39 @@ def test_snapshot_details_dialog(snap_compare, db_path: Path) -> None:  # type: 
         await pilot.pause()
 
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=before)
+
+
+async def test_a_curator_edits_the_gold_version_in_the_reader(db_path: Path) -> None:
+    """Neither version is right: ``e`` keeps the first in the gold layer and opens it in
+    the reader, where the span keys and a label key change the gold copy only."""
+    from newsmark.tui.screens.agreement import AgreementScreen
+
+    seed(db_path)
+    db = connect(db_path)
+    store.create_annotation(db, 1, 0, 16, "claim", "ann")  # "Mayor Ilse Varga"
+    store.create_annotation(db, 1, 0, 5, "source", "bob")  # "Mayor"
+    db.close()
+    app = make_app(db_path, seed_db=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        screen = app.reader_screen
+        screen.action_agreement()
+        await _settle(pilot)
+        assert isinstance(app.screen, AgreementScreen)
+        await pilot.press("e")
+        await _settle(pilot)
+        assert app.screen is screen
+        current = screen.current_annotation()
+        assert current is not None and (current.annotator, current.quote) == (
+            "gold",
+            "Mayor Ilse Varga",
+        )
+        await pilot.press("less_than_sign", "3")  # one word shorter, and a source
+        await _settle(pilot)
+    db = connect(db_path)
+    layers = sorted((a.annotator, a.label, a.quote) for a in store.list_annotations(db, 1))
+    assert layers == [
+        ("ann", "claim", "Mayor Ilse Varga"),  # the annotators' layers untouched
+        ("bob", "source", "Mayor"),
+        ("gold", "source", "Mayor Ilse"),
+    ]

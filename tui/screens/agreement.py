@@ -65,7 +65,8 @@ class Disputes(VirtualList):
 class AgreementScreen(ModalScreen[bool]):
     """Figures for every pair; this article's disagreements for one pair at a time
     (``p`` the next pair); ``1`` keeps the first annotator's version in the gold layer,
-    ``2`` the second's, ``3`` both; ``u`` takes the last keep back."""
+    ``2`` the second's, ``3`` both; ``u`` takes the last keep back; ``e`` keeps a version
+    and opens it in the reader to change its span or label there."""
 
     BINDINGS = bindings("agreement")
 
@@ -82,6 +83,7 @@ class AgreementScreen(ModalScreen[bool]):
         self.changed = False
         # what was kept here, last last: (passage, its gold annotations, the pair)
         self.kept: list[tuple[Disagreement, list[str], tuple[str, str]]] = []
+        self.edit: str | None = None  # the gold annotation to open in the reader (``e``)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box large"):
@@ -92,7 +94,7 @@ class AgreementScreen(ModalScreen[bool]):
             yield Static(
                 Text(
                     "1 / 2 / 3: keep the first version / the second / both in the gold layer"
-                    "   u: undo   p: next pair   escape: close"
+                    "   e: keep and edit it   u: undo   p: next pair   escape: close"
                 ),
                 classes="hint",
             )
@@ -178,6 +180,30 @@ class AgreementScreen(ModalScreen[bool]):
         )
         self._show_disputes()
         self.count()
+
+    def action_edit_gold(self) -> None:
+        """Neither version as it stands: keep one (the first annotator's, or the second's
+        where the first has none here) and edit the gold copy in the reader, span and
+        label, with the reader's keys (its undo too)."""
+        from newsmark.annotations.agreement import GOLD
+        from newsmark.annotations.store import list_annotations
+
+        listed = self.query_one(Disputes)
+        if not listed.items or listed.cursor >= len(listed.items):
+            return
+        dispute = listed.items[listed.cursor]
+        side = "left" if dispute.left else "right"
+        first = (dispute.left or dispute.right)[0]
+        self.action_keep(side)
+        gold = [
+            a
+            for a in list_annotations(self.db, self.article_id)
+            if a.annotator == GOLD
+            and (a.start, a.end, a.label) == (first.start, first.end, first.label)
+        ]
+        if gold:
+            self.edit = gold[0].uuid
+            self.dismiss(True)
 
     def action_undo_keep(self) -> None:
         """Take the last keep back: its gold annotations go, the passage is listed again."""

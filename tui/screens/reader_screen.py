@@ -914,6 +914,13 @@ class ReaderScreen(Screen[None]):
         def done(changed: bool | None) -> None:
             if changed:
                 self.reload_article()
+            gold = next((a for a in self.annotations if a.uuid == screen.edit), None)
+            if gold is not None:  # "e": the gold copy to change here
+                self._go_to(gold)
+                self.reader.focus()
+                self.say(
+                    "The gold version: change its span (< > , .) or label (a label key); u undoes."
+                )
 
         screen = AgreementScreen(
             self.db, self.newsmark.db_path, self.article.id, self.newsmark.config.labels
