@@ -507,6 +507,7 @@ BRAT_LINK_COLUMNS = (
     "source_annotation",
     "target_annotation",
     "tier",
+    "meaning",
 )
 
 
@@ -524,6 +525,7 @@ def _write_brat_links(
     exported too.
     """
     rows = ["\t".join(BRAT_LINK_COLUMNS)]
+    articles_out = {a.article_id for a in anns}
     for ann in anns:
         for link in sorted(
             all_links[ann.uuid], key=lambda k: (k.target_article_id, k.start, k.end)
@@ -534,8 +536,11 @@ def _write_brat_links(
             if target in t_ids and t_ids[target][0] == ann.article_id:
                 continue  # written as an R line in the .ann file
             tid = t_ids[target][1] if target in t_ids else ""
+            # a file name only for an article this export wrote (the UUIDs name the rest)
+            exported = link.target_article_id in articles_out
+            target_file = f"{link.target_article_id}.ann" if exported else ""
             rows.append(
-                f"{ann.article_id}.ann\t{t_ids[ann.uuid][1]}\t{link.target_article_id}.ann\t"
+                f"{ann.article_id}.ann\t{t_ids[ann.uuid][1]}\t{target_file}\t"
                 f"{tid}\t{link.start}\t{link.end}\t{link.status}\t{link.score}\t"
                 f"{ann.uuid}\t{target or ''}\t{tier_of(ann.quote, link.text, link.score)}\t"
                 f"{'' if link.meaning is None else link.meaning}"
@@ -559,7 +564,17 @@ def _write_brat_conf(folder: Path, labels: tuple[Label, ...], used: list[str]) -
     for name in used:
         colours.setdefault(brat_type(name), UNKNOWN_LABEL_COLOUR)
     conf = ["[entities]", *colours, "", "[relations]"]
-    conf += ["Linked\tArg1:<ENTITY>, Arg2:<ENTITY>", "", "[events]", "", "[attributes]", ""]
+    # Newsmark's spans may overlap and nest (two annotators, a figure inside a claim):
+    # brat refuses overlapping entities unless the configuration allows them.
+    conf += [
+        "Linked\tArg1:<ENTITY>, Arg2:<ENTITY>",
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
+        "",
+        "[events]",
+        "",
+        "[attributes]",
+        "",
+    ]
     (folder / "annotation.conf").write_text("\n".join(conf), encoding="utf-8", newline="\n")
     visual = ["[labels]", *(f"{t} | {t.replace('_', ' ')}" for t in colours), "Linked | Linked"]
     visual += ["", "[drawing]"]

@@ -358,7 +358,12 @@ def test_brat_declares_labels_and_lists_every_link(tmp_path: Path) -> None:
     assert "denial\tbgColor:#b91c1c, fgColor:white" in visual
     rows = [r.split("\t") for r in (folder / "cross-article-links.tsv").read_text().splitlines()]
     header, body = rows[0], rows[1:]
-    assert header[-3:] == ["source_annotation", "target_annotation", "tier"]
+    assert header[-4:] == ["source_annotation", "target_annotation", "tier", "meaning"]
+    assert {len(r) for r in body} == {len(header)}  # the header had 11 columns, rows 12
+    written = {p.name for p in folder.iterdir()}
+    assert all(r[header.index("target_file")] in written | {""} for r in body)
+    # brat refuses overlapping entities unless its configuration allows them
+    assert "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>" in conf
     statuses = {r[header.index("status")] for r in body}
     assert {"accepted", "rejected"} <= statuses
     accepted = next(r for r in body if r[header.index("status")] == "accepted")

@@ -434,3 +434,35 @@ async def test_opening_a_shorter_article_from_deep_in_a_long_one(db_path: Path) 
         await pilot.press("l")
         await pilot.pause()
         assert reader.text == "One line only." and reader.cursor_location == (0, 1)
+
+
+async def test_a_status_message_is_readable_at_80_columns(db_path: Path) -> None:
+    """A long title gave way to nothing: at 80x24 "Nothing to undo." showed as "No"."""
+    from tests.tui_helpers import seed
+
+    long_title = "Calderwick residents told the tap water is safe after a night of alarm"
+    seed(db_path, [(long_title, "The Test Post", "Mayor Ilse Varga said the water is safe.")])
+    app = NewsmarkApp(db_path, Config(annotator="maria.hernandez-luz"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        status = app.reader_screen.status
+        await pilot.press("v", "e", "e", "u")  # a selection on the line too
+        await pilot.pause()
+        shown = status.render_line(0).text  # the line as painted, cut to the width
+        assert "Nothing to undo." in shown, shown
+        await pilot.press("j")  # the message goes with the next move; the title is back
+        await pilot.pause()
+        assert "Calderwick residents" in status.render_line(0).text
+
+
+async def test_the_chosen_theme_is_remembered(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme != "nord"
+        app.theme = "nord"  # as the palette's "Change theme" does
+        await pilot.pause()
+    again = NewsmarkApp(db_path, Config(annotator="t"))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"

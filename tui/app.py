@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
+from textual.theme import Theme
 
 from newsmark.annotations.config import Config
 from newsmark.annotations.keymap import KeySpec, specs_for
@@ -22,6 +23,7 @@ from newsmark.annotations.labelset import LabelSet, effective
 from newsmark.annotations.state import get_state, set_state
 from newsmark.corpus.articles import count_articles, source_line
 from newsmark.corpus.db import connect, read_only
+from newsmark.corpus.errors import NewsmarkError
 from newsmark.tui.bindings import GLOBAL_IDS, HELP_PLACES, bindings
 from newsmark.tui.screens.reader_screen import ReaderScreen
 from newsmark.tui.screens.text_page import HelpScreen, OrphansScreen
@@ -84,6 +86,7 @@ class NewsmarkApp(App[None]):
             self.set_keymap(self.config.keys)
 
     def on_mount(self) -> None:
+        self._restore_theme()
         self._tell_label_notes()
         if self.read_only:
             self.notify(
@@ -105,6 +108,24 @@ class NewsmarkApp(App[None]):
                 timeout=8,
             )
         self.push_screen(ReaderScreen())
+
+    def _theme_key(self) -> str:
+        return f"theme@{self.served_as}" if self.served_as else "theme"
+
+    def _restore_theme(self) -> None:
+        """The theme last chosen (palette: "Change theme"), on this file; served, each
+        user's own."""
+        with contextlib.suppress(sqlite3.Error):
+            saved = get_state(self.db, self._theme_key())
+            if saved and saved in self.available_themes:
+                self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.read_only:
+            return
+        with contextlib.suppress(sqlite3.Error, NewsmarkError):
+            set_state(self.db, {self._theme_key(): theme.name})
 
     def _tell_label_notes(self) -> None:
         """What differs between this config's labels and the file's, said once (again only

@@ -231,3 +231,19 @@ def labels_set_command(
             raise NewsmarkError(problems[0])
     label = set_label(db, name, key, colour, description)
     say(f"{label.name}: key {label.key}, colour {label.colour}")
+
+
+@main.command("datasette-metadata")
+@click.option("--title", help="The title Datasette shows (default: Newsmark: NAME).")
+@click.pass_obj
+@user_errors
+def datasette_metadata_command(obj: Context, title: str | None) -> None:
+    """Print metadata for browsing the database with Datasette: the articles' search box,
+    the indexes hidden, sign-in hashes shut away, arbitrary SQL off, and canned queries
+    (claims and who carried them, suggestions to review, annotators).
+
+    newsmark datasette-metadata > metadata.json; datasette FILE.db -m metadata.json
+    """
+    from newsmark.annotations.datasette import metadata
+
+    print_json(metadata(obj.db_path.stem, title))

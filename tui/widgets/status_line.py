@@ -42,12 +42,21 @@ class StatusLine(Widget):
         if mode:
             text.append(f" {mode} ", style="bold reverse")
             text.append(" ")
-        text.append(one_line(title)[:48], style="bold")
-        text.append(f"  {offset}/{length}")
+        where = f"  {offset}/{length}"
         if selection:
-            text.append(f"  sel {selection[0]}-{selection[1]} ({selection[1] - selection[0]})")
+            where += f"  sel {selection[0]}-{selection[1]} ({selection[1] - selection[0]})"
+        said = f"  {one_line(message, 200)}" if message else ""
+        # A message is what the user must read: the title gives way to it (at 80 columns
+        # a 48-character title left "No" of "Nothing to undo.").
+        room = (self.size.width - 2 if self.size.width else 200) - len(text) - len(where)
+        title_room = min(48, room - len(said))
+        if title_room >= 12 or not said:
+            text.append(one_line(title)[: max(title_room, 12)], style="bold")
+        else:
+            where = where.lstrip()
+        text.append(where)
         if message:  # it stands in for the list of annotations until the next move
-            text.append(f"  {one_line(message, 200)}", style="bold italic")
+            text.append(said, style="bold italic")
             under = []
         for ann in under:
             marker = "\u25b6" if ann.uuid == current else "\u00b7"
