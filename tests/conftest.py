@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,3 +31,22 @@ def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
     database = connect(db_path)
     yield database
     database.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--all",
+        action="store_true",
+        help="also the tests marked slow (a cluster, a browser, killed processes); CI runs"
+        " them all (NEWSMARK_ALL_TESTS=1 does the same)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The default run is the fast one; ``--all`` (or NEWSMARK_ALL_TESTS=1) adds the slow."""
+    if config.getoption("--all") or os.environ.get("NEWSMARK_ALL_TESTS") == "1":
+        return
+    slow = [item for item in items if "slow" in item.keywords]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if "slow" not in item.keywords]

@@ -8,11 +8,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from newsmark.annotations import store
 from newsmark.annotations.config import Config
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
 from tests.tui_helpers import SIZE, TEXT, capture_errors, seed
+
+pytestmark = pytest.mark.slow  # see conftest: run with --all (CI does)
 
 ROOT = Path(__file__).resolve().parent.parent
 N_FILES = 1500

@@ -14,6 +14,8 @@ import pytest
 
 from newsmark.corpus.db import connect
 
+pytestmark = pytest.mark.slow  # see conftest: run with --all (CI does)
+
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = int(os.environ.get("NEWSMARK_CRASH_KILLS", "12"))  # more: NEWSMARK_CRASH_KILLS=200
 

@@ -158,6 +158,7 @@ def test_the_deadline_holds_against_a_trickling_server(
     assert time.monotonic() - started < 5  # per-read timeouts alone ran for 300 s
 
 
+@pytest.mark.slow
 def test_the_import_command_keeps_the_page_deadline(
     tmp_path: Path, loopback: tuple[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,6 +14,7 @@ import termios
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -104,6 +105,7 @@ def _run_in_pty(args: list[str], keys: list[bytes], seconds: float) -> bytes:
     return bytes(out)
 
 
+@pytest.mark.slow
 def test_hostile_text_end_to_end(tmp_path: Path) -> None:
     corpus = _hostile_corpus(tmp_path)
     db_path = tmp_path / "h.db"
@@ -182,6 +184,7 @@ def test_very_long_and_odd_queries(tmp_path: Path, query: str) -> None:
     assert isinstance(json.loads(out or "[]"), list)
 
 
+@pytest.mark.slow
 async def test_article_list_filter_takes_any_text(tmp_path: Path) -> None:
     from newsmark.annotations.config import Config
     from newsmark.tui.app import NewsmarkApp

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from newsmark.annotations import store
@@ -70,6 +71,7 @@ async def test_a_label_added_elsewhere_tags_in_an_open_app(db_path: Path) -> Non
         assert [a.label for a in store.list_annotations(db, 1)] == ["quote"]
 
 
+@pytest.mark.slow
 async def test_blind_mode_hides_the_others_work(db_path: Path) -> None:
     """The curator's ``newsmark blind on``: each annotator sees only their own spans, and
     the screens with the others' work stay shut; ``off`` shows everything again, in an
@@ -145,6 +147,7 @@ def test_blind_in_the_config() -> None:
         raise AssertionError("a bad blind setting was accepted")
 
 
+@pytest.mark.slow
 async def test_a_teammates_tags_appear_in_the_open_article(db_path: Path) -> None:
     """Another terminal or browser session tags the article you are reading: it appears
     within a second or so, as a reload would show it; in blind mode it stays hidden."""

@@ -190,6 +190,7 @@ async def test_a_websocket_from_another_site_is_refused(db_path: Path) -> None:
             await socket.close()
 
 
+@pytest.mark.slow
 async def test_sessions_are_capped_and_idle_ones_end(db_path: Path) -> None:
     make_desk(db_path)
     with running_server(db_path, "--max-sessions", "1", "--idle-timeout", "0.1") as base:

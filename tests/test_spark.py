@@ -19,6 +19,8 @@ from newsmark.tui.cli import main
 from tests.test_farplan import archive_of, db_links, record_links, story_world
 from tests.test_warc import _archive
 
+pytestmark = pytest.mark.slow  # see conftest: run with --all (CI does)
+
 QUOTES = [
     "At no point did any material leave our site",
     "Fourteen people were taken to Calderwick General Hospital",

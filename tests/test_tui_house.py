@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Checkbox, Input, Static
 
 from newsmark.annotations import store
@@ -253,6 +254,7 @@ async def _each_step_repaints_like_cold(
         assert warm == await _cold_screen(app, pilot), keys
 
 
+@pytest.mark.slow
 async def test_partial_repaints_leave_no_stale_rows_on_screen(db_path: Path) -> None:
     """Keys repaint only the rows they change; the screen then is what a full repaint of
     everything shows (checked by clearing every cache and comparing the screenshots)."""
@@ -348,6 +350,7 @@ async def test_the_readers_quick_height_is_the_wrapped_documents_height(db_path:
             assert wrapped.height == WrappedDocument.height.fget(wrapped) > 60, width
 
 
+@pytest.mark.slow
 async def test_a_long_lists_scrollbar_follows_each_new_item(db_path: Path) -> None:
     """The annotations list repaints its scrollbar only when the thumb would change; after
     each of many tags the bar is what a cold repaint draws."""
