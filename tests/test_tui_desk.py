@@ -329,3 +329,34 @@ async def test_a_curator_edits_the_gold_version_in_the_reader(db_path: Path) -> 
         ("bob", "source", "Mayor"),
         ("gold", "source", "Mayor Ilse"),
     ]
+
+
+async def test_hints_show_the_keys_in_force(db_path: Path) -> None:
+    """A remapped key is shown as remapped in a dialog's hint (the hints printed the
+    defaults: "u: undo" after undo had moved to z)."""
+    from newsmark.annotations.config import Config
+    from newsmark.tui.screens.agreement import AgreementScreen
+    from newsmark.tui.screens.note import NoteScreen
+
+    seed(db_path)
+    db = connect(db_path)
+    store.create_annotation(db, 1, 0, 16, "claim", "ann")
+    store.create_annotation(db, 1, 0, 5, "source", "bob")
+    db.close()
+    keys = {"agreement.undo": "z", "agreement.edit": "y", "note.cancel": "ctrl+g"}
+    app = make_app(db_path, Config(annotator="ann", keys=keys), seed_db=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        app.reader_screen.action_agreement()
+        await _settle(pilot)
+        assert isinstance(app.screen, AgreementScreen)
+        shown = str(app.screen.query_one(".hint").render())
+        assert "z: undo" in shown and "y: keep and edit it" in shown
+        assert "u: undo" not in shown
+        await pilot.press("escape")
+        await _settle(pilot)
+        await pilot.press("g", "space")  # onto the annotation
+        app.reader_screen.action_edit_note()
+        await _settle(pilot)
+        assert isinstance(app.screen, NoteScreen)
+        assert "^g: cancel" in str(app.screen.query_one(".hint").render())

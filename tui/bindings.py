@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
+from textual.app import App
 from textual.binding import Binding
 
-from newsmark.annotations.keymap import FOOTER_GROUPS, KeySpec, specs_for
+from newsmark.annotations.keymap import FOOTER_GROUPS, SPECS, KeySpec, specs_for
 from newsmark.annotations.labels import Label
 
 _GROUPS = {name: Binding.Group(description) for name, description in FOOTER_GROUPS.items()}
@@ -30,6 +32,26 @@ def _binding(spec: KeySpec) -> Binding:
 def bindings(*places: str) -> list[Binding]:
     """The bindings of these places, in registry order."""
     return [_binding(spec) for place in places for spec in specs_for(place)]
+
+
+_BY_ID = {spec.id: spec for spec in SPECS}
+
+
+def hint(app: App[object], *parts: tuple[str, str] | str) -> Text:
+    """A dialog's hint line from the registry: ``(binding id, what it does)`` pairs show
+    the keys in force (a remapped key as remapped), plain strings stand as written (keys
+    an input owns, such as enter and tab)."""
+    keys_for = getattr(app, "keys_for", None)
+    said = []
+    for part in parts:
+        if isinstance(part, str):
+            said.append(part)
+            continue
+        binding_id, what = part
+        default = _BY_ID[binding_id].keys
+        keys = keys_for(binding_id, default) if keys_for else default
+        said.append(f"{keys}: {what}")
+    return Text("   ".join(said))
 
 
 def label_bindings(labels: Iterable[Label]) -> list[Binding]:

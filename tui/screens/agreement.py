@@ -30,7 +30,7 @@ from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
 from newsmark.annotations.model import Annotation
 from newsmark.corpus.db import connect
 from newsmark.corpus.normalise import one_line
-from newsmark.tui.bindings import bindings
+from newsmark.tui.bindings import bindings, hint
 from newsmark.tui.widgets.virtual_list import VirtualList
 
 
@@ -92,9 +92,15 @@ class AgreementScreen(ModalScreen[bool]):
             disputes.border_title = "Disagreements in this article"
             yield disputes
             yield Static(
-                Text(
-                    "1 / 2 / 3: keep the first version / the second / both in the gold layer"
-                    "   e: keep and edit it   u: undo   p: next pair   escape: close"
+                hint(
+                    self.app,
+                    ("agreement.keep_first", "keep the first version"),
+                    ("agreement.keep_second", "the second"),
+                    ("agreement.keep_both", "both, in the gold layer"),
+                    ("agreement.edit", "keep and edit it"),
+                    ("agreement.undo", "undo"),
+                    ("agreement.next_pair", "next pair"),
+                    ("agreement.close", "close"),
                 ),
                 classes="hint",
             )

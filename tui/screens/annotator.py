@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from newsmark.annotations.limits import MAX_ANNOTATOR_CHARS
 from newsmark.corpus.normalise import one_line
-from newsmark.tui.bindings import bindings
+from newsmark.tui.bindings import bindings, hint
 from newsmark.tui.widgets.bounded_input import BoundedInput
 
 
@@ -43,9 +43,11 @@ class AnnotatorScreen(ModalScreen[str | None]):
                 id="name",
             )
             yield Static(
-                Text(
-                    "enter: switch   escape: cancel   (for this session; the config file"
-                    " sets the default)"
+                hint(
+                    self.app,
+                    "enter: switch",
+                    ("annotator.cancel", "cancel"),
+                    "(for this session; the config file sets the default)",
                 ),
                 classes="hint",
             )

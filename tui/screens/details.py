@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Static
 
 from newsmark.corpus.articles import EDITABLE, MAX_TITLE_CHARS, Article
 from newsmark.corpus.normalise import neutralise, one_line
-from newsmark.tui.bindings import bindings
+from newsmark.tui.bindings import bindings, hint
 from newsmark.tui.widgets.bounded_input import BoundedInput
 
 FIELDS = {
@@ -57,7 +57,13 @@ class DetailsScreen(ModalScreen[bool]):
                 )
             yield Static("", id="error", classes="error -empty")
             yield Static(
-                Text("enter: save   tab: next field   escape: cancel   (the text never changes)"),
+                hint(
+                    self.app,
+                    "enter: save",
+                    "tab: next field",
+                    ("details.cancel", "cancel"),
+                    "(the text never changes)",
+                ),
                 classes="hint",
             )
 

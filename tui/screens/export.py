@@ -22,7 +22,7 @@ from newsmark.annotations.labels import Label as LabelDef
 from newsmark.corpus.db import connect
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import one_line
-from newsmark.tui.bindings import bindings
+from newsmark.tui.bindings import bindings, hint
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,13 @@ class ExportScreen(ModalScreen[Exported | None]):
             yield Checkbox("Replace it if it exists (--force)", id="force")
             yield Static(id="error", classes="error -empty")
             yield Static(
-                Text("enter: export   tab: next field   escape: cancel   (offsets: code points)"),
+                hint(
+                    self.app,
+                    "enter: export",
+                    "tab: next field",
+                    ("export.cancel", "cancel"),
+                    "(offsets: code points)",
+                ),
                 classes="hint",
             )
 

@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from newsmark.annotations.limits import MAX_NOTE_CHARS
 from newsmark.corpus.normalise import neutralise, one_line
-from newsmark.tui.bindings import bindings
+from newsmark.tui.bindings import bindings, hint
 from newsmark.tui.widgets.bounded_input import BoundedInput
 
 
@@ -40,7 +40,10 @@ class NoteScreen(ModalScreen[str | None]):
                 id="note",
             )
             yield Static(
-                Text("enter: save   escape: cancel   (an empty note removes it)"), classes="hint"
+                hint(
+                    self.app, "enter: save", ("note.cancel", "cancel"), "(an empty note removes it)"
+                ),
+                classes="hint",
             )
 
     def on_mount(self) -> None:
