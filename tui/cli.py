@@ -336,26 +336,19 @@ def _size(path: Path) -> int:
 
 def _index_and_link_new(db: sqlite_utils.Database, min_confidence: float | None) -> None:
     """New articles join the match index, and existing annotations are matched against them."""
-    from newsmark.annotations.importing import retry_orphans
-    from newsmark.annotations.links import link_all
-    from newsmark.annotations.matching import BULK_MIN, Matcher, index_pending, unindexed_articles
+    from newsmark.annotations.catchup import catch_up, pending_articles
+    from newsmark.annotations.matching import BULK_MIN
 
-    pending = unindexed_articles(db)
+    pending = pending_articles(db)
     show_bar = sys.stderr.isatty() and len(pending) >= BULK_MIN
     with click.progressbar(
         length=len(pending), label="Indexing", file=sys.stderr, hidden=not show_bar
     ) as bar:
-        new_ids = index_pending(db, progress=bar.update, pending=pending)
-    if new_ids:
-        placed = retry_orphans(db)
-        if placed:
-            say(f"{_plural(placed, 'orphaned annotation')} placed in the new articles", err=True)
-    if new_ids and db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone():
-        matcher = Matcher(db)
-        matcher.min_confidence = min_confidence
-        added = link_all(db, matcher, restrict=set(new_ids))
-        if added:
-            say(f"{added} new link suggestion{'s' if added != 1 else ''}", err=True)
+        done = catch_up(db, min_confidence, progress=bar.update, pending=pending)
+    if done.placed:
+        say(f"{_plural(done.placed, 'orphaned annotation')} placed in the new articles", err=True)
+    if done.suggested:
+        say(f"{done.suggested} new link suggestion{'s' if done.suggested != 1 else ''}", err=True)
 
 
 @main.command("edit")

@@ -31,7 +31,6 @@ from newsmark.annotations.links import (
     cluster_of,
     clusters,
     counts_by_annotation,
-    link_all,
     link_by_hand,
     link_counts,
     links_for,
@@ -41,9 +40,7 @@ from newsmark.annotations.links import reject as reject_link
 from newsmark.annotations.matching import (
     BULK_MIN,
     Matcher,
-    index_pending,
     linkable,
-    unindexed_articles,
 )
 from newsmark.annotations.model import Annotation
 from newsmark.annotations.state import get_state, is_blind, set_state
@@ -321,28 +318,26 @@ class ReaderScreen(Screen[None]):
             db.close()
 
     def _index_new(self, db: sqlite_utils.Database) -> None:
-        pending = unindexed_articles(db)
+        from newsmark.annotations.catchup import catch_up, pending_articles
+
+        pending = pending_articles(db)
         if len(pending) >= BULK_MIN:
             self.app.call_from_thread(
                 self.notify,
                 f"Indexing {len(pending):,} articles for cross-article matches\u2026",
                 timeout=5,
             )
-        try:
-            from newsmark.annotations.importing import retry_orphans
-
-            new = index_pending(db, pending=pending)  # imported since the last update
-            placed = retry_orphans(db) if new else 0
-            if placed:
+        try:  # imported since the last update: index, place orphans, link
+            done = catch_up(db, self.newsmark.config.min_confidence, pending=pending)
+            if done.placed:
                 self.app.call_from_thread(
                     self.notify,
-                    f"{placed} orphaned annotation{'s' if placed != 1 else ''} found"
+                    f"{done.placed} orphaned annotation{'s' if done.placed != 1 else ''} found"
                     " their article and were placed.",
                     timeout=5,
                 )
                 self.app.call_from_thread(self.reload_article)
-            annotated = db.execute("SELECT 1 FROM annotations LIMIT 1").fetchone()
-            if new and annotated and link_all(db, self._matcher(db), restrict=set(new)):
+            if done.suggested:
                 self.app.call_from_thread(self._links_updated)
         except (sqlite3.Error, OSError) as exc:  # reading and tagging still work
             why = (
