@@ -13,6 +13,7 @@ from textual.keys import Keys, _character_to_key
 import newsmark.tui.screens
 import newsmark.tui.widgets
 from newsmark.annotations.keymap import BINDINGS, NAMED_KEYS, SPECS, character_key, normalise_key
+from newsmark.tui.docgen import shown_key
 
 
 def _declared() -> dict[str, str]:
@@ -51,22 +52,18 @@ def test_key_names_agree_with_textual() -> None:
         assert normalise_key(bad) is None, bad
 
 
-def _shown(key: str) -> str:
-    """A key as the README writes it: ``>`` for greater_than_sign, ``ctrl+r`` as is."""
-    for code in range(0x21, 0x7F):
-        if character_key(chr(code)) == key:
-            return chr(code)
-    return key
-
-
 def test_readme_documents_every_binding() -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    """The reader's and the configuration's pages of the manual (docs/) explain them."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    readme = "".join(
+        (docs / page).read_text() for page in ("reader.md", "configuration.md", "linking.md")
+    )
     for spec in SPECS:
         if spec.place in ("reader", "app", "compare") or spec.id.startswith("reader."):
             assert f"`{spec.id}`" in readme, spec.id
         if spec.place in ("reader", "compare"):
             for key in spec.keys.split(","):
-                shown = _shown(key)
+                shown = shown_key(key)
                 assert f"`{shown}`" in readme or f"{shown} " in readme, (spec.id, key)
 
 

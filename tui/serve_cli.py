@@ -62,7 +62,7 @@ def serve_command(
     if public_url and not public_url.startswith("https://"):
         say(
             "newsmark: warning: --public-url is not https: passwords and text cross the"
-            " network unencrypted (see the README: serving behind a TLS proxy)",
+            " network unencrypted (see docs/desk.md: serving behind a TLS proxy)",
             err=True,
         )
     server.run()
