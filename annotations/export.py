@@ -262,23 +262,37 @@ def curation_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[di
 
 # --- Prodigy / spaCy ---------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]|\s+")
 
 
 def tokens_for(text: str, cuts: set[int]) -> list[dict[str, Any]]:
-    """Tokens (words and punctuation) also split at every span boundary, so that every span
-    starts and ends on a token boundary, as ``Doc.char_span`` needs."""
-    tokens: list[dict[str, Any]] = []
+    """Tokens (words, punctuation, and whitespace other than one trailing space) also split
+    at every span boundary, so that every span starts and ends on a token boundary, as
+    ``Doc.char_span`` needs, and the tokens with their ``ws`` rebuild the text exactly,
+    line breaks included (as spaCy keeps them: a whitespace token)."""
+    pieces: list[tuple[int, int]] = []
     for m in _TOKEN_RE.finditer(text):
-        start = m.start()
-        inner = sorted(c for c in cuts if m.start() < c < m.end())
-        for stop in [*inner, m.end()]:
-            tokens.append({"text": text[start:stop], "start": start, "end": stop})
+        start, end = m.start(), m.end()
+        follows_word = pieces and pieces[-1][1] == start and not text[pieces[-1][0]].isspace()
+        if text[start] == " " and follows_word:
+            start += 1  # one space: the previous token's trailing whitespace (ws)
+            if start == end:
+                continue
+        for stop in [*sorted(c for c in cuts if start < c < end), end]:
+            pieces.append((start, stop))
             start = stop
-    for i, tok in enumerate(tokens):
-        tok["id"] = i
-        nxt = tokens[i + 1]["start"] if i + 1 < len(tokens) else len(text)
-        tok["ws"] = nxt > tok["end"] and text[tok["end"]] == " " and nxt == tok["end"] + 1
+    tokens: list[dict[str, Any]] = []
+    for i, (start, end) in enumerate(pieces):
+        nxt = pieces[i + 1][0] if i + 1 < len(pieces) else len(text)
+        tokens.append(
+            {
+                "text": text[start:end],
+                "start": start,
+                "end": end,
+                "id": i,
+                "ws": nxt == end + 1 and text[end] == " ",
+            }
+        )
     return tokens
 
 

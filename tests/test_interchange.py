@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsmark.annotations import export, links, store
 from newsmark.annotations.export import Filters, export_to_file, tokens_for
@@ -370,3 +372,20 @@ def test_brat_declares_labels_and_lists_every_link(tmp_path: Path) -> None:
     target = accepted[header.index("target_annotation")]
     assert target and store.get_annotation(db, target) is not None
     assert accepted[header.index("target_id")].startswith("T")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab .,\n\t-é")), max_size=40),
+    st.sets(st.integers(min_value=0, max_value=40), max_size=4),
+)
+def test_prodigy_tokens_rebuild_the_text(text: str, cuts: set[int]) -> None:
+    """As spaCy rebuilds a Doc: each token's text, then a space where ``ws``. Line breaks
+    and runs of spaces were dropped (a paragraph's break was lost)."""
+    cuts = {c for c in cuts if c <= len(text)}
+    tokens = tokens_for(text, cuts)
+    assert "".join(t["text"] + (" " if t["ws"] else "") for t in tokens) == text
+    starts = {t["start"] for t in tokens} | {len(text)}
+    ends = {t["end"] for t in tokens} | {0}
+    for cut in cuts:  # every span edge is a token edge
+        assert cut in starts or cut in ends
