@@ -20,7 +20,7 @@ from typing import IO, Any
 import sqlite_utils
 
 from newsmark.annotations import store
-from newsmark.annotations.formats import FORMATS
+from newsmark.annotations.formats import FOLDER_FORMATS, FORMATS
 from newsmark.annotations.labels import DEFAULT_LABELS, UNKNOWN_LABEL_COLOUR, Label
 from newsmark.annotations.links import Link, links_for
 from newsmark.annotations.matching import tier_of
@@ -618,12 +618,12 @@ def export_to_file(
         raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     source = database_path(db)
     database = Path(source) if source else None
-    if fmt == "brat":
+    if fmt in FOLDER_FORMATS:
         target = outputs.check_folder_target(dest, database, force)
         outputs.remove_leftovers(target.path, folder=True)
         if not target.exists:  # the leftovers' clean-up may have put a cut swap back
             target = outputs.check_folder_target(dest, database, force)
-        return _export_brat(db, filters, target.path, labels)
+        return _export_folder(db, fmt, filters, target.path, labels)
     target = outputs.check_file_target(dest, database, force)
     if target.through:
         fd = outputs.open_through(target.path)
@@ -652,12 +652,18 @@ def _failed(dest: Path, exc: OSError) -> str:
     return f"{dest}: export failed, nothing was replaced ({exc.strerror})"
 
 
-def _export_brat(
-    db: sqlite_utils.Database, filters: Filters, dest: Path, labels: tuple[Label, ...]
+def _export_folder(
+    db: sqlite_utils.Database, fmt: str, filters: Filters, dest: Path, labels: tuple[Label, ...]
 ) -> int:
+    """A folder format (brat, xmi) written beside ``dest`` and swapped in whole."""
     with outputs.temp_folder(dest) as tmp:
         try:
-            count = write_brat(db, filters, tmp, labels)
+            if fmt == "brat":
+                count = write_brat(db, filters, tmp, labels)
+            else:
+                from newsmark.annotations.xmi import write_xmi
+
+                count = write_xmi(db, selected(db, filters), tmp)
             for f in tmp.iterdir():
                 with f.open("rb") as fh:
                     os.fsync(fh.fileno())

@@ -389,3 +389,36 @@ def test_prodigy_tokens_rebuild_the_text(text: str, cuts: set[int]) -> None:
     ends = {t["end"] for t in tokens} | {0}
     for cut in cuts:  # every span edge is a token edge
         assert cut in starts or cut in ends
+
+
+def test_xmi_is_read_by_cassis_as_inception_does(tmp_path: Path) -> None:
+    """INCEpTION's format, read by dkpro-cassis (the UIMA library INCEpTION's Python
+    tools use): the text, each span (UTF-16 offsets under an emoji), label and id."""
+    from cassis import load_cas_from_xmi, load_typesystem
+
+    db = connect(tmp_path / "x.db")
+    text = "The mayor \U0001f600 said: \u201cthe water is safe\u201d.\n\nA second line."
+    title = 'Mayor <&> "water"'
+    aid, _ = add_article(db, NewArticle(title=title, text=text, url="https://x.example/a"))
+    quote = "the water is safe"
+    start = text.index(quote)
+    ann = store.create_annotation(db, aid, start, start + len(quote), "claim", "maria")
+    store.create_annotation(db, aid, 0, 9, "source", "root")
+    folder = tmp_path / "xmi"
+    result = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "x.db"), "export", "--format", "xmi", "-o", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    with (folder / "TypeSystem.xml").open("rb") as fh:
+        typesystem = load_typesystem(fh)
+    with (folder / f"{aid}.xmi").open("rb") as fh:
+        cas = load_cas_from_xmi(fh, typesystem=typesystem)
+    assert cas.sofa_string == text
+    entities = sorted(
+        (e.get_covered_text(), e.value, e.identifier)
+        for e in cas.select("de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity")
+    )
+    assert (quote, "claim", ann.uuid) in entities
+    assert ("The mayor", "source") in {(t, v) for t, v, _ in entities}
+    (meta,) = cas.select("de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData")
+    assert meta.documentTitle == title and meta.documentUri == "https://x.example/a"

@@ -566,7 +566,7 @@ def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> N
     default="-",
     show_default=True,
     metavar="FILE|-",
-    help="Where to write ('-' is standard output; a folder for brat).",
+    help="Where to write ('-' is standard output; a folder for brat and xmi).",
 )
 @click.option(
     "--format",
@@ -574,7 +574,8 @@ def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> N
     type=click.Choice(FORMATS),
     default="jsonl",
     show_default=True,
-    help="jsonl (ours), prodigy, w3c (Web Annotation JSON-LD) or brat (a folder).",
+    help="jsonl (ours), prodigy, w3c (Web Annotation JSON-LD), brat or xmi (UIMA CAS XMI,"
+    " for INCEpTION); brat and xmi write folders.",
 )
 @click.option("--label", "labels", multiple=True, metavar="L", help="Only this label (repeatable).")
 @click.option(
@@ -613,7 +614,7 @@ def export_command(
     with_articles: bool,
     force: bool,
 ) -> None:
-    """Export annotations (with their links) in one of four formats.
+    """Export annotations (with their links) in one of five formats.
 
     Offsets are Unicode code points over the stored text, end exclusive. A file is written
     atomically: an interrupted export leaves any previous file as it was.

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from newsmark.annotations.export import FORMATS, Filters, export_to_file, snapshot
+from newsmark.annotations.formats import FOLDER_FORMATS
 from newsmark.annotations.labels import Label as LabelDef
 from newsmark.corpus.db import connect
 from newsmark.corpus.errors import NewsmarkError
@@ -63,7 +64,9 @@ class ExportScreen(ModalScreen[Exported | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Label(Text("Export annotations", style="bold"))
-            yield Input(value=self.default_path, placeholder="File (a folder for brat)", id="path")
+            yield Input(
+                value=self.default_path, placeholder="File (a folder for brat and xmi)", id="path"
+            )
             yield Static(id="target")
             yield Select(
                 [(f, f) for f in FORMATS], value=FORMATS[0], allow_blank=False, id="format"
@@ -94,10 +97,10 @@ class ExportScreen(ModalScreen[Exported | None]):
     def _show_target(self) -> None:
         raw = self.query_one("#path", Input).value.strip()
         fmt = str(self.query_one("#format", Select).value)
-        kind = "folder" if fmt == "brat" else "file"
+        kind = "folder" if fmt in FOLDER_FORMATS else "file"
         name = one_line(str(self._target()), 300)
         if self.served:
-            name += ".zip" if fmt == "brat" else ""
+            name += ".zip" if fmt in FOLDER_FORMATS else ""
             text = f"Downloads {name} in your browser" if raw else ""
         else:
             text = f"Writes the {kind} {name}" if raw else ""
@@ -118,7 +121,7 @@ class ExportScreen(ModalScreen[Exported | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if not event.value.strip():
-            self._error("Give a file name (a folder for brat).")
+            self._error("Give a file name (a folder for brat and xmi).")
             return
         fmt = str(self.query_one("#format", Select).value)
         force = self.query_one("#force", Checkbox).value
@@ -159,7 +162,7 @@ class ExportScreen(ModalScreen[Exported | None]):
             return count, target.open("rb")
 
     def _deliver(self, download: BinaryIO, count: int, path: Path, fmt: str) -> None:
-        name = path.name + (".zip" if fmt == "brat" else "")
+        name = path.name + (".zip" if fmt in FOLDER_FORMATS else "")
         self.app.deliver_binary(download, save_filename=name)
         self.dismiss(Exported(count, Path(name), fmt, downloaded=True))
 
