@@ -33,7 +33,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -46,6 +45,7 @@ from newsmark.annotations.state import set_state  # noqa: E402
 from newsmark.annotations.users import add_user  # noqa: E402
 from newsmark.corpus.articles import NewArticle, add_article  # noqa: E402
 from newsmark.corpus.db import connect  # noqa: E402
+from tests.bench.bench_keys import PLAIN_APP  # noqa: E402  (the same yardstick app)
 from tests.bench.corpus_gen import article_text  # noqa: E402
 from tests.serve_helpers import BROWSER_ARGS, chromium, free_port  # noqa: E402
 
@@ -75,25 +75,6 @@ TAP = """
   window.WebSocket.prototype = Native.prototype;
 })();
 """
-
-PLAIN_APP = textwrap.dedent(
-    """
-    import sqlite3, sys
-    from textual.app import App
-    from textual.widgets import TextArea
-
-    text = sqlite3.connect(sys.argv[1]).execute(
-        "SELECT text FROM articles ORDER BY id LIMIT 1").fetchone()[0]
-
-    class Plain(App):
-        def compose(self):
-            area = TextArea(text, read_only=True, soft_wrap=True)
-            area.cursor_blink = False
-            yield area
-
-    Plain().run()
-    """
-)
 
 
 def make_db(path: Path, sessions: int, words: int) -> None:
