@@ -360,3 +360,36 @@ async def test_hints_show_the_keys_in_force(db_path: Path) -> None:
         await _settle(pilot)
         assert isinstance(app.screen, NoteScreen)
         assert "^g: cancel" in str(app.screen.query_one(".hint").render())
+
+
+async def test_relabelling_counts_copies_where_they_are(db_path: Path) -> None:
+    """A linked copy in the same article was counted "in other articles"."""
+    from newsmark.annotations.links import accept, add_suggestion, links_for
+    from newsmark.annotations.matching import Match
+    from newsmark.corpus.db import write
+
+    text = "The water is safe, the mayor said. Later: the water is safe, she said again."
+    seed(db_path, [("One article", "The Post", text)])
+    db = connect(db_path)
+    first = text.index("water is safe")
+    second = text.index("water is safe", first + 1)
+    ann = store.create_annotation(db, 1, first, first + 13, "claim", "sam")
+    with write(db):
+        add_suggestion(
+            db, ann.uuid, Match(1, second, second + 13, text[second : second + 13], 100.0)
+        )
+    (link,) = links_for(db, ann.uuid)
+    accept(db, link.id, "sam")
+    db.close()
+    app = make_app(db_path, seed_db=False)
+    said: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        screen = app.reader_screen
+        original = screen.say
+        screen.say = lambda message: (said.append(message), original(message))  # type: ignore[method-assign]
+        screen.reader.move_to_offset(first + 2)
+        await _settle(pilot)
+        await pilot.press("4")  # relabel it: figure
+        await _settle(pilot)
+    assert any("1 linked copy in this article is not" in s for s in said), said

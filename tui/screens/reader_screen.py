@@ -1056,9 +1056,17 @@ class ReaderScreen(Screen[None]):
             self._reload_annotations(current=current.uuid, changed=current.uuid)
             others = self._copies_labelled_otherwise(current.uuid, label)
             if others:
+                here = sum(a.article_id == current.article_id for a in others)
+                where = (
+                    "in this article"
+                    if here == len(others)
+                    else "in other articles"
+                    if not here
+                    else f"({here} in this article)"
+                )
                 self.say(
                     f"Relabelled {one_line(label, 40)}. {len(others)} linked"
-                    f" cop{'ies' if len(others) > 1 else 'y'} in other articles"
+                    f" cop{'ies' if len(others) > 1 else 'y'} {where}"
                     f" {'are' if len(others) > 1 else 'is'} not: press R to relabel"
                     f" {'them' if len(others) > 1 else 'it'} too."
                 )
