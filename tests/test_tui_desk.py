@@ -393,3 +393,18 @@ async def test_relabelling_counts_copies_where_they_are(db_path: Path) -> None:
         await pilot.press("4")  # relabel it: figure
         await _settle(pilot)
     assert any("1 linked copy in this article is not" in s for s in said), said
+
+
+async def test_the_palette_shows_the_keys_in_force(db_path: Path) -> None:
+    """Each palette command with a key says which, remapped as remapped; the review
+    queue, which had a key but no palette entry, has one."""
+    from newsmark.annotations.config import Config
+
+    app = make_app(db_path, Config(annotator="sam", keys={"app.claims": "f6"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+    assert commands["Claims view"].endswith("(key: f6)")
+    assert commands["Search all articles"].endswith("(key: ^f)")
+    assert commands["Review queue"].endswith("(key: f8)")
+    assert "key:" not in commands["Agreement between annotators"]
