@@ -408,3 +408,37 @@ async def test_the_palette_shows_the_keys_in_force(db_path: Path) -> None:
     assert commands["Search all articles"].endswith("(key: ^f)")
     assert commands["Review queue"].endswith("(key: f8)")
     assert "key:" not in commands["Agreement between annotators"]
+
+
+def test_the_timeline_draws_whole_counts_as_steps() -> None:
+    from newsmark.annotations.spread import spread
+    from newsmark.tui.charts import integer_ticks, step_points
+
+    steps, _ = spread(_cluster())  # type: ignore[arg-type]
+    dates, counts = step_points(steps, [s.total for s in steps])
+    assert list(zip(dates, counts, strict=True)) == [
+        ("2026-03-02", 2),
+        ("2026-03-04", 2),  # it held at 2 until the day it stepped up
+        ("2026-03-04", 3),
+        ("2026-03-07", 3),
+        ("2026-03-07", 4),
+    ]
+    assert integer_ticks(4) == [0, 1, 2, 3, 4]
+    assert integer_ticks(23) == [0, 5, 10, 15, 20, 23]
+    assert all(isinstance(t, int) for t in integer_ticks(1))
+
+
+async def test_a_claim_with_no_dated_article_shows_no_empty_chart(db_path: Path) -> None:
+    from textual_plotext import PlotextPlot
+
+    from newsmark.annotations.links import Cluster
+    from newsmark.tui.screens.timeline import TimelineScreen
+
+    undated = Cluster("q", "claim", [m for m in _cluster().members if m.published is None])
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await app.push_screen(TimelineScreen(undated))
+        await pilot.pause()
+        assert not app.screen.query(PlotextPlot)
+        assert "Date unknown: Wire" in str(app.screen.query_one("#days").render())

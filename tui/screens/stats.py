@@ -24,6 +24,7 @@ from newsmark.annotations.stats import stats
 from newsmark.corpus.db import connect
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
+from newsmark.tui.charts import integer_ticks
 
 MAX_OUTLETS = 12  # bars shown; the rest are summed as "other outlets"
 
@@ -108,11 +109,15 @@ class StatsScreen(ModalScreen[None]):
         plt.clear_figure()
         names, labels, counts = outlet_bars(found)
         plt.title("Annotations per outlet, by label")
+        plot.display = bool(names and labels)  # nothing annotated yet: no empty box
         if names and labels:
             colours = [_rgb(self.colours.get(label, "#6b7280")) for label in found["labels"]]
             plt.stacked_bar(
                 names, counts, labels=labels, color=colours, orientation="horizontal", width=0.4
             )
+            top = max(sum(column) for column in zip(*counts, strict=True))
+            plt.xlim(0, top)
+            plt.xticks(integer_ticks(top))
         plot.refresh()
 
     def action_close(self) -> None:

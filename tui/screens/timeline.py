@@ -14,6 +14,7 @@ from newsmark.annotations.links import Cluster
 from newsmark.annotations.spread import spread
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
+from newsmark.tui.charts import integer_ticks, step_points
 
 
 class TimelineScreen(ModalScreen[None]):
@@ -30,7 +31,8 @@ class TimelineScreen(ModalScreen[None]):
         with Vertical(classes="modal-box large"):
             quote = one_line(self.cluster.quote, 200)
             yield Static(Text(f"How it spread: \u201c{quote}\u201d", style="bold"))
-            yield PlotextPlot(id="timeline")
+            if self.steps:  # no dated article: the list says so, no empty box
+                yield PlotextPlot(id="timeline")
             yield Static(self._days(), id="days")
 
     def _days(self) -> Text:
@@ -51,17 +53,21 @@ class TimelineScreen(ModalScreen[None]):
         return text
 
     def on_mount(self) -> None:
+        if not self.steps:
+            return
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
         plt.title("Outlets carrying the claim")
-        if self.steps:
-            plt.date_form("Y-m-d")
-            dates = [s.date for s in self.steps]
-            plt.plot(dates, [s.total for s in self.steps], marker="dot", label="all")
-            confirmed = [s.total - s.suggested for s in self.steps]
-            if confirmed != [s.total for s in self.steps]:
-                plt.plot(dates, confirmed, marker="dot", label="accepted or annotated")
+        plt.date_form("Y-m-d")
+        dates, totals = step_points(self.steps, [s.total for s in self.steps])
+        plt.plot(dates, totals, label="all")
+        confirmed = [s.total - s.suggested for s in self.steps]
+        if confirmed != [s.total for s in self.steps]:
+            plt.plot(*step_points(self.steps, confirmed), label="accepted or annotated")
+        top = self.steps[-1].total
+        plt.ylim(0, top)  # from none: how far it went, not only the last steps
+        plt.yticks(integer_ticks(top))
         plot.refresh()
 
     def action_close(self) -> None:
