@@ -374,3 +374,21 @@ def _step(db: sqlite_utils.Database, article_id: int, undoing: bool) -> Change |
         db.execute("UPDATE history SET undone = ? WHERE id = ?", [1 if undoing else 0, hid])
     shown = ann or _annotation_in(other or target)
     return Change(action, shown, undone=undoing)
+
+
+def count_annotations(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT count(*) FROM annotations").fetchone()[0])
+
+
+def annotators(db: sqlite_utils.Database) -> list[str]:
+    """Everyone who has annotated in this file."""
+    return [str(r[0]) for r in db.execute("SELECT DISTINCT annotator FROM annotations")]
+
+
+def corpus_signature(db: sqlite_utils.Database) -> tuple[int, ...]:
+    """What the article list shows changing: articles added or removed, annotations."""
+    row = db.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT max(id) FROM articles),"
+        " (SELECT count(*) FROM annotations)"
+    ).fetchone()
+    return tuple(int(v or 0) for v in row)

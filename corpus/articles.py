@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -174,3 +175,27 @@ def update_details(
     found = get_article(db, article_id)
     assert found is not None
     return found
+
+
+def authors(db: sqlite_utils.Database) -> dict[int, str]:
+    """Each article's byline, where it has one."""
+    rows = db.execute("SELECT id, author FROM articles WHERE author IS NOT NULL")
+    return {int(i): str(a) for i, a in rows}
+
+
+def titles(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+    """(title, outlet) of these articles only (not of the whole corpus)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = db.execute(
+        f"SELECT id, title, outlet FROM articles WHERE id IN ({', '.join('?' * len(wanted))})",
+        wanted,
+    )
+    return {int(i): (str(t), o) for i, t, o in rows}
+
+
+def article_text(db: sqlite_utils.Database, article_id: int) -> str:
+    """The stored text ('' for an article that is gone)."""
+    row = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+    return str(row[0]) if row else ""

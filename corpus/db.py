@@ -288,3 +288,9 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             raise
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """Changes when another connection commits (and only then): microseconds to ask, so an
+    open app can look for other programs' work every second."""
+    return int(db.execute("PRAGMA data_version").fetchone()[0])

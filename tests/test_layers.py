@@ -82,3 +82,20 @@ def test_each_layer_creates_its_own_tables() -> None:
     assert {"articles"} <= theirs and not {"articles"} & ours
     versions = [m.version for m in corpus_migrations.all_migrations()]
     assert versions == list(range(1, len(versions) + 1))
+
+
+def test_no_sql_is_written_in_tui() -> None:
+    """Issue 23: the screens and the CLI ask the layers below (``corpus``, ``annotations``)
+    and never query the database themselves; there were 12 raw statements, one of them a
+    copy of ``links.status_counts``."""
+    found = []
+    for path in sorted((ROOT / "tui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("execute", "executemany", "executescript")
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []

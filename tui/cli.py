@@ -389,11 +389,12 @@ def edit_command(obj: Context, article_id: int, **changes: str | None) -> None:
 def articles_command(obj: Context, as_json: bool) -> None:
     """List the stored articles: id, title, outlet, author, length and annotation count."""
     from newsmark.annotations.store import counts_by_article
+    from newsmark.corpus.articles import authors as article_authors
     from newsmark.corpus.articles import list_articles
 
     db = obj.read_db
     counts = counts_by_article(db)
-    authors = dict(db.execute("SELECT id, author FROM articles WHERE author IS NOT NULL"))
+    authors = article_authors(db)
     rows = [
         {
             "id": a.id,
@@ -469,20 +470,14 @@ def search_command(
     typos still match. Each result is the passage exactly as stored, with its offsets.
     """
     from newsmark.annotations.matching import index_pending, search_corpus
+    from newsmark.corpus.articles import titles as article_titles
     from newsmark.corpus.db import read_only
 
     db = obj.read_db
     if not read_only(db):
         index_pending(db)
     matches = search_corpus(db, query, limit=limit, min_score=min_score, exclude=set(exclude))
-    ids = sorted({m.article_id for m in matches})  # titles of these only, not of the corpus
-    titles = {
-        row[0]: (row[1], row[2])
-        for row in db.execute(
-            f"SELECT id, title, outlet FROM articles WHERE id IN ({', '.join('?' * len(ids))})",
-            ids,
-        )
-    }
+    titles = article_titles(db, {m.article_id for m in matches})  # of these only
     rows = [
         {
             "article_id": m.article_id,
@@ -519,8 +514,9 @@ def search_command(
 @user_errors
 def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> None:
     """Compute link suggestions for every annotation: the same claim in other articles."""
-    from newsmark.annotations.links import link_all
+    from newsmark.annotations.links import link_all, status_counts
     from newsmark.annotations.matching import Matcher, index_pending, rebuild_index
+    from newsmark.annotations.store import count_annotations
     from newsmark.corpus.articles import count_articles
 
     db = obj.db
@@ -534,7 +530,7 @@ def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> N
         say(f"index rebuilt: {done} articles", err=True)
     else:
         index_pending(db)
-    annotations = db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+    annotations = count_annotations(db)
     with click.progressbar(
         length=annotations, label="Linking", file=sys.stderr, hidden=not show or not annotations
     ) as bar:
@@ -551,7 +547,7 @@ def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> N
             " left out by --min-confidence",
             err=True,
         )
-    counts = dict(db.execute("SELECT status, count(*) FROM links GROUP BY status").fetchall())
+    counts = status_counts(db)
     say(
         f"{annotations} annotations, {counts.get('suggested', 0)} link suggestions"
         f" ({counts.get('accepted', 0)} accepted, {counts.get('rejected', 0)} rejected)",

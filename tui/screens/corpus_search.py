@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 from newsmark.annotations.limits import MAX_QUERY_CHARS
 from newsmark.annotations.matching import Match, search_corpus
+from newsmark.corpus.articles import get_article
 from newsmark.corpus.db import connect
 from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.bounded_input import BoundedInput
@@ -67,12 +68,10 @@ class CorpusSearchScreen(ModalScreen[tuple[int, int, int] | None]):
             titles: dict[int, tuple[str, str | None]] = {}
             texts: dict[int, str] = {}
             for article_id in ids:
-                row = db.execute(
-                    "SELECT title, outlet, text FROM articles WHERE id = ?", [article_id]
-                ).fetchone()
-                if row:
-                    titles[article_id] = (row[0], row[1])
-                    texts[article_id] = row[2]
+                article = get_article(db, article_id)
+                if article is not None:
+                    titles[article_id] = (article.title, article.outlet)
+                    texts[article_id] = article.text
         finally:
             db.close()
         self.app.call_from_thread(self._show, query, matches, titles, texts)

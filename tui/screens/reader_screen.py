@@ -51,7 +51,9 @@ from newsmark.corpus.articles import (
     source_line,
     update_details,
 )
-from newsmark.corpus.db import connect, describe_error, read_only
+from newsmark.corpus.articles import article_text as stored_text
+from newsmark.corpus.articles import titles as article_titles
+from newsmark.corpus.db import connect, data_version, describe_error, read_only
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import GLOBAL_IDS, bindings
@@ -375,14 +377,10 @@ class ReaderScreen(Screen[None]):
             self.article_list.mark_current(self.article.id)
 
     def _current_data_version(self) -> int:
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        return data_version(self.db)
 
     def _corpus_signature(self) -> tuple[int, ...]:
-        row = self.db.execute(
-            "SELECT (SELECT count(*) FROM articles), (SELECT max(id) FROM articles),"
-            " (SELECT count(*) FROM annotations)"
-        ).fetchone()
-        return tuple(int(v or 0) for v in row)
+        return store.corpus_signature(self.db)
 
     def _check_for_changes(self) -> None:
         """Another program committed (an import, say): show its articles.
@@ -672,8 +670,7 @@ class ReaderScreen(Screen[None]):
     # --- links ----------------------------------------------------------------------------
 
     def article_text(self, article_id: int) -> str:
-        row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
-        return str(row[0]) if row else ""
+        return stored_text(self.db, article_id)
 
     def _matcher(self, db: sqlite_utils.Database) -> Matcher:
         matcher = Matcher(db)
@@ -733,12 +730,11 @@ class ReaderScreen(Screen[None]):
 
     def _match_rows(self, ann: Annotation) -> list[MatchRow]:
         rows = []
-        for link in links_for(self.db, ann.uuid, both_ways=True):
-            found = self.db.execute(
-                "SELECT title, outlet FROM articles WHERE id = ?", [link.target_article_id]
-            ).fetchone()
-            if found:
-                rows.append(MatchRow(link, found[0], found[1]))
+        found = links_for(self.db, ann.uuid, both_ways=True)
+        names = article_titles(self.db, {link.target_article_id for link in found})
+        for link in found:
+            if link.target_article_id in names:
+                rows.append(MatchRow(link, *names[link.target_article_id]))
         return rows
 
     def on_matches_panel_compare(self, message: MatchesPanel.Compare) -> None:
@@ -884,7 +880,7 @@ class ReaderScreen(Screen[None]):
                 " Sign out (top right) to annotate as someone else."
             )
             return
-        known = [r[0] for r in self.db.execute("SELECT DISTINCT annotator FROM annotations")]
+        known = store.annotators(self.db)
 
         def switched(name: str | None) -> None:
             app = self.newsmark
