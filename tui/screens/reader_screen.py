@@ -106,7 +106,6 @@ class ReaderScreen(Screen[None]):
         self._signature: tuple[int, ...] = ()
         self._layout: Layout | None = None
         # one edit's (before, after), when the new annotations differ from the old by it
-        self._delta: tuple[Annotation | None, Annotation | None] | None = None
         self._stepped_aside: str | None = None  # a pane hidden to make room for the other
 
     # --- the app's globals -----------------------------------------------------------------
@@ -512,12 +511,22 @@ class ReaderScreen(Screen[None]):
     # --- the annotations and the current one ----------------------------------------------
 
     def watch_annotations(self, annotations: tuple[Annotation, ...]) -> None:
+        """A new set (an article opened, everything read again): the reader redraws all."""
+        self._show_annotations(annotations)
+
+    def _show_annotations(
+        self,
+        annotations: tuple[Annotation, ...],
+        change: tuple[Annotation | None, Annotation | None] | None = None,
+    ) -> None:
+        """The reader, the panel, the list's count and the status follow the annotations.
+        With ``change`` (before, after) only that one annotation is repainted in the reader:
+        one keypress, one span's rows."""
         reader = self.reader
-        delta, self._delta = self._delta, None
-        if delta is None:
+        if change is None:
             reader.set_annotations(list(annotations), self.current_uuid)
         else:
-            reader.change_annotation(*delta, self.current_uuid)
+            reader.change_annotation(*change, self.current_uuid)
         ordered = reader.annotations
         self.panel.show(ordered, self.current_uuid)
         if self.article is not None:
@@ -558,11 +567,14 @@ class ReaderScreen(Screen[None]):
             annotations = [a for a in self.annotations if a.uuid != changed]
             if fresh is not None:
                 annotations.append(fresh)
-            self._delta = (self.reader.annotation(changed), fresh)
         if current is not None:
             self.set_reactive(ReaderScreen.current_uuid, current)
-        self.annotations = tuple(annotations)
-        self._delta = None  # used by the watcher, or not needed (nothing changed)
+        if changed is None:
+            self.annotations = tuple(annotations)  # the watcher redraws them all
+        elif tuple(annotations) != self.annotations:  # one changed: say which, explicitly
+            before = self.reader.annotation(changed)
+            self.set_reactive(ReaderScreen.annotations, tuple(annotations))
+            self._show_annotations(self.annotations, change=(before, fresh))
         self._sync_current(force=True)
         if changed is not None:
             self.call_after_refresh(self.compute_links, [changed])  # paint first
