@@ -15,7 +15,7 @@ from newsmark.annotations.links import add_suggestion
 from newsmark.annotations.matching import Match
 from newsmark.corpus.db import connect, write
 from newsmark.tui.screens.browser import BrowserScreen
-from tests.tui_helpers import SECOND, TEXT, make_app, seed
+from tests.tui_helpers import SECOND, TEXT, make_app, seed, until
 
 PASSAGES = ["Mayor Ilse Varga", "The plant denied it", "Fourteen people were treated"]
 
@@ -99,15 +99,15 @@ async def test_blind_mode_hides_the_others_work(db_path: Path) -> None:
         assert app.screen is screen  # the disagreements stay shut
         assert "(blind)" in screen.status.annotator
         screen.action_browser()  # the browser lists maria's own, whatever she types
-        await pilot.pause(0.5)
+        await pilot.pause()
         browser = app.screen
         assert isinstance(browser, BrowserScreen)
         browser.query_one(Input).value = "by:root"
-        await pilot.pause(0.5)
+        await until(pilot, lambda: browser.answered == "by:root", "the filter answered")
         shown = browser.query_one("#rows").rows  # type: ignore[attr-defined]
         assert shown == []  # root's work is not shown to maria, even asked for
         browser.query_one(Input).value = ""
-        await pilot.pause(0.5)
+        await until(pilot, lambda: browser.answered == "", "the empty filter answered")
         assert [r.annotator for r in browser.query_one("#rows").rows] == ["maria"]  # type: ignore[attr-defined]
         await pilot.press("escape")
         await pilot.pause()

@@ -13,7 +13,7 @@ from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
 from newsmark.tui.screens.browser import AnnotationRows, BrowserScreen, FilterError, parse_filter
 from newsmark.tui.screens.stats import StatsScreen, outlet_bars
-from tests.tui_helpers import SIZE, make_app, seed
+from tests.tui_helpers import SIZE, make_app, seed, until
 
 
 def _annotated(db_path: Path) -> NewsmarkApp:
@@ -63,8 +63,7 @@ async def test_the_browser_filters_and_opens_an_annotation(db_path: Path) -> Non
         rows = screen.query_one(AnnotationRows)
         assert [r.quote for r in rows.rows] == ["Mayor Ilse Varga", "said", "Ada Lindqvist"]
         await pilot.press(*"by:ann her age")
-        await pilot.pause(0.3)
-        await _settle(pilot)
+        await until(pilot, lambda: screen.answered == "by:ann her age", "the filter answered")
         assert [r.quote for r in rows.rows] == ["Ada Lindqvist"]  # the note matched
         assert rows.border_subtitle == "1 annotation"
         await pilot.press("enter", "enter")
@@ -143,8 +142,9 @@ def test_snapshot_browser(snap_compare, db_path: Path) -> None:  # type: ignore[
         await pilot.press("f9")
         await _settle(pilot)
         await pilot.press(*"label:claim")
-        await pilot.pause(0.3)
-        await _settle(pilot)
+        browser = pilot.app.screen
+        assert isinstance(browser, BrowserScreen)
+        await until(pilot, lambda: browser.answered == "label:claim", "the filter answered")
 
     assert snap_compare(_annotated(db_path), terminal_size=SIZE, run_before=before)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from newsmark.annotations.config import Config
 from newsmark.corpus.articles import NewArticle, add_article
@@ -54,3 +57,17 @@ def capture_errors(app: NewsmarkApp) -> list[str]:
 
     app.notify = spy  # type: ignore[method-assign]
     return errors
+
+
+async def until(pilot: Pilot, done: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
+    """Wait for a debounced or threaded screen to catch up, however loaded the machine is.
+
+    A fixed pause is a guess about the machine's speed; under CI's load it guesses wrong and
+    a snapshot catches the screen half-way. The generous limit only turns a hang into a
+    failure that names what never happened."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never happened: {what}")

@@ -125,6 +125,9 @@ class BrowserScreen(ModalScreen[tuple[int, int, int] | None]):
         self.colours = {label.name: label.colour for label in labels}
         self.initial = initial
         self._timer: object | None = None
+        # The filter line whose answer (or error) is on screen. The query runs debounced
+        # in a worker, so this is what says the screen has caught up with the typing.
+        self.answered: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box large"):
@@ -156,7 +159,9 @@ class BrowserScreen(ModalScreen[tuple[int, int, int] | None]):
         event.stop()
         self.action_focus_rows()
 
-    def _say(self, problem: str | None) -> None:
+    def _say(self, problem: str | None, line: str | None = None) -> None:
+        if line is not None:
+            self.answered = line
         error = self.query_one("#error", Static)
         error.update(Text(problem or ""))
         error.set_class(not problem, "-empty")
@@ -166,7 +171,7 @@ class BrowserScreen(ModalScreen[tuple[int, int, int] | None]):
         try:
             query = parse_filter(line)
         except FilterError as exc:
-            self.app.call_from_thread(self._say, str(exc))
+            self.app.call_from_thread(self._say, str(exc), line)
             return
         if self.only is not None:  # asked for others' work: nobody's ("\n" is no one's name)
             wanted = [a for a in query.annotators if a == self.only] or ["\n"]
@@ -180,7 +185,7 @@ class BrowserScreen(ModalScreen[tuple[int, int, int] | None]):
                 rows = find(db, query, limit=SHOWN)
                 total = count(db, query) if len(rows) >= SHOWN else len(rows)
         except NewsmarkError as exc:
-            self.app.call_from_thread(self._say, str(exc))
+            self.app.call_from_thread(self._say, str(exc), line)
             return
         finally:
             db.close()
@@ -189,7 +194,7 @@ class BrowserScreen(ModalScreen[tuple[int, int, int] | None]):
     def _show(self, line: str, rows: list[Row], total: int) -> None:
         if line != self.query_one(Input).value:
             return  # an older query finished after a newer one started
-        self._say(None)
+        self._say(None, line)
         listed = self.query_one(AnnotationRows)
         listed.rows = rows[:SHOWN]
         listed.empty_text = Text("No annotations match.", style="dim")
