@@ -214,6 +214,98 @@ def specs_for(place: str) -> list[KeySpec]:
     return [s for s in SPECS if s.place == place]
 
 
+@dataclass(frozen=True)
+class PaletteCommand:
+    """One entry of the command palette (ctrl+p).
+
+    An entry with a ``binding`` runs that binding's action and shows its keys in force, so
+    the palette, the help screen and the footer can never disagree about a key. ``action`` is
+    only for commands that have no key: ``app.NAME`` runs on the app, ``screen.NAME`` on the
+    reader screen (the palette is opened over it)."""
+
+    title: str
+    help: str
+    binding: str | None = None
+    action: str | None = None
+
+    @property
+    def runs(self) -> str:
+        if self.binding is not None:
+            return SPEC_BY_ID[self.binding].action
+        assert self.action is not None
+        return self.action
+
+
+SPEC_BY_ID: dict[str, KeySpec] = {s.id: s for s in SPECS}
+
+# In the order the palette lists them when nothing is typed.
+PALETTE: tuple[PaletteCommand, ...] = (
+    PaletteCommand("Help: keys", "Show every key binding", binding="app.help"),
+    PaletteCommand(
+        "Export annotations…",
+        "Write annotations to a file (jsonl, prodigy, w3c, brat or xmi)",
+        action="app.export",
+    ),
+    PaletteCommand(
+        "Orphaned annotations",
+        "Imported annotations that could not be placed",
+        action="app.orphans",
+    ),
+    PaletteCommand(
+        "Search all articles", "Fuzzy search across the corpus", binding="app.corpus_search"
+    ),
+    PaletteCommand("Claims view", "How linked claims spread across outlets", binding="app.claims"),
+    PaletteCommand("Review queue", "Every pending suggestion, surest first", binding="app.review"),
+    PaletteCommand(
+        "Annotations browser",
+        "Every annotation in the corpus, filtered by label, outlet, annotator, text",
+        binding="app.browser",
+    ),
+    PaletteCommand(
+        "Agreement between annotators",
+        "Figures for every pair; this article's disagreements, to keep one version",
+        action="screen.agreement",
+    ),
+    PaletteCommand(
+        "Switch annotator…",
+        "Who the next tags and decisions belong to (this session)",
+        action="screen.switch_annotator",
+    ),
+    PaletteCommand(
+        "Statistics",
+        "Annotations per label, outlet and annotator; progress; links",
+        binding="app.stats",
+    ),
+    PaletteCommand(
+        "Edit article details",
+        "Title, outlet, date, URL and author of the article (not its text)",
+        binding="articles.edit_details",
+    ),
+    PaletteCommand(
+        "Toggle article list", "Show or hide the article list", binding="app.toggle_articles"
+    ),
+    PaletteCommand(
+        "Toggle annotations panel",
+        "Show or hide the annotations panel",
+        binding="app.toggle_annotations",
+    ),
+    PaletteCommand(
+        "Reader full width", "Hide both side panes (again to show)", binding="app.full_width"
+    ),
+    PaletteCommand("Undo", "Undo the last annotation change", binding="reader.undo"),
+    PaletteCommand("Redo", "Redo the last undone change", binding="reader.redo"),
+    PaletteCommand("Search this article", "Find text in the open article", binding="reader.search"),
+    PaletteCommand(
+        "Next annotation", "Jump to the next annotation", binding="reader.next_annotation"
+    ),
+    PaletteCommand(
+        "Previous annotation",
+        "Jump to the previous annotation",
+        binding="reader.prev_annotation",
+    ),
+)
+
+
 # Label keys are bound on the reader as ``label.NAME``.
 LABEL_GROUP = "reader"
 # A key of a focused widget's own group shadows an app-wide one (Textual's design: the

@@ -442,3 +442,39 @@ async def test_a_claim_with_no_dated_article_shows_no_empty_chart(db_path: Path)
         await pilot.pause()
         assert not app.screen.query(PlotextPlot)
         assert "Date unknown: Wire" in str(app.screen.query_one("#days").render())
+
+
+async def test_the_palette_is_the_registry_and_every_entry_runs(db_path: Path) -> None:
+    """The palette lists keymap.PALETTE in order, nothing hand-kept beside it, and every
+    entry's action exists where it runs: a renamed action would otherwise be a dead entry."""
+    from textual.command import CommandList
+
+    from newsmark.annotations.keymap import PALETTE
+    from newsmark.tui.screens.reader_screen import ReaderScreen
+
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        ours = [c.title for c in app.get_system_commands(app.screen)][-len(PALETTE) :]
+        assert ours == [c.title for c in PALETTE]
+        for command in PALETTE:
+            where, _, call = command.runs.partition(".")
+            name = call.split("(")[0]
+            owner = NewsmarkApp if where == "app" else ReaderScreen
+            assert callable(getattr(owner, f"action_{name}", None)), command
+        main = app.reader_screen
+        shown = main.article_list.display
+        await pilot.press("ctrl+p", *"Toggle article list")
+
+        def first_is_toggle() -> bool:
+            found = app.screen.query(CommandList)
+            return (
+                bool(found)
+                and found.first().option_count > 0
+                and ("Toggle article list" in str(found.first().get_option_at_index(0).prompt))
+            )
+
+        await until(pilot, first_is_toggle, "the palette offered the command")
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert app.screen is main and main.article_list.display is not shown

@@ -406,3 +406,31 @@ async def test_a_match_with_another_figure_says_so(db_path: Path) -> None:
         head, passage = app.reader_screen.matches.item_lines(0)
         assert passage.plain.startswith("figure differs: 5 vs 7 \u00b7 ")
         assert "Spill count rises" in head.plain
+
+
+async def test_escape_gives_focus_back_to_the_reader(db_path: Path) -> None:
+    """After compare (m) or the details dialog opened over the reader, Escape leaves the
+    keys with the reader: `/` searches the article, it does not type into a list's filter."""
+    from newsmark.tui.screens.details import DetailsScreen
+    from newsmark.tui.screens.find import SearchScreen
+    from newsmark.tui.widgets.reader import Reader
+
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)
+        assert isinstance(app.focused, Reader)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, Reader), app.focused
+        app.reader_screen.action_edit_details()  # as the palette does, over the reader
+        await pilot.pause()
+        assert isinstance(app.screen, DetailsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.focused, Reader), app.focused
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)

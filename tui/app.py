@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from newsmark.annotations.config import Config
-from newsmark.annotations.keymap import SPECS, KeySpec, specs_for
+from newsmark.annotations.keymap import PALETTE, SPEC_BY_ID, KeySpec, specs_for
 from newsmark.annotations.labelset import LabelSet, effective
 from newsmark.annotations.state import get_state, set_state
 from newsmark.corpus.articles import count_articles, source_line
@@ -47,9 +47,6 @@ class ArticleCommands(Provider):
                     partial(screen.open_article, row.id),
                     help="Open this article in the reader",
                 )
-
-
-SPEC_KEYS = {spec.id: spec.keys for spec in SPECS}  # default keys, by binding id
 
 
 class NewsmarkApp(App[None]):
@@ -247,119 +244,26 @@ class NewsmarkApp(App[None]):
         self.push_screen(HelpScreen(self.help_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, then the registry's palette (``keymap.PALETTE``)."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Help: keys",
-            f"Show every key binding (key: {self.keys_for('app.help', SPEC_KEYS['app.help'])})",
-            self.action_help,
-        )
-        yield SystemCommand(
-            "Export annotations…",
-            "Write annotations to a file (jsonl, prodigy, w3c, brat or xmi)",
-            self.action_export,
-        )
-        yield SystemCommand(
-            "Orphaned annotations",
-            "Imported annotations that could not be placed",
-            self.action_orphans,
-        )
         try:
-            main = self._reader_screen()
+            main: Screen | None = self._reader_screen()
         except LookupError:
-            return
-        # (title, what it does, action, the binding whose keys in force the palette shows)
-        commands: list[tuple[str, str, Callable[[], object], str | None]] = [
-            (
-                "Search all articles",
-                "Fuzzy search across the corpus",
-                main.action_corpus_search,
-                "app.corpus_search",
-            ),
-            (
-                "Claims view",
-                "How linked claims spread across outlets",
-                main.action_claims,
-                "app.claims",
-            ),
-            (
-                "Review queue",
-                "Every pending suggestion, surest first",
-                main.action_review,
-                "app.review",
-            ),
-            (
-                "Annotations browser",
-                "Every annotation in the corpus, filtered by label, outlet, annotator, text",
-                main.action_browser,
-                "app.browser",
-            ),
-            (
-                "Agreement between annotators",
-                "Figures for every pair; this article's disagreements, to keep one version",
-                main.action_agreement,
-                None,
-            ),
-            (
-                "Switch annotator…",
-                "Who the next tags and decisions belong to (this session)",
-                main.action_switch_annotator,
-                None,
-            ),
-            (
-                "Statistics",
-                "Annotations per label, outlet and annotator; progress; links",
-                main.action_stats,
-                "app.stats",
-            ),
-            (
-                "Edit article details",
-                "Title, outlet, date, URL and author of the article (not its text)",
-                main.action_edit_details,
-                "articles.edit_details",
-            ),
-            (
-                "Toggle article list",
-                "Show or hide the article list",
-                partial(main.action_toggle_pane, "articles"),
-                "app.toggle_articles",
-            ),
-            (
-                "Toggle annotations panel",
-                "Show or hide the annotations panel",
-                partial(main.action_toggle_pane, "side"),
-                "app.toggle_annotations",
-            ),
-            (
-                "Reader full width",
-                "Hide both side panes (again to show)",
-                main.action_full_width,
-                "app.full_width",
-            ),
-            ("Undo", "Undo the last annotation change", main.action_undo, "reader.undo"),
-            ("Redo", "Redo the last undone change", main.action_redo, "reader.redo"),
-            (
-                "Search this article",
-                "Find text in the open article",
-                main.action_search,
-                "reader.search",
-            ),
-            (
-                "Next annotation",
-                "Jump to the next annotation",
-                partial(main.action_next_annotation, 1),
-                "reader.next_annotation",
-            ),
-            (
-                "Previous annotation",
-                "Jump to the previous annotation",
-                partial(main.action_next_annotation, -1),
-                "reader.prev_annotation",
-            ),
-        ]
-        for title, help_text, action, binding_id in commands:
-            if binding_id is not None:
-                help_text += f" (key: {self.keys_for(binding_id, SPEC_KEYS[binding_id])})"
-            yield SystemCommand(title, help_text, action)
+            main = None
+        for command in PALETTE:
+            runs = command.runs
+            if runs.startswith("screen.") and main is None:
+                continue  # the reader is not up yet (the first-run screens)
+            help_text = command.help
+            if command.binding is not None:
+                default = SPEC_BY_ID[command.binding].keys
+                help_text += f" (key: {self.keys_for(command.binding, default)})"
+            yield SystemCommand(command.title, help_text, partial(self._run_command, runs, main))
+
+    async def _run_command(self, action: str, main: Screen | None) -> None:
+        """A palette entry runs its binding's action, on the reader screen for ``screen.``."""
+        namespaces = {"screen": main} if main is not None else None
+        await self.run_action(action, self, namespaces)
 
 
 def run_app(db_path: Path, config: Config | None = None, served_as: str | None = None) -> None:

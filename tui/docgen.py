@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from newsmark.annotations.keymap import SPECS, character_key
+from newsmark.annotations.keymap import PALETTE, SPEC_BY_ID, SPECS, character_key
 from newsmark.tui.bindings import HELP_PLACES
 
 WIDTH = 96
@@ -115,6 +115,23 @@ def key_reference() -> str:
             keys = ", ".join(f"`{shown_key(k.strip())}`" for k in spec.keys.split(","))
             what = spec.description.replace("|", "\\|")
             parts.append(f"| {keys} | `{spec.id}` | {what} |")
+    parts += [
+        "",
+        "## Command palette (`ctrl+p`)",
+        "",
+        "Besides opening any article by its title, the palette lists these commands, in this",
+        "order; where one has a key the palette shows the key in force.",
+        "",
+        "| command | key (binding id) | what it does |",
+        "| --- | --- | --- |",
+    ]
+    for command in PALETTE:
+        key = "—"
+        if command.binding is not None:
+            spec = SPEC_BY_ID[command.binding]
+            keys = ", ".join(f"`{shown_key(k.strip())}`" for k in spec.keys.split(","))
+            key = f"{keys} (`{spec.id}`)"
+        parts.append(f"| {command.title} | {key} | {command.help} |")
     return "\n".join(parts) + "\n"
 
 
