@@ -284,6 +284,22 @@ MIGRATIONS += (
 )
 
 
+MIGRATIONS += (
+    Migration(
+        16,
+        "one undo step for an action that changes several annotations",
+        # R relabels an annotation's linked copies in other articles: their history rows
+        # share a batch and name the article R was pressed in (annotations.store).
+        (
+            "ALTER TABLE history ADD COLUMN batch TEXT",
+            "ALTER TABLE history ADD COLUMN batch_article INTEGER",
+            "CREATE INDEX history_batch_article ON history(batch_article, undone, id)",
+            "CREATE INDEX history_batch ON history(batch)",
+        ),
+    ),
+)
+
+
 TABLES = frozenset(
     {
         "annotations",

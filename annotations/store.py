@@ -4,6 +4,11 @@ Every change writes the annotation row and a ``history`` row (state before and a
 same ``BEGIN IMMEDIATE`` transaction, so undo and redo survive a restart and a crash can
 never leave an annotation without its history. Undo/redo is per article: the newest
 not-undone change is undone first; a new change discards what was undone (the redo stack).
+
+One action can change several annotations, in several articles (``R`` gives an annotation's
+label to its linked copies). Its rows share a ``batch`` and name the article it was done
+from (``batch_article``); undo and redo take the whole batch as one step, from that article
+or from any article it touched.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class Change:
     action: str
     annotation: Annotation
     undone: bool
+    count: int = 1  # annotations the step changed (a batch's, more than one)
 
 
 def columns(alias: str) -> str:
@@ -133,21 +139,33 @@ def set_actor(db: sqlite_utils.Database, annotator: str) -> None:
     _ACTORS[db] = annotator
 
 
+def _drop_redo(db: sqlite_utils.Database, article_id: int) -> None:
+    """A new change in an article discards what was undone there (batches done from it too)."""
+    db.execute(
+        "DELETE FROM history WHERE undone = 1 AND (article_id = ? OR batch_article = ?)",
+        [article_id, article_id],
+    )
+
+
 def _record(
     db: sqlite_utils.Database,
     action: str,
     before: Annotation | None,
     after: Annotation | None,
     links: dict[str, Any] | None = None,
+    batch: tuple[str, int] | None = None,
 ) -> None:
-    """One history row. ``links`` (a deletion's) is kept with ``before`` for its undo."""
+    """One history row. ``links`` (a deletion's) is kept with ``before`` for its undo;
+    ``batch`` is (batch id, the article the action was done from)."""
     ann = after or before
     assert ann is not None
     saved = {**before.as_row(), "links": links} if before and links else None
-    db.execute("DELETE FROM history WHERE article_id = ? AND undone = 1", [ann.article_id])
+    _drop_redo(db, ann.article_id)
+    if batch is not None and batch[1] != ann.article_id:
+        _drop_redo(db, batch[1])
     db.execute(
-        "INSERT INTO history (article_id, action, annotation_uuid, before, after, at, annotator)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO history (article_id, action, annotation_uuid, before, after, at, annotator,"
+        " batch, batch_article) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ann.article_id,
             action,
@@ -156,6 +174,7 @@ def _record(
             json.dumps(after.as_row()) if after else None,
             now_iso(),
             _ACTORS.get(db, ann.annotator),
+            *(batch or (None, None)),
         ],
     )
 
@@ -240,7 +259,13 @@ def create_annotation(
     return ann
 
 
-def _modify(db: sqlite_utils.Database, uuid: str, action: str, **changes: object) -> Annotation:
+def _modify(
+    db: sqlite_utils.Database,
+    uuid: str,
+    action: str,
+    batch: tuple[str, int] | None = None,
+    **changes: object,
+) -> Annotation:
     with write(db):
         before = get_annotation(db, uuid)
         if before is None:
@@ -252,12 +277,22 @@ def _modify(db: sqlite_utils.Database, uuid: str, action: str, **changes: object
         if after == replace(before, updated=after.updated):
             return before
         _update(db, after)
-        _record(db, action, before, after)
+        _record(db, action, before, after, batch=batch)
     return after
 
 
 def relabel(db: sqlite_utils.Database, uuid: str, label: str) -> Annotation:
     return _modify(db, uuid, "relabel", label=label)
+
+
+def relabel_all(
+    db: sqlite_utils.Database, uuids: list[str], label: str, from_article: int
+) -> list[Annotation]:
+    """Give ``label`` to every annotation of ``uuids`` (linked copies, in any article) in one
+    transaction and one undo step, undoable from ``from_article`` or where each copy is."""
+    batch = (str(uuidlib.uuid4()), from_article)
+    with write(db):
+        return [_modify(db, uuid, "relabel", batch=batch, label=label) for uuid in uuids]
 
 
 def set_note(db: sqlite_utils.Database, uuid: str, note: str) -> Annotation:
@@ -358,22 +393,69 @@ def redo(db: sqlite_utils.Database, article_id: int) -> Change | None:
 
 
 def _step(db: sqlite_utils.Database, article_id: int, undoing: bool) -> Change | None:
-    """Move one step through the history: restore ``before`` (undo) or ``after`` (redo)."""
+    """Move one step through the history: restore ``before`` (undo) or ``after`` (redo).
+
+    The step is the article's newest not-undone row (undo) or oldest undone one (redo),
+    counting batches done from this article; a batch's rows go together."""
     order = "DESC" if undoing else "ASC"
+    flag = 0 if undoing else 1
     with write(db):
-        row = db.execute(
-            "SELECT id, action, annotation_uuid, before, after FROM history"
-            f" WHERE article_id = ? AND undone = ? ORDER BY id {order} LIMIT 1",
-            [article_id, 0 if undoing else 1],
-        ).fetchone()
-        if row is None:
+        found = [
+            db.execute(
+                f"SELECT id, batch FROM history WHERE {column} = ? AND undone = ?"
+                f" ORDER BY id {order} LIMIT 1",
+                [article_id, flag],
+            ).fetchone()
+            for column in ("article_id", "batch_article")  # each has its index
+        ]
+        candidates = [r for r in found if r is not None]
+        if not candidates:
             return None
-        hid, action, uuid, before, after = row
-        target, other = (before, after) if undoing else (after, before)
-        ann = _restore(db, uuid, target)
-        db.execute("UPDATE history SET undone = ? WHERE id = ?", [1 if undoing else 0, hid])
-    shown = ann or _annotation_in(other or target)
-    return Change(action, shown, undone=undoing)
+        row = (max if undoing else min)(candidates, key=lambda r: r[0])
+        first, batch = row
+        if batch is None:
+            rows = db.execute(
+                "SELECT id, action, annotation_uuid, before, after FROM history WHERE id = ?",
+                [first],
+            ).fetchall()
+        else:
+            rows = db.execute(
+                "SELECT id, action, annotation_uuid, before, after FROM history"
+                f" WHERE batch = ? AND undone = ? ORDER BY id {order}",
+                [batch, flag],
+            ).fetchall()
+            if undoing:
+                _check_batch_on_top(db, rows)
+        shown: Annotation | None = None
+        for hid, _action, uuid, before, after in rows:
+            target, other = (before, after) if undoing else (after, before)
+            ann = _restore(db, uuid, target)
+            db.execute("UPDATE history SET undone = ? WHERE id = ?", [1 - flag, hid])
+            done = ann or _annotation_in(other or target)
+            if shown is None or (shown.article_id != article_id and done.article_id == article_id):
+                shown = done  # the reader shows one in the open article, where there is one
+    assert shown is not None
+    return Change(rows[0][1], shown, undone=undoing, count=len(rows))
+
+
+def _check_batch_on_top(db: sqlite_utils.Database, rows: list[tuple[Any, ...]]) -> None:
+    """Undoing a batch restores each annotation's ``before``: refuse when one of them was
+    changed again since (that later change would be lost), naming where to undo first."""
+    ids = [r[0] for r in rows]
+    marks = ", ".join("?" * len(ids))
+    later = db.execute(
+        "SELECT h.article_id FROM history h JOIN history b ON b.annotation_uuid ="
+        f" h.annotation_uuid WHERE b.id IN ({marks}) AND h.id > b.id AND h.undone = 0"
+        f" AND h.id NOT IN ({marks}) LIMIT 1",
+        [*ids, *ids],
+    ).fetchone()
+    if later is not None:
+        title = db.execute("SELECT title FROM articles WHERE id = ?", [later[0]]).fetchone()
+        where = f"“{title[0]}”" if title and title[0] else f"article {later[0]}"
+        raise AnnotationError(
+            f"a copy this step relabelled was changed again since, in {where}:"
+            " undo that change there first"
+        )
 
 
 def count_annotations(db: sqlite_utils.Database) -> int:

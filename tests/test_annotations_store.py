@@ -190,3 +190,49 @@ def test_counts_by_article(db, article_id) -> None:
     store.create_annotation(db, article_id, 0, 5, "claim", "s")
     store.create_annotation(db, article_id, 6, 10, "claim", "s")
     assert store.counts_by_article(db) == {article_id: 2}
+
+
+def test_relabelling_copies_is_one_undo_step_across_articles(db, article_id) -> None:
+    """R gives a label to linked copies in several articles: one step to undo (from where
+    it was done or from a copy's article) and to redo; it was one step per article."""
+    b, _ = add_article(db, NewArticle(title="Copy B", text=TEXT + " B"))
+    c, _ = add_article(db, NewArticle(title="Copy C", text=TEXT + " C"))
+    start, end = _span("The water in every tap is safe.")
+    source = store.create_annotation(db, article_id, start, end, "denial", "sam")
+    here = store.create_annotation(
+        db, article_id, *_span("The water in every tap", 1), "claim", "sam"
+    )
+    copies = [store.create_annotation(db, aid, start, end, "claim", "sam") for aid in (b, c)]
+    uuids = [here.uuid, *(x.uuid for x in copies)]
+
+    def labels() -> list[str]:
+        return [store.get_annotation(db, u).label for u in uuids]  # type: ignore[union-attr]
+
+    store.relabel_all(db, uuids, "denial", from_article=article_id)
+    assert labels() == ["denial"] * 3
+    step = store.undo(db, article_id)
+    assert step is not None and (step.action, step.count) == ("relabel", 3)
+    assert step.annotation.uuid == here.uuid, (step, here, copies)  # the one undone from
+    assert labels() == ["claim"] * 3
+    assert store.get_annotation(db, source.uuid).label == "denial"  # not part of it
+    assert store.redo(db, article_id).count == 3  # type: ignore[union-attr]
+    assert labels() == ["denial"] * 3
+    assert store.undo(db, c).count == 3  # type: ignore[union-attr]  # from a copy's article
+    assert labels() == ["claim"] * 3
+    assert store.undo(db, article_id).action == "create"  # type: ignore[union-attr]
+
+
+def test_a_batch_changed_since_is_not_undone_over_the_change(db, article_id) -> None:
+    b, _ = add_article(db, NewArticle(title="Copy B", text=TEXT + " B"))
+    start, end = _span("The water in every tap is safe.")
+    copy = store.create_annotation(db, b, start, end, "claim", "sam")
+    other = store.create_annotation(db, article_id, 0, 5, "claim", "sam")
+    store.relabel_all(db, [copy.uuid, other.uuid], "denial", from_article=article_id)
+    store.set_note(db, copy.uuid, "checked")  # in B, after R
+    with pytest.raises(store.AnnotationError, match="Copy B"):
+        store.undo(db, article_id)
+    assert store.get_annotation(db, copy.uuid).label == "denial"  # type: ignore[union-attr]
+    assert store.get_annotation(db, other.uuid).label == "denial"  # type: ignore[union-attr]
+    assert store.undo(db, b).action == "note"  # type: ignore[union-attr]
+    assert store.undo(db, article_id).count == 2  # type: ignore[union-attr]
+    assert store.get_annotation(db, copy.uuid).label == "claim"  # type: ignore[union-attr]

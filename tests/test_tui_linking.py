@@ -434,3 +434,35 @@ async def test_escape_gives_focus_back_to_the_reader(db_path: Path) -> None:
         await pilot.press("slash")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
+
+
+async def test_relabelling_copies_undoes_in_one_step(db_path: Path) -> None:
+    """R relabels the copies in two other articles; one u puts both back."""
+    app = make(db_path)
+    said: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await tag_quote(app, pilot)  # a denial, with two matches
+        screen = app.reader_screen
+        original = screen.say
+        screen.say = lambda message: (said.append(message), original(message))  # type: ignore[method-assign]
+        await pilot.press("m", "a", "right_square_bracket", "a", "escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        db = connect(db_path)
+        copies = [r.link.target_annotation_uuid for r in screen.match_rows]
+        assert len(copies) == 2 and all(copies)
+
+        def labels() -> list[str]:
+            return [store.get_annotation(db, u).label for u in copies]  # type: ignore[arg-type,union-attr]
+
+        assert labels() == ["denial", "denial"]
+        await pilot.press("1")  # the source becomes a claim; its copies are not
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.pause()
+        assert labels() == ["claim", "claim"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert labels() == ["denial", "denial"]
+        assert said[-1] == "Undid relabel of 2 linked copies."
+        assert store.get_annotation(db, screen.current_uuid).label == "claim"  # type: ignore[arg-type,union-attr]

@@ -1085,8 +1085,8 @@ class ReaderScreen(Screen[None]):
         return [a for a in found if a is not None and a.label != label]
 
     def action_relabel_copies(self) -> None:
-        """Give the current annotation's label to its linked copies (each is undoable in
-        its own article)."""
+        """Give the current annotation's label to its linked copies, in one transaction and
+        one undo step (``u`` here, or in any article it touched)."""
         current = self.current_annotation()
         if current is None:
             self.say("No annotation under the cursor.")
@@ -1095,10 +1095,15 @@ class ReaderScreen(Screen[None]):
         if not others:
             self.say("Its linked copies already have its label (or it has none).")
             return
-        for other in others:
-            if self._guard(lambda o=other: store.relabel(self.db, o.uuid, current.label)) is None:
-                return
-        self.say(f"Relabelled {len(others)} linked cop{'ies' if len(others) > 1 else 'y'}.")
+        article_id = current.article_id
+        uuids = [o.uuid for o in others]
+        label = current.label
+        if self._guard(lambda: store.relabel_all(self.db, uuids, label, article_id)) is None:
+            return
+        if any(o.article_id == article_id for o in others):
+            self._reload_annotations(current=current.uuid)  # copies here: read them all
+        copies = f"{len(others)} linked cop{'ies' if len(others) > 1 else 'y'}"
+        self.say(f"Relabelled {copies} as {one_line(current.label, 40)}. Press u to undo.")
         self._links_updated()
 
     def action_delete_annotation(self) -> None:
@@ -1230,6 +1235,13 @@ class ReaderScreen(Screen[None]):
             self.say(empty)
             return
         ann = change.annotation
+        if change.count > 1:  # a batch (R): its copies may be in other articles
+            if ann.article_id == article_id:
+                self.reader.move_to_offset(ann.start, center=True)
+                self._reload_annotations(current=ann.uuid)
+            self._links_updated()
+            self.say(f"{verb} {change.action} of {change.count} linked copies.")
+            return
         self.reader.move_to_offset(ann.start, center=True)
         present = store.get_annotation(self.db, ann.uuid) is not None
         if not present:
