@@ -483,24 +483,32 @@ def write_brat(
         art = articles[article_id]
         (folder / f"{article_id}.txt").write_text(art.text, encoding="utf-8", newline="\n")
         lines = []
-        for n, ann in enumerate(group, start=1):
-            t_ids[ann.uuid] = (article_id, f"T{n}")
-            frags = _fragments(art.text, ann.start, ann.end)
+        # Annotators who tagged the same span with the same label are one brat entity (brat
+        # readers such as pybrat refuse two entities on one span); their notes are joined.
+        same: dict[tuple[int, int, str], list[Annotation]] = {}
+        for ann in group:
+            same.setdefault((ann.start, ann.end, brat_type(ann.label)), []).append(ann)
+        for n, ((start, end, kind), anns_here) in enumerate(same.items(), start=1):
+            for ann in anns_here:
+                t_ids[ann.uuid] = (article_id, f"T{n}")
+            frags = _fragments(art.text, start, end)
             offsets = ";".join(f"{s} {e}" for s, e in frags)
             shown = " ".join(art.text[s:e] for s, e in frags)
-            lines.append(f"T{n}\t{brat_type(ann.label)} {offsets}\t{neutralise(shown)}")
-            if ann.note:
-                note = " ".join(neutralise(ann.note).split())
+            lines.append(f"T{n}\t{kind} {offsets}\t{neutralise(shown)}")
+            notes = dict.fromkeys(" ".join(neutralise(a.note).split()) for a in anns_here)
+            note = " | ".join(n for n in notes if n)
+            if note:
                 lines.append(f"#{n}\tAnnotatorNotes T{n}\t{note}")
-        relations = 0
+        relations: dict[tuple[str, str], None] = {}
         for ann in group:
             for link in all_links[ann.uuid]:
                 target = link.target_annotation_uuid
                 if link.status == "accepted" and target in t_ids and t_ids[target][0] == article_id:
-                    relations += 1
-                    lines.append(
-                        f"R{relations}\tLinked Arg1:{t_ids[ann.uuid][1]} Arg2:{t_ids[target][1]}"
-                    )
+                    pair = (t_ids[ann.uuid][1], t_ids[target][1])
+                    if pair[0] != pair[1]:
+                        relations[pair] = None
+        for r, (arg1, arg2) in enumerate(relations, start=1):
+            lines.append(f"R{r}\tLinked Arg1:{arg1} Arg2:{arg2}")
         (folder / f"{article_id}.ann").write_text(
             "\n".join(lines) + "\n", encoding="utf-8", newline="\n"
         )

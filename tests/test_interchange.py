@@ -422,3 +422,28 @@ def test_xmi_is_read_by_cassis_as_inception_does(tmp_path: Path) -> None:
     assert ("The mayor", "source") in {(t, v) for t, v, _ in entities}
     (meta,) = cas.select("de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData")
     assert meta.documentTitle == title and meta.documentUri == "https://x.example/a"
+
+
+def test_brat_export_is_read_by_pybrat_in_strict_mode(tmp_path: Path) -> None:
+    """Two annotators who tag the same span with the same label made two identical brat
+    entities, which pybrat's strict mode refuses; they are one entity, notes joined."""
+    from pybrat.parser import BratParser
+
+    db = connect(tmp_path / "n.db")
+    annotate_sample(db)
+    text = db.execute("SELECT text FROM articles WHERE id = 1").fetchone()[0]
+    span = _span(text, "Fourteen people")
+    store.create_annotation(db, 1, *span, "figure", "sam", note="check the count")
+    folder = tmp_path / "brat"
+    export_to_file(db, "brat", Filters(), folder, force=False)
+    examples = BratParser(error="raise").parse(folder)
+    body = {e.id: e for e in examples}["1"]
+    entities = [(x.type, x.spans[0].start, x.spans[0].end) for x in body.entities]
+    assert entities.count(("figure", *span)) == 1
+    assert len(entities) == len(set(entities))
+    assert len(body.relations) == len({(r.arg1.id, r.arg2.id) for r in body.relations})
+    ann = (folder / "1.ann").read_text(encoding="utf-8")
+    figure = next(line.split("\t")[0] for line in ann.splitlines() if "\tfigure " in line)
+    assert f"AnnotatorNotes {figure}\tcheck the count" in ann
+    rows = [r.split("\t") for r in (folder / "cross-article-links.tsv").read_text().splitlines()]
+    assert all(r[1].startswith("T") for r in rows[1:])
