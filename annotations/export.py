@@ -663,11 +663,16 @@ def _failed(dest: Path, exc: OSError) -> str:
 def _export_folder(
     db: sqlite_utils.Database, fmt: str, filters: Filters, dest: Path, labels: tuple[Label, ...]
 ) -> int:
-    """A folder format (brat, xmi) written beside ``dest`` and swapped in whole."""
+    """A folder format (brat, xmi, label-studio) written beside ``dest`` and swapped in
+    whole."""
     with outputs.temp_folder(dest) as tmp:
         try:
             if fmt == "brat":
                 count = write_brat(db, filters, tmp, labels)
+            elif fmt == "label-studio":
+                from newsmark.annotations.labelstudio import write_label_studio
+
+                count = write_label_studio(db, selected(db, filters), tmp, labels)
             else:
                 from newsmark.annotations.xmi import write_xmi
 

@@ -3,7 +3,7 @@ command line can list them without loading that code (``newsmark --version`` sta
 
 from __future__ import annotations
 
-FORMATS = ("jsonl", "prodigy", "w3c", "brat", "xmi")  # export
-FOLDER_FORMATS = ("brat", "xmi")  # written as a folder
+FORMATS = ("jsonl", "prodigy", "w3c", "brat", "xmi", "label-studio")  # export
+FOLDER_FORMATS = ("brat", "xmi", "label-studio")  # written as a folder
 IMPORT_FORMATS = ("jsonl", "prodigy")
 CONFLICT_CHOICES = ("keep", "replace")

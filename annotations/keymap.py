@@ -243,7 +243,7 @@ PALETTE: tuple[PaletteCommand, ...] = (
     PaletteCommand("Help: keys", "Show every key binding", binding="app.help"),
     PaletteCommand(
         "Export annotations…",
-        "Write annotations to a file (jsonl, prodigy, w3c, brat or xmi)",
+        "Write annotations to a file (jsonl, prodigy, w3c, brat, xmi or label-studio)",
         action="app.export",
     ),
     PaletteCommand(

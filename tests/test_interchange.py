@@ -447,3 +447,87 @@ def test_brat_export_is_read_by_pybrat_in_strict_mode(tmp_path: Path) -> None:
     assert f"AnnotatorNotes {figure}\tcheck the count" in ann
     rows = [r.split("\t") for r in (folder / "cross-article-links.tsv").read_text().splitlines()]
     assert all(r[1].startswith("T") for r in rows[1:])
+
+
+def test_label_studio_tasks_pass_label_studios_own_validation(tmp_path: Path) -> None:
+    """Label Studio's SDK checks the labelling config and every annotation against it
+    (regions, labels, per-region notes, relations); each region's text is the text at its
+    offsets (code points, past an emoji); an annotator's work is one annotation."""
+    from label_studio_sdk.label_interface import LabelInterface
+
+    from newsmark.annotations.matching import Match
+    from newsmark.corpus.db import write
+
+    db_path = tmp_path / "ls.db"
+    db = connect(db_path)
+    annotate_sample(db)
+    text = "The mayor \U0001f600 said: \u201cthe water is safe\u201d.\n\nA <b>second</b> line."
+    aid, _ = add_article(db, NewArticle(title='Mayor <&> "water"', text=text))
+    quote = "the water is safe"
+    start = text.index(quote)
+    store.create_annotation(db, aid, start, start + len(quote), "claim", "maria", note="n\u00e9")
+    store.create_annotation(db, aid, 0, 9, "odd <label>", "root")
+    again = "Later: the water is safe, she said again."  # a copy in the same article: a link
+    bid, _ = add_article(db, NewArticle(title="Twice", text=f"{quote}, she said. {again}"))
+    first = store.create_annotation(db, bid, 0, len(quote), "claim", "maria")
+    second = len(quote) + len(", she said. Later: ")
+    with write(db):
+        links.add_suggestion(db, first.uuid, Match(bid, second, second + len(quote), quote, 100.0))
+    (suggested,) = links.links_for(db, first.uuid)
+    links.accept(db, suggested.id, "maria")
+    db.close()
+    folder = tmp_path / "ls"
+    code, _, err = run(
+        "--db", str(db_path), "export", "--format", "label-studio", "-o", str(folder)
+    )
+    assert code == 0, err
+    config = (folder / "label-config.xml").read_text(encoding="utf-8")
+    interface = LabelInterface(config)
+    interface.validate()
+    tasks = json.loads((folder / "tasks.json").read_text(encoding="utf-8"))
+    regions = 0
+    for item in tasks:
+        # its validate_task calls validate_annotation() without the annotation (SDK 2.1.2),
+        # so the task's data and each annotation are checked apart
+        assert interface.validate_task({"data": item["data"]})
+        body = item["data"]["text"]
+        assert len(item["annotations"]) == len(item["data"]["newsmark_annotators"])
+        for annotation in item["annotations"]:
+            assert interface.validate_annotation(annotation), interface.validate_prediction(
+                annotation, return_errors=True
+            )
+            for region in annotation["result"]:
+                if region["type"] == "labels":
+                    value = region["value"]
+                    assert body[value["start"] : value["end"]] == value["text"]
+                    regions += 1
+    db = connect(db_path)
+    assert regions == store.count_annotations(db)
+    (ours,) = [t for t in tasks if t["data"]["newsmark_article"] == aid]
+    assert ours["data"]["text"] == text
+    names = ours["data"]["newsmark_annotators"]
+    assert sorted(names) == ["maria", "root"]
+    maria = ours["annotations"][names.index("maria")]
+    notes = [r["value"]["text"] for r in maria["result"] if r["type"] == "textarea"]
+    assert notes == [["n\u00e9"]]
+    # an accepted link between two of one annotator's annotations in one article is a
+    # relation in that annotator's result; the others are not (they cross articles)
+    relations = {
+        (r["from_id"], r["to_id"])
+        for t in tasks
+        for a in t["annotations"]
+        for r in a["result"]
+        if r["type"] == "relation"
+    }
+    expected = set()
+    for aid_ in {t["data"]["newsmark_article"] for t in tasks}:
+        for a in store.list_annotations(db, aid_):
+            for k in links.links_for(db, a.uuid):
+                other = store.get_annotation(db, k.target_annotation_uuid or "")
+                if (
+                    k.status == "accepted"
+                    and other is not None
+                    and (other.article_id, other.annotator) == (aid_, a.annotator)
+                ):
+                    expected.add((a.uuid, other.uuid))
+    assert relations == expected and any(source == first.uuid for source, _ in expected)

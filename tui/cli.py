@@ -562,7 +562,7 @@ def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> N
     default="-",
     show_default=True,
     metavar="FILE|-",
-    help="Where to write ('-' is standard output; a folder for brat and xmi).",
+    help="Where to write ('-' is standard output; a folder for brat, xmi and label-studio).",
 )
 @click.option(
     "--format",
@@ -570,8 +570,9 @@ def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> N
     type=click.Choice(FORMATS),
     default="jsonl",
     show_default=True,
-    help="jsonl (ours), prodigy, w3c (Web Annotation JSON-LD), brat or xmi (UIMA CAS XMI,"
-    " for INCEpTION); brat and xmi write folders.",
+    help="jsonl (ours), prodigy, w3c (Web Annotation JSON-LD), brat, xmi (UIMA CAS XMI,"
+    " for INCEpTION) or label-studio (tasks and a labelling config); brat, xmi and"
+    " label-studio write folders.",
 )
 @click.option("--label", "labels", multiple=True, metavar="L", help="Only this label (repeatable).")
 @click.option(

@@ -65,7 +65,9 @@ class ExportScreen(ModalScreen[Exported | None]):
         with Vertical(classes="modal-box"):
             yield Label(Text("Export annotations", style="bold"))
             yield Input(
-                value=self.default_path, placeholder="File (a folder for brat and xmi)", id="path"
+                value=self.default_path,
+                placeholder="File (a folder for brat, xmi and label-studio)",
+                id="path",
             )
             yield Static(id="target")
             yield Select(
@@ -121,7 +123,7 @@ class ExportScreen(ModalScreen[Exported | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if not event.value.strip():
-            self._error("Give a file name (a folder for brat and xmi).")
+            self._error("Give a file name (a folder for brat, xmi and label-studio).")
             return
         fmt = str(self.query_one("#format", Select).value)
         force = self.query_one("#force", Checkbox).value
