@@ -37,8 +37,8 @@ import sqlite_utils
 
 from newsmark.annotations.indexworker import PARTS
 from newsmark.annotations.postings import append_sorted, insert_keys, last_key
+from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import database_path, write
-from newsmark.corpus.migrations import now_iso
 
 try:
     import fcntl

@@ -32,15 +32,10 @@ from newsmark.annotations.matching import (
 )
 from newsmark.annotations.normtext import normalise, shingle_hashes
 from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle, add_article
+from newsmark.corpus.dates import now_iso, parse_published
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import ImportRejected, NewsmarkError
-from newsmark.corpus.importer import (
-    article_from_json,
-    check_unicode,
-    loads_strict,
-    parse_published,
-)
-from newsmark.corpus.migrations import now_iso
+from newsmark.corpus.importer import article_from_json, check_unicode, loads_strict
 from newsmark.corpus.normalise import normalise_text
 
 Result = tuple[str, Any]  # ("link", record) / ("bad", (where, why)) / ("read", n) / ("skipped", n)

@@ -28,10 +28,10 @@ from newsmark.annotations.limits import MAX_ANNOTATOR_CHARS, MAX_NOTE_CHARS
 from newsmark.annotations.model import Annotation, context
 from newsmark.annotations.store import get_annotation, insert_annotation, replace_annotation
 from newsmark.corpus.articles import sha256_text
+from newsmark.corpus.dates import now_iso, parse_published
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import ImportRejected, NewsmarkError, StoreError
 from newsmark.corpus.importer import check_unicode, loads_strict, read_regular_file
-from newsmark.corpus.migrations import now_iso
 from newsmark.corpus.normalise import neutralise, normalise_text, one_line
 
 NAMESPACE = uuidlib.UUID("6f1c3a52-7d0e-4c1b-9a55-2f7b8e0d4c11")
@@ -663,7 +663,6 @@ def _apply_typed(db: sqlite_utils.Database, rec: TypedRecord, result: ImportResu
 
 def _add_whole_article(db: sqlite_utils.Database, rec: ArticleRecord) -> None:
     """The article as it was stored there: same text, details and import time."""
-    from newsmark.corpus.importer import parse_published
 
     db.execute(
         "INSERT INTO articles (title, outlet, url, published, path, text, sha256, encoding,"

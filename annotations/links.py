@@ -21,9 +21,9 @@ from newsmark.annotations.matching import (
 )
 from newsmark.annotations.model import Annotation
 from newsmark.annotations.normtext import normalise
+from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import NewsmarkError
-from newsmark.corpus.migrations import now_iso
 
 _COLUMNS = (
     'id, annotation_uuid, target_article_id, start, "end", text, score, status,'

@@ -55,8 +55,8 @@ from newsmark.annotations.normtext import (
 from newsmark.annotations.numbers import numbers_in
 from newsmark.annotations.postings import articles_with, delete_keys, insert_keys, keys_for
 from newsmark.corpus.articles import delete_article
+from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import database_path, write
-from newsmark.corpus.migrations import now_iso
 
 # A claim of 15 words or more is linked from a lower score: chance does not give an
 # unrelated passage two thirds of that many words, and a reworded report of it (a third of

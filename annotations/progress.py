@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import StoreError
-from newsmark.corpus.migrations import now_iso
 
 TO_DO, IN_PROGRESS, DONE = "todo", "in progress", "done"
 STATES = (TO_DO, IN_PROGRESS, DONE)

@@ -25,9 +25,9 @@ import sqlite_utils
 from newsmark.annotations.limits import MAX_NOTE_CHARS
 from newsmark.annotations.model import CONTEXT_CHARS, Annotation, context
 from newsmark.corpus.articles import get_article
+from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import NewsmarkError
-from newsmark.corpus.migrations import now_iso
 
 # The columns are the dataclass's fields (``id`` aside): listed once, in the dataclass.
 FIELDS = tuple(f.name for f in dataclass_fields(Annotation) if f.name != "id")

@@ -19,9 +19,9 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import NewsmarkError
-from newsmark.corpus.migrations import now_iso
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from newsmark.corpus.dates import now_iso, parse_published
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import StoreError
-from newsmark.corpus.migrations import now_iso
 from newsmark.corpus.normalise import normalise_text, one_line
 
 MAX_TITLE_CHARS = 400  # what is stored (a long headline whole); lists cut it for display
@@ -149,7 +149,6 @@ def update_details(
     ``None`` or an empty string clears a detail; a title cannot be cleared. Values are
     normalised like imported text; ``published`` must be an ISO 8601 date.
     """
-    from newsmark.corpus.importer import parse_published  # the importer stores articles
 
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:

@@ -10,13 +10,18 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
 from newsmark.corpus.errors import StoreError
+from newsmark.corpus.migrations import latest_version, migrate, required_tables
+from newsmark.corpus.transactions import ReadOnlyError as ReadOnlyError
+from newsmark.corpus.transactions import check_writable as check_writable
+from newsmark.corpus.transactions import data_version as data_version
+from newsmark.corpus.transactions import database_path as database_path
+from newsmark.corpus.transactions import read_only as read_only
+from newsmark.corpus.transactions import write as write
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -46,23 +51,6 @@ def _check_file(path: Path, create: bool) -> bool:
     return True
 
 
-def read_only(db: sqlite_utils.Database) -> bool:
-    """Whether ``db`` was opened read-only (see :func:`connect`)."""
-    return bool(getattr(db, "newsmark_read_only", False))
-
-
-class ReadOnlyError(StoreError):
-    """A change was asked of a database opened read-only."""
-
-
-def check_writable(db: sqlite_utils.Database) -> None:
-    if read_only(db):
-        raise ReadOnlyError(
-            f"{database_path(db)}: the database is read-only (no write permission, a"
-            " read-only file system or an immutable file); nothing can be saved to it"
-        )
-
-
 def connect(
     path: str | os.PathLike[str], *, readable_only: bool = False, create: bool = True
 ) -> sqlite_utils.Database:
@@ -76,7 +64,6 @@ def connect(
     ``create=False`` refuses a missing file instead of creating it (a typo in ``--db`` must
     not make a new empty database). A file made by a newer Newsmark is refused untouched.
     """
-    from newsmark.corpus.migrations import migrate
 
     p = Path(path)
     memory = str(p) == ":memory:"
@@ -111,7 +98,6 @@ def connect(
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a file made by a newer Newsmark before anything (even WAL mode) is written."""
-    from newsmark.corpus.migrations import latest_version
 
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     latest = latest_version()
@@ -136,7 +122,6 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
         _check_version(conn, path)
     conn.isolation_level = None
-    from newsmark.corpus.migrations import latest_version
 
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     latest = latest_version()
@@ -150,7 +135,6 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 
 def _check_tables(db: sqlite_utils.Database, path: Path) -> None:
-    from newsmark.corpus.migrations import required_tables
 
     have = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     missing = sorted(required_tables() - have)
@@ -204,14 +188,6 @@ def describe_error(path: Path, exc: sqlite3.Error) -> str:
     return f"{path}: database error ({text})"
 
 
-def database_path(db: sqlite_utils.Database) -> str | None:
-    """The file behind a connection, or ``None`` for an in-memory database."""
-    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return file or None
-    return None
-
-
 def backup(db: sqlite_utils.Database, dest: Path, force: bool = False) -> Path:
     """Online backup (SQLite's backup API): a consistent copy even while the app writes.
 
@@ -260,37 +236,3 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
         if time.monotonic() > deadline:
             raise StoreError(f"cannot switch the database to WAL mode (got {mode})")
         time.sleep(0.01)
-
-
-@contextmanager
-def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One committed unit of work: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or rollback on error.
-
-    Nested use joins the outer transaction through a savepoint, so helpers can be composed.
-    On a read-only database it raises :class:`ReadOnlyError` before anything is tried.
-    """
-    check_writable(db)
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        try:
-            db.conn.execute("COMMIT")
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-
-
-def data_version(db: sqlite_utils.Database) -> int:
-    """Changes when another connection commits (and only then): microseconds to ask, so an
-    open app can look for other programs' work every second."""
-    return int(db.execute("PRAGMA data_version").fetchone()[0])

@@ -16,20 +16,20 @@ import json
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
-from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle, add_article
-from newsmark.corpus.db import write
+from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle
+from newsmark.corpus.dates import parse_published
 from newsmark.corpus.decode import decode_bytes
 from newsmark.corpus.errors import ImportRejected
 from newsmark.corpus.html import HTML_SUFFIXES, article_from_html
 from newsmark.corpus.normalise import lone_surrogate, normalise_text
 from newsmark.corpus.outputs import file_kind
 from newsmark.corpus.paths import DEFAULT_MAX_BYTES
+from newsmark.corpus.storing import ImportReport, store_articles
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
 MAX_TITLE_WORDS = 60  # a tabloid headline can run to 200+ characters; lists cut it
@@ -40,31 +40,6 @@ KINDS = ".txt, .md, .jsonl, .html, .htm, .warc or .warc.gz"
 def _supported(path: Path) -> bool:
     name = path.name.lower()
     return path.suffix.lower() in SUPPORTED_SUFFIXES or name.endswith((".warc", ".warc.gz"))
-
-
-@dataclass
-class ImportReport:
-    added: int = 0
-    duplicates: int = 0
-    rejected: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # stored, but check these
-    files: int = 0
-    urls: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.rejected
-
-    def summary(self) -> str:
-        parts = [f"{self.added} article{'s' if self.added != 1 else ''} imported"]
-        parts.append(f"{self.duplicates} already present")
-        parts.append(f"{len(self.rejected)} rejected")
-        if self.warnings:
-            parts.append(f"{len(self.warnings)} to check")
-        sources = [f"{self.files} file{'s' if self.files != 1 else ''}"] if self.files else []
-        if self.urls:
-            sources.append(f"{self.urls} URL{'s' if self.urls != 1 else ''}")
-        return ", ".join(parts) + f" (from {' and '.join(sources) or '0 files'})"
 
 
 @dataclass(frozen=True)
@@ -152,25 +127,6 @@ def first_line_title(text: str, fallback: str) -> str:
             stripped = line.strip().lstrip("#").strip()
             return stripped if looks_like_title(stripped) else fallback
     return fallback
-
-
-def parse_published(value: object) -> str | None:
-    """ISO 8601 date or date-time, kept as ISO text; anything else is an error."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ImportRejected("'published' must be a string (ISO 8601 date)")
-    text = value.strip()
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
-    except ValueError as exc:
-        raise ImportRejected(
-            f"'published' is not an ISO 8601 date: {value[:40]!r} (use e.g. 2026-03-14)"
-        ) from exc
 
 
 def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -504,21 +460,3 @@ def _open_regular(path: Path) -> int:
         os.close(fd)
         raise ImportRejected(f"not a regular file ({file_kind(st.st_mode)})")
     return fd
-
-
-def store_articles(
-    db: sqlite_utils.Database, articles: list[NewArticle], report: ImportReport
-) -> None:
-    """All articles of one file in one transaction: a file lands whole or not at all."""
-    added = duplicates = 0
-    with write(db):
-        for article in articles:
-            _, was_added = add_article(db, article)
-            if was_added:
-                added += 1
-                where = article.path or article.url or article.title
-                report.warnings.extend((where, f"warning: {w}") for w in article.warnings)
-            else:
-                duplicates += 1
-    report.added += added
-    report.duplicates += duplicates

@@ -12,8 +12,10 @@ triggers are dropped with it: :func:`ensure_fts` runs after every migration to p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+
+from newsmark.corpus.dates import now_iso
+from newsmark.corpus.transactions import write
 
 if TYPE_CHECKING:  # the layers above register their migrations without loading sqlite-utils
     import sqlite_utils
@@ -181,11 +183,6 @@ def required_tables() -> frozenset[str]:
     return frozenset(t for _, tables in _LAYERS.values() for t in tables)
 
 
-def now_iso() -> str:
-    """UTC timestamp with seconds precision, the one format used everywhere in the file."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
@@ -201,7 +198,6 @@ def migrate(db: sqlite_utils.Database, target: int | None = None) -> int:
     if schema_version(db) >= target:
         ensure_fts(db)
         return 0
-    from newsmark.corpus.db import write
 
     ran = 0
     with write(db):
@@ -239,7 +235,6 @@ def ensure_fts(db: sqlite_utils.Database) -> None:
         return
     if set(FTS_TRIGGERS) <= fts_triggers(db) and db["articles_fts"].exists():
         return
-    from newsmark.corpus.db import write
 
     with write(db):
         _create_fts_objects(db)

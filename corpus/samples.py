@@ -9,7 +9,8 @@ import sqlite_utils
 
 from newsmark.corpus.articles import NewArticle
 from newsmark.corpus.decode import decode_bytes
-from newsmark.corpus.importer import ImportReport, article_from_text, store_articles
+from newsmark.corpus.importer import article_from_text
+from newsmark.corpus.storing import ImportReport, store_articles
 
 
 def sample_files() -> list[tuple[str, bytes]]:

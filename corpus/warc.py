@@ -23,7 +23,7 @@ from newsmark.corpus.articles import NewArticle
 from newsmark.corpus.errors import ImportRejected
 from newsmark.corpus.fetch import CHUNK, MAX_PAGE_BYTES
 from newsmark.corpus.html import article_from_html, decode_page
-from newsmark.corpus.importer import ImportReport, store_articles
+from newsmark.corpus.storing import ImportReport, store_articles
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 BATCH = 200  # articles stored per transaction

@@ -30,7 +30,7 @@ from newsmark.corpus.fetch import (
     redact,
 )
 from newsmark.corpus.html import article_from_html, decode_page
-from newsmark.corpus.importer import ImportReport, store_articles
+from newsmark.corpus.storing import ImportReport, store_articles
 
 FETCHERS = 4  # pages fetched at once: polite to one site, quick for a list of many
 MAX_FEED_ITEMS = 1000

@@ -41,7 +41,7 @@ import sys
 import newsmark.annotations  # its tables' migrations, as every Newsmark program has
 from newsmark.corpus.articles import NewArticle
 from newsmark.corpus.db import connect
-from newsmark.corpus.importer import ImportReport, store_articles
+from newsmark.corpus.storing import ImportReport, store_articles
 db = connect({db!r})
 n = db.execute("SELECT count(*) FROM articles").fetchone()[0]
 print("ready", flush=True)

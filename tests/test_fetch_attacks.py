@@ -215,7 +215,7 @@ def test_a_redirect_to_an_internal_address_is_refused(
 def test_feed_items_at_internal_addresses_are_refused(
     tmp_path: Path, loopback: tuple[str, int], other: tuple[str, int]
 ) -> None:
-    from newsmark.corpus.importer import ImportReport
+    from newsmark.corpus.storing import ImportReport
     from newsmark.corpus.web import import_feed
 
     host, port = other

@@ -11,7 +11,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsmark.corpus.db import connect
-from newsmark.corpus.importer import ImportReport
+from newsmark.corpus.storing import ImportReport
 from newsmark.corpus.warc import import_warc
 from newsmark.tui.cli import main
 from tests.test_web import PAGE, SECOND

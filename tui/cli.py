@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from newsmark.annotations.config import Config
-    from newsmark.corpus.importer import ImportReport
+    from newsmark.corpus.storing import ImportReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -224,10 +224,11 @@ def import_command(
     (same text, or same URL) are skipped. Exit status is 1 if any input was rejected or
     could not be fetched; the good ones are imported all the same.
     """
+    from newsmark.corpus.dates import parse_published as check_date
     from newsmark.corpus.fetch import MAX_PAGE_BYTES, PUBLIC_ONLY, Access, is_url
-    from newsmark.corpus.importer import ImportReport, Source, find_sources, import_paths
-    from newsmark.corpus.importer import parse_published as check_date
+    from newsmark.corpus.importer import Source, find_sources, import_paths
     from newsmark.corpus.samples import import_sample
+    from newsmark.corpus.storing import ImportReport
     from newsmark.corpus.web import import_feed, import_urls, read_url_list
 
     if not paths and not sample and not url_lists and not feeds:
@@ -367,7 +368,7 @@ def edit_command(obj: Context, article_id: int, **changes: str | None) -> None:
     clears a detail. Prints the article's details after the change.
     """
     from newsmark.corpus.articles import update_details
-    from newsmark.corpus.importer import ImportRejected
+    from newsmark.corpus.errors import ImportRejected
 
     given = {k: v for k, v in changes.items() if v is not None}
     if not given:
@@ -617,7 +618,7 @@ def export_command(
     atomically: an interrupted export leaves any previous file as it was.
     """
     from newsmark.annotations.export import Filters, export_to_file, snapshot, write_stream
-    from newsmark.corpus.importer import parse_published
+    from newsmark.corpus.dates import parse_published
 
     if since is not None:
         try:

@@ -35,8 +35,8 @@ from newsmark.annotations.matching import Matcher, index_article, rebuild_index 
 from newsmark.annotations.normtext import normalise  # noqa: E402
 from newsmark.annotations.postings import count_postings  # noqa: E402
 from newsmark.corpus.articles import sha256_text  # noqa: E402
+from newsmark.corpus.dates import now_iso  # noqa: E402
 from newsmark.corpus.db import connect, write  # noqa: E402
-from newsmark.corpus.migrations import now_iso  # noqa: E402
 
 SYLLABLES = [c + v for c in "bdfklmnprstv" for v in "aeiou" if c + v not in ("fu", "vu")]
 
