@@ -99,3 +99,17 @@ def test_no_sql_is_written_in_tui() -> None:
             ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+def test_the_import_contracts_hold() -> None:
+    """The layers, the never-edges and no import cycles within a layer (``.importlinter``),
+    lazy imports included: the test run checks them, not only CI's lint step."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run(
+        [str(lint), "--config", str(ROOT / ".importlinter")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "No import cycles" in done.stdout and "BROKEN" not in done.stdout

@@ -102,3 +102,18 @@ def test_history_steps_use_the_article_index(db: sqlite_utils.Database) -> None:
     ):
         plan = " ".join(str(row[-1]) for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
         assert "history_article" in plan and "TEMP B-TREE" not in plan, (sql, plan)
+    # a batch (R on linked copies) is found from the article it was done from, and whole
+    for sql, index in (
+        (
+            "DELETE FROM history WHERE undone = 1 AND (article_id = 1 OR batch_article = 1)",
+            "history_batch_article",
+        ),
+        (
+            "SELECT id FROM history WHERE batch_article = 1 AND undone = 0"
+            " ORDER BY id DESC LIMIT 1",
+            "history_batch_article",
+        ),
+        ("SELECT id FROM history WHERE batch = 'b' AND undone = 0 ORDER BY id", "history_batch"),
+    ):
+        plan = " ".join(str(row[-1]) for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert index in plan and "SCAN history" not in plan, (sql, plan)

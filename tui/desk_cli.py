@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from newsmark.corpus.normalise import one_line
-from newsmark.tui.cli import Context, clip, grid, main, print_json, say, user_errors
+from newsmark.tui.command import Context, clip, grid, main, print_json, say, user_errors
 
 
 @main.command("annotations")

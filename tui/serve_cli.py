@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from newsmark.tui.cli import Context, main, print_json, say, user_errors
+from newsmark.tui.command import Context, main, print_json, say, user_errors
 
 
 @main.command("serve")

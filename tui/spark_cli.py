@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from newsmark.tui.cli import Context, main, say, user_errors
+from newsmark.tui.command import Context, main, say, user_errors
 
 
 @main.group("spark")

@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import sqlite_utils
 from rich.text import Text
@@ -57,6 +56,7 @@ from newsmark.corpus.db import connect, data_version, describe_error, read_only
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import GLOBAL_IDS, bindings
+from newsmark.tui.host import Host
 from newsmark.tui.layout import Layout, plan_layout
 from newsmark.tui.screens.details import DetailsScreen
 from newsmark.tui.screens.find import SearchScreen
@@ -67,9 +67,6 @@ from newsmark.tui.widgets.key_bar import KeyBar
 from newsmark.tui.widgets.matches_panel import MatchesPanel, MatchRow
 from newsmark.tui.widgets.reader import Reader
 from newsmark.tui.widgets.status_line import StatusLine
-
-if TYPE_CHECKING:
-    from newsmark.tui.app import NewsmarkApp
 
 STATE_SAVE_DELAY = 1.0
 WATCH_INTERVAL = 1.0  # seconds between checks for other programs' changes
@@ -111,11 +108,9 @@ class ReaderScreen(Screen[None]):
     # --- the app's globals -----------------------------------------------------------------
 
     @property
-    def newsmark(self) -> NewsmarkApp:
-        from newsmark.tui.app import NewsmarkApp
-
+    def newsmark(self) -> Host:
         app = self.app
-        assert isinstance(app, NewsmarkApp)
+        assert isinstance(app, Host)
         return app
 
     @property
