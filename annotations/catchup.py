@@ -22,7 +22,7 @@ class CaughtUp:
 
 def pending_articles(db: sqlite_utils.Database) -> list[int]:
     """Articles not in the match index yet (to say "Indexing N articles" before starting)."""
-    from newsmark.annotations.matching import unindexed_articles
+    from newsmark.annotations.linking.matching import unindexed_articles
 
     return unindexed_articles(db)
 
@@ -35,9 +35,9 @@ def catch_up(
 ) -> CaughtUp:
     """Index, place, link: each step commits on its own, so an interruption loses nothing
     done and the next catch-up resumes where this one stopped."""
-    from newsmark.annotations.importing import retry_orphans
-    from newsmark.annotations.links import link_all
-    from newsmark.annotations.matching import Matcher, index_pending
+    from newsmark.annotations.formats.importing import retry_orphans
+    from newsmark.annotations.linking.links import link_all
+    from newsmark.annotations.linking.matching import Matcher, index_pending
 
     new = index_pending(db, progress=progress, pending=pending)
     if not new:

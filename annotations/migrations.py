@@ -167,7 +167,7 @@ MIGRATIONS += (
         7,
         "match index as sorted blocks of integer posting keys",
         (
-            # See annotations.postings. The sampling of 3-grams changed too, so the old
+            # See annotations.linking.postings. The sampling of 3-grams changed too, so the old
             # postings are not converted: every article is indexed again on next use.
             "CREATE TABLE postings (start INTEGER PRIMARY KEY, keys BLOB NOT NULL)",
             "DROP TABLE ngrams",
@@ -258,7 +258,7 @@ MIGRATIONS += (
     Migration(
         13,
         "links remember how sure the 'same claim' decision is",
-        # 0-1, from annotations.decision; NULL where it was not measured (the meaning
+        # 0-1, from annotations.linking.decision; NULL where it was not measured (the meaning
         # signal off, links made by hand, links from before this version). The review
         # queue and the matches panel put the surest first.
         ("ALTER TABLE links ADD COLUMN confidence REAL",),
@@ -270,7 +270,7 @@ MIGRATIONS += (
     Migration(
         14,
         "who may sign in to newsmark serve",
-        # scrypt hashes (annotations.users); a login name is the annotator it writes as.
+        # scrypt hashes (annotations.desk.users); a login name is the annotator it writes as.
         (
             """
             CREATE TABLE desk_users (
@@ -289,7 +289,7 @@ MIGRATIONS += (
         16,
         "one undo step for an action that changes several annotations",
         # R relabels an annotation's linked copies in other articles: their history rows
-        # share a batch and name the article R was pressed in (annotations.store).
+        # share a batch and name the article R was pressed in (annotations.spans.store).
         (
             "ALTER TABLE history ADD COLUMN batch TEXT",
             "ALTER TABLE history ADD COLUMN batch_article INTEGER",

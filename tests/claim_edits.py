@@ -384,7 +384,7 @@ def plant_and_link(db_path: str, round_index: int, fillers: int) -> Results:
     """One round: ten claims that share no clause, each with one edit type (the types turn
     round by round), each tagged in one article and printed, edited, in another, among
     ``fillers`` other articles; then ``newsmark link`` as a user runs it, links read back."""
-    from newsmark.annotations import store
+    from newsmark.annotations.spans import store
     from newsmark.corpus.articles import NewArticle, add_article
     from newsmark.corpus.db import connect
     from newsmark.tui.cli import main

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsmark.annotations.users import add_user
+from newsmark.annotations.desk.users import add_user
 from newsmark.corpus.db import connect
 from tests.tui_helpers import seed
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import sqlite_utils
 
-from newsmark.annotations import store
-from newsmark.annotations.agreement import GOLD, alpha_by_word, word_bounds
+from newsmark.annotations.desk.agreement import GOLD, alpha_by_word, word_bounds
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 
 

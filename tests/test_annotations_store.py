@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from newsmark.annotations import store
-from newsmark.annotations.model import CONTEXT_CHARS
-from newsmark.annotations.spans import SpanIndex
+from newsmark.annotations.spans import store
+from newsmark.annotations.spans.index import SpanIndex
+from newsmark.annotations.spans.model import CONTEXT_CHARS
 from newsmark.corpus.articles import NewArticle, add_article, delete_article, get_article
 from newsmark.corpus.db import connect
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsmark.annotations import store
 from newsmark.annotations.catchup import catch_up, pending_articles
-from newsmark.annotations.importing import import_file, list_orphans
+from newsmark.annotations.formats.importing import import_file, list_orphans
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 
 QUOTE = "Fourteen people were treated at Calderwick General Hospital"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsmark.annotations.matching import align
-from newsmark.annotations.normtext import normalise
+from newsmark.annotations.linking.matching import align
+from newsmark.annotations.linking.normtext import normalise
 from tests.claim_edits import EDIT_TYPES, SHORT_TYPES, Results, plant_and_link, rounds_for
 
 
@@ -64,7 +64,7 @@ def test_a_few_shared_words_are_not_a_claim() -> None:
 
 
 def test_tiers_say_how_a_passage_carries_the_claim() -> None:
-    from newsmark.annotations.matching import tier_of
+    from newsmark.annotations.linking.matching import tier_of
 
     claim = "The water in every tap is safe, the mayor said."
     assert tier_of(claim, "\u201cthe WATER in every tap is safe\u201d - the mayor said", 100) == (
@@ -79,9 +79,9 @@ def test_tiers_say_how_a_passage_carries_the_claim() -> None:
 def test_a_retranslated_claim_is_suggested(db) -> None:  # type: ignore[no-untyped-def]
     """Two translations of one statement that share no run of 3 words: the n-gram index
     alone never offers the other article; its rare words in full text do."""
-    from newsmark.annotations import store
-    from newsmark.annotations.links import suggest
-    from newsmark.annotations.matching import Matcher, index_pending, tier_of
+    from newsmark.annotations.linking.links import suggest
+    from newsmark.annotations.linking.matching import Matcher, index_pending, tier_of
+    from newsmark.annotations.spans import store
     from newsmark.corpus.articles import NewArticle, add_article
     from tests.bench.corpus_gen import article_text
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsmark.annotations import links
-from newsmark.annotations.config import ConfigError, parse_config
-from newsmark.annotations.farlink import read_claims
-from newsmark.annotations.farplan import link_archive
-from newsmark.annotations.matching import Matcher
+from newsmark.annotations.linking import links
+from newsmark.annotations.linking.farlink import read_claims
+from newsmark.annotations.linking.farplan import link_archive
+from newsmark.annotations.linking.matching import Matcher
+from newsmark.annotations.settings.config import ConfigError, parse_config
 from newsmark.corpus.db import connect
 from newsmark.tui.cli import main
 from tests.test_farplan import archive_of, db_links, record_links, story_world

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsmark.annotations.config import ConfigError, load_config
-from newsmark.annotations.labels import DEFAULT_LABELS
+from newsmark.annotations.settings.config import ConfigError, load_config
+from newsmark.annotations.settings.labels import DEFAULT_LABELS
 
 
 def test_missing_file_means_defaults(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ KILLS = int(os.environ.get("NEWSMARK_CRASH_KILLS", "12"))  # more: NEWSMARK_CRAS
 
 ANNOTATE = """
 import sys
-from newsmark.annotations import store
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 db = connect({db!r})
@@ -126,7 +126,7 @@ def test_killed_importer_leaves_whole_files(tmp_path: Path) -> None:
 
 
 async def test_app_opens_after_crashes(tmp_path: Path) -> None:
-    from newsmark.annotations.config import Config
+    from newsmark.annotations.settings.config import Config
     from newsmark.tui.app import NewsmarkApp
 
     db_path = tmp_path / "crash.db"
@@ -140,7 +140,7 @@ async def test_app_opens_after_crashes(tmp_path: Path) -> None:
 WRITE_OUTPUTS = """
 import sys
 from pathlib import Path
-from newsmark.annotations.export import Filters, export_to_file
+from newsmark.annotations.formats.export import Filters, export_to_file
 from newsmark.corpus.db import backup, connect
 db = connect({db!r})
 out = Path({out!r})
@@ -160,8 +160,8 @@ def test_killed_exports_and_backups_never_lose_the_destination(tmp_path: Path) -
     there (checked continuously), and the next run removes every leftover temporary file."""
     import threading
 
-    from newsmark.annotations import store
-    from newsmark.annotations.export import Filters, export_to_file
+    from newsmark.annotations.formats.export import Filters, export_to_file
+    from newsmark.annotations.spans import store
     from newsmark.corpus.articles import NewArticle, add_article
     from newsmark.corpus.db import backup
 

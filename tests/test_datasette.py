@@ -54,15 +54,16 @@ async def test_the_metadata_gives_datasette_search_and_canned_queries(db_path: P
     from click.testing import CliRunner
     from datasette.app import Datasette
 
-    from newsmark.annotations import links, store
-    from newsmark.annotations.users import add_user
+    from newsmark.annotations.desk.users import add_user
+    from newsmark.annotations.linking import links
+    from newsmark.annotations.spans import store
     from newsmark.tui.cli import main
 
     db = connect(db_path)
     first, _ = add_article(db, NewArticle(title="Mayor", text="Mayor Ilse Varga said it is safe."))
     second, _ = add_article(db, NewArticle(title="Echo", text="Ilse Varga said it is safe, again."))
     claim = store.create_annotation(db, first, 6, 32, "claim", "maria")
-    from newsmark.annotations.matching import Match
+    from newsmark.annotations.linking.matching import Match
     from newsmark.corpus.db import write
 
     with write(db):

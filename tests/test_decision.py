@@ -3,8 +3,15 @@ way on our own pairs (the fit itself is measured by tests/bench/bench_mrpc.py)."
 
 from __future__ import annotations
 
-from newsmark.annotations.decision import FEATURES, WEIGHTS, decide, features, names, reasons
-from newsmark.annotations.meaning import embedder
+from newsmark.annotations.linking.decision import (
+    FEATURES,
+    WEIGHTS,
+    decide,
+    features,
+    names,
+    reasons,
+)
+from newsmark.annotations.linking.meaning import embedder
 
 CLAIM = "The minister said the new bridge over the river will open in early May for light traffic"
 REWORDED = "The minister stated a new bridge across the river opens early in May for light traffic"
@@ -55,7 +62,7 @@ def test_names_are_capitalised_words_inside_a_sentence() -> None:
 
 
 def test_differences_name_only_what_changes_the_claim() -> None:
-    from newsmark.annotations.decision import differences
+    from newsmark.annotations.linking.decision import differences
 
     assert differences("5 ships were turned back", "7 ships were turned back") == (
         "figure differs: 5 vs 7",

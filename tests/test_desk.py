@@ -10,10 +10,12 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from newsmark.annotations import links, progress, store
-from newsmark.annotations.agreement import agreement
-from newsmark.annotations.browse import Query, find
-from newsmark.annotations.stats import stats
+from newsmark.annotations.desk import progress
+from newsmark.annotations.desk.agreement import agreement
+from newsmark.annotations.desk.browse import Query, find
+from newsmark.annotations.desk.stats import stats
+from newsmark.annotations.linking import links
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.corpus.errors import StoreError
@@ -168,7 +170,7 @@ def test_kappa_by_ranges_equals_counting_word_by_word() -> None:
     """The range arithmetic that makes kappa fast gives what marking every word gives."""
     import random
 
-    from newsmark.annotations.agreement import WORD, kappa_by_word
+    from newsmark.annotations.desk.agreement import WORD, kappa_by_word
 
     rng = random.Random(5)
     for _ in range(200):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from newsmark.annotations.keymap import SPECS
+from newsmark.annotations.settings.keymap import SPECS
 from newsmark.tui.cli import main
 from newsmark.tui.docgen import PAGES, shown_key
 

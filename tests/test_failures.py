@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 import newsmark.corpus.db
-from newsmark.annotations import store
-from newsmark.annotations.config import Config
-from newsmark.annotations.importing import import_file
+from newsmark.annotations.formats.importing import import_file
+from newsmark.annotations.settings.config import Config
+from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
 from newsmark.tui.cli import main
@@ -239,7 +239,7 @@ def test_an_oversized_annotation_file_is_refused_before_it_is_read(tmp_path: Pat
     import subprocess
     import sys
 
-    from newsmark.annotations.importing import MAX_BYTES
+    from newsmark.annotations.formats.importing import MAX_BYTES
 
     big = tmp_path / "huge.jsonl"
     with open(big, "wb") as fh:  # sparse: costs no disk

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsmark.annotations import links, store
-from newsmark.annotations.export import Filters, export_to_file
-from newsmark.annotations.farlink import read_claims
-from newsmark.annotations.farplan import link_archive
-from newsmark.annotations.matching import Matcher, index_pending
+from newsmark.annotations.formats.export import Filters, export_to_file
+from newsmark.annotations.linking import links
+from newsmark.annotations.linking.farlink import read_claims
+from newsmark.annotations.linking.farplan import link_archive
+from newsmark.annotations.linking.matching import Matcher, index_pending
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.samples import sample_articles
 from tests.bench.bench_story import build

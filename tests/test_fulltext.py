@@ -10,7 +10,7 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsmark.annotations.fulltext import bm25, idf, term_counts
+from newsmark.annotations.linking.fulltext import bm25, idf, term_counts
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.samples import sample_articles
 

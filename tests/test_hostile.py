@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsmark.annotations import store, textnav
-from newsmark.annotations.limits import MAX_QUERY_CHARS
+from newsmark.annotations.spans import store, textnav
+from newsmark.annotations.spans.limits import MAX_QUERY_CHARS
 from newsmark.corpus.db import connect
 from newsmark.corpus.normalise import REPLACEMENT
 from newsmark.tui.cli import main
@@ -186,7 +186,7 @@ def test_very_long_and_odd_queries(tmp_path: Path, query: str) -> None:
 
 @pytest.mark.slow
 async def test_article_list_filter_takes_any_text(tmp_path: Path) -> None:
-    from newsmark.annotations.config import Config
+    from newsmark.annotations.settings.config import Config
     from newsmark.tui.app import NewsmarkApp
     from tests.tui_helpers import SIZE, seed
 

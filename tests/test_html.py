@@ -101,7 +101,7 @@ def test_a_page_without_an_article_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_details_are_edited_and_the_text_and_annotations_stay(tmp_path: Path) -> None:
-    from newsmark.annotations import store
+    from newsmark.annotations.spans import store
     from newsmark.corpus.search import search_articles
 
     runner, db_path, _ = _import(tmp_path, PAGES / "harbour-gazette.html")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsmark.annotations import store
-from newsmark.annotations.farlink import Claim, link_record
+from newsmark.annotations.linking.farlink import Claim, link_record
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.tui.cli import main
@@ -130,7 +130,7 @@ def test_only_regular_files_are_read(tmp_path: Path, home: tuple[Path, Claim]) -
 def test_a_line_over_the_cap_is_skipped_not_held(
     tmp_path: Path, home: tuple[Path, Claim], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsmark.annotations import farlink
+    from newsmark.annotations.linking import farlink
 
     monkeypatch.setattr(farlink, "MAX_LINE_BYTES", 4096)
     db_path, claim = home

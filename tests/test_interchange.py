@@ -11,10 +11,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsmark.annotations import export, links, store
-from newsmark.annotations.export import Filters, export_to_file, tokens_for
-from newsmark.annotations.importing import import_file, list_orphans
-from newsmark.annotations.matching import Matcher, index_pending
+from newsmark.annotations.formats import export
+from newsmark.annotations.formats.export import Filters, export_to_file, tokens_for
+from newsmark.annotations.formats.importing import import_file, list_orphans
+from newsmark.annotations.linking import links
+from newsmark.annotations.linking.matching import Matcher, index_pending
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.corpus.samples import import_sample
@@ -314,8 +316,8 @@ def test_records_follow_the_shipped_schema(tmp_path: Path) -> None:
         .joinpath("annotations.schema.json")
         .read_text()
     )
-    from newsmark.annotations.labels import DEFAULT_LABELS
-    from newsmark.annotations.labelset import effective
+    from newsmark.annotations.settings.labels import DEFAULT_LABELS
+    from newsmark.annotations.settings.labelset import effective
 
     db = connect(tmp_path / "s.db")
     annotate_sample(db)
@@ -455,7 +457,7 @@ def test_label_studio_tasks_pass_label_studios_own_validation(tmp_path: Path) ->
     offsets (code points, past an emoji); an annotator's work is one annotation."""
     from label_studio_sdk.label_interface import LabelInterface
 
-    from newsmark.annotations.matching import Match
+    from newsmark.annotations.linking.matching import Match
     from newsmark.corpus.db import write
 
     db_path = tmp_path / "ls.db"

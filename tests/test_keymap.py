@@ -12,7 +12,13 @@ from textual.keys import Keys, _character_to_key
 
 import newsmark.tui.screens
 import newsmark.tui.widgets
-from newsmark.annotations.keymap import BINDINGS, NAMED_KEYS, SPECS, character_key, normalise_key
+from newsmark.annotations.settings.keymap import (
+    BINDINGS,
+    NAMED_KEYS,
+    SPECS,
+    character_key,
+    normalise_key,
+)
 from newsmark.tui.docgen import shown_key
 
 

@@ -10,9 +10,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from newsmark.annotations.config import Config
-from newsmark.annotations.labels import DEFAULT_LABELS, Label
-from newsmark.annotations.labelset import effective, set_label, stored
+from newsmark.annotations.settings.config import Config
+from newsmark.annotations.settings.labels import DEFAULT_LABELS, Label
+from newsmark.annotations.settings.labelset import effective, set_label, stored
 from newsmark.corpus.errors import StoreError
 from newsmark.tui.cli import main
 from tests.tui_helpers import SIZE, capture_errors, make_app
@@ -110,7 +110,7 @@ async def test_the_app_uses_the_files_labels_and_says_a_conflict_once(db_path: P
             await pilot.pause()
     conflicts = [m for m in shown if "this file's label set does not" in m]
     assert len(conflicts) == 1  # said once, not at every start
-    from newsmark.annotations import store
+    from newsmark.annotations.spans import store
     from newsmark.corpus.db import connect
 
     assert {a.label for a in store.list_annotations(connect(db_path), 1)} == {"rumour"}

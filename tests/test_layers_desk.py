@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from newsmark.annotations import store
-from newsmark.annotations.agreement import agreement, alpha_by_word
-from newsmark.annotations.config import Config
-from newsmark.annotations.links import add_suggestion
-from newsmark.annotations.matching import Match
+from newsmark.annotations.desk.agreement import agreement, alpha_by_word
+from newsmark.annotations.linking.links import add_suggestion
+from newsmark.annotations.linking.matching import Match
+from newsmark.annotations.settings.config import Config
+from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect, write
 from newsmark.tui.screens.browser import BrowserScreen
 from tests.tui_helpers import SECOND, TEXT, make_app, seed, until
@@ -54,7 +54,7 @@ async def test_a_second_annotator_tags_what_the_first_tagged(db_path: Path) -> N
 async def test_a_label_added_elsewhere_tags_in_an_open_app(db_path: Path) -> None:
     """``newsmark labels set`` in another terminal: the open app's keys know the label
     within a second or so (before, its key did nothing until a restart)."""
-    from newsmark.annotations.labelset import set_label
+    from newsmark.annotations.settings.labelset import set_label
 
     app = make_app(db_path, Config(annotator="sam"))
     async with app.run_test(size=(120, 36)) as pilot:
@@ -136,7 +136,7 @@ async def test_blind_mode_hides_the_others_work(db_path: Path) -> None:
 def test_blind_in_the_config() -> None:
     import tomllib
 
-    from newsmark.annotations.config import ConfigError, parse_config
+    from newsmark.annotations.settings.config import ConfigError, parse_config
 
     assert parse_config(tomllib.loads("blind = true\n")).blind
     try:
@@ -151,7 +151,7 @@ def test_blind_in_the_config() -> None:
 async def test_a_teammates_tags_appear_in_the_open_article(db_path: Path) -> None:
     """Another terminal or browser session tags the article you are reading: it appears
     within a second or so, as a reload would show it; in blind mode it stays hidden."""
-    from newsmark.annotations.state import BLIND, set_state
+    from newsmark.annotations.desk.state import BLIND, set_state
 
     app = make_app(db_path, Config(annotator="sam"))
     async with app.run_test(size=(120, 36)) as pilot:
@@ -175,8 +175,8 @@ async def test_a_teammates_tags_appear_in_the_open_article(db_path: Path) -> Non
 def test_a_kept_version_brings_its_link_decisions_into_the_gold_layer(db_path: Path) -> None:
     """Links belong to layers: keeping maria's claim copies her accepted and rejected
     links to the gold copy (not her open suggestions); taking the keep back removes them."""
-    from newsmark.annotations.agreement import GOLD, disagreements, keep, unkeep
-    from newsmark.annotations.links import accept, links_for, reject
+    from newsmark.annotations.desk.agreement import GOLD, disagreements, keep, unkeep
+    from newsmark.annotations.linking.links import accept, links_for, reject
 
     seed(db_path)
     db = connect(db_path)

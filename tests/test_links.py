@@ -10,8 +10,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from newsmark.annotations import links, store
-from newsmark.annotations.matching import Matcher, index_pending
+from newsmark.annotations.linking import links
+from newsmark.annotations.linking.matching import Matcher, index_pending
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.tui.cli import main
@@ -156,7 +157,7 @@ def test_cli_link_and_import_add_suggestions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
 ) -> None:
     if bulk:  # the path a large corpus takes: hashing in worker processes, ordered load
-        monkeypatch.setattr("newsmark.annotations.matching.BULK_MIN", 1)
+        monkeypatch.setattr("newsmark.annotations.linking.matching.BULK_MIN", 1)
     db_path = str(tmp_path / "n.db")
     run("--db", db_path, "import", "--sample")
     db = connect(db_path)
@@ -176,7 +177,7 @@ def test_cli_link_and_import_add_suggestions(
 
 
 def test_cli_remove_takes_annotations_links_and_postings_along(tmp_path: Path, seeded) -> None:
-    from newsmark.annotations.postings import count_for_article
+    from newsmark.annotations.linking.postings import count_for_article
 
     db, (a, b, c, d) = seeded
     db_path = str(db.execute("PRAGMA database_list").fetchone()[2])

@@ -7,7 +7,7 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsmark.annotations.matching import (
+from newsmark.annotations.linking.matching import (
     Matcher,
     align,
     candidate_query,
@@ -20,7 +20,7 @@ from newsmark.annotations.matching import (
     search_corpus,
     unindexed_articles,
 )
-from newsmark.annotations.normtext import (
+from newsmark.annotations.linking.normtext import (
     STRIDE,
     WORD_RE,
     index_hashes,
@@ -29,7 +29,7 @@ from newsmark.annotations.normtext import (
     shingle_list,
     words_of,
 )
-from newsmark.annotations.postings import count_for_article, count_postings
+from newsmark.annotations.linking.postings import count_for_article, count_postings
 from newsmark.corpus.articles import NewArticle, add_article
 from tests.fixture_matching import build
 
@@ -181,7 +181,7 @@ def test_sampling_keeps_a_stored_3gram_in_every_shared_run(length: int) -> None:
 
 def test_a_quote_carried_everywhere_is_found_everywhere(db: sqlite_utils.Database) -> None:
     """More articles than the candidate budget and the common-3-gram cap still all match."""
-    from newsmark.annotations.matching import Thresholds
+    from newsmark.annotations.linking.matching import Thresholds
 
     quote = "the readings on monday night were well above the safe limit set by law"
     filler = "Unrelated words about chess and bread fill this article today. "

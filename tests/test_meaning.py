@@ -9,17 +9,19 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from newsmark.annotations import export, links, store
-from newsmark.annotations.export import Filters
-from newsmark.annotations.matching import Matcher, index_pending, tier_of
-from newsmark.annotations.meaning import (
+from newsmark.annotations.formats import export
+from newsmark.annotations.formats.export import Filters
+from newsmark.annotations.linking import links
+from newsmark.annotations.linking.matching import Matcher, index_pending, tier_of
+from newsmark.annotations.linking.meaning import (
     MODEL_VARIABLE,
     MeaningError,
     configured_model,
     embedder,
     sentences,
 )
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.spans import store
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.tui.cli import main
 
@@ -177,7 +179,7 @@ SECOND_ONLY = (
 def test_a_whole_quote_links_to_reports_that_carry_all_or_some_of_it(
     db: sqlite_utils.Database,
 ) -> None:
-    from newsmark.annotations.decision import carried_sentences
+    from newsmark.annotations.linking.decision import carried_sentences
 
     source_text = f"Statement from the union. {STATEMENT} The union meets on Friday."
     source, _ = add_article(db, NewArticle(title="Union", text=source_text))

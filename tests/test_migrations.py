@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from newsmark.annotations import store
-from newsmark.annotations.matching import Matcher, index_pending, unindexed_articles
-from newsmark.annotations.postings import count_postings
+from newsmark.annotations.linking.matching import Matcher, index_pending, unindexed_articles
+from newsmark.annotations.linking.postings import count_postings
+from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect
 from newsmark.corpus.migrations import (
     FTS_TRIGGERS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsmark.annotations.numbers import numbers_in
+from newsmark.annotations.linking.numbers import numbers_in
 
 
 @pytest.mark.parametrize(

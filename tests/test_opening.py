@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import newsmark.corpus.db
-from newsmark.annotations.config import Config
+from newsmark.annotations.settings.config import Config
 from newsmark.corpus.db import connect
 from newsmark.corpus.errors import StoreError
 from newsmark.corpus.migrations import latest_version

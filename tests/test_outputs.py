@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsmark.annotations import store
+from newsmark.annotations.spans import store
 from newsmark.corpus import outputs
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect

@@ -56,7 +56,7 @@ def _modules_after(args: list[str], tmp_path: Path) -> set[str]:
 
 
 def test_light_commands_load_only_what_they_use(tmp_path: Path) -> None:
-    heavy = ("textual", "rapidfuzz", "newsmark.annotations.matching", "newsmark.tui.app")
+    heavy = ("textual", "rapidfuzz", "newsmark.annotations.linking.matching", "newsmark.tui.app")
     version = _modules_after(["--version"], tmp_path)
     assert not {m for m in version if m.startswith((*heavy, "sqlite_utils"))}
     subprocess.run(

@@ -11,10 +11,15 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsmark.annotations import bulkindex
-from newsmark.annotations.matching import Matcher, index_pending, rebuild_index, unindexed_articles
-from newsmark.annotations.normtext import index_hashes
-from newsmark.annotations.postings import (
+from newsmark.annotations.linking import bulkindex
+from newsmark.annotations.linking.matching import (
+    Matcher,
+    index_pending,
+    rebuild_index,
+    unindexed_articles,
+)
+from newsmark.annotations.linking.normtext import index_hashes
+from newsmark.annotations.linking.postings import (
     ARTICLE_MASK,
     BLOCK,
     articles_with,
@@ -221,8 +226,8 @@ def test_a_killed_bulk_build_leaves_a_usable_index(tmp_path: Path) -> None:
     db.close()
     script = (
         "import sys; from newsmark.corpus.db import connect;"
-        "from newsmark.annotations import bulkindex;"
-        "from newsmark.annotations.matching import index_pending;"
+        "from newsmark.annotations.linking import bulkindex;"
+        "from newsmark.annotations.linking.matching import index_pending;"
         "bulkindex.CHUNK = 5;"
         "index_pending(connect(sys.argv[1]), bulk_min=1, progress=lambda n: print(n, flush=True))"
     )

@@ -8,9 +8,10 @@ from pathlib import Path
 import sqlite_utils
 from click.testing import CliRunner
 
-from newsmark.annotations import links, store
-from newsmark.annotations.matching import Matcher
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.linking import links
+from newsmark.annotations.linking.matching import Matcher
+from newsmark.annotations.spans import store
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus.db import connect
 from newsmark.tui.cli import main
 
@@ -65,14 +66,14 @@ def test_an_accepted_copy_never_suggests_its_own_source_after_an_import(
 def test_edited_details_and_progress_come_back_with_the_annotations(tmp_path: Path) -> None:
     """export -> import-annotations into a fresh database (the same articles imported
     from their files) used to lose the outlet and date edited by hand and "done"."""
-    from newsmark.annotations.progress import state_of
+    from newsmark.annotations.desk.progress import state_of
     from newsmark.corpus.articles import get_article, update_details
 
     runner = CliRunner()
     home, fresh, export = tmp_path / "home.db", tmp_path / "fresh.db", tmp_path / "a.jsonl"
     db, aid, _ann = _annotated_home(runner, home)
     update_details(db, aid, {"outlet": "Calderwick Courier (print)", "published": "2026-03-09"})
-    from newsmark.annotations.progress import set_state
+    from newsmark.annotations.desk.progress import set_state
 
     set_state(db, aid, "done", "me")
     before = get_article(db, aid)
@@ -158,12 +159,12 @@ def test_every_table_comes_back_after_export_and_import_into_an_empty_database(
     and rejected links (meaning and confidence), progress, a label of the file's own, and
     a curator's gold layer: ``export --with-articles`` then ``import-annotations`` into an
     empty file gives every carried table back, row for row."""
-    from newsmark.annotations.agreement import disagreements, keep
-    from newsmark.annotations.labels import DEFAULT_LABELS
-    from newsmark.annotations.labelset import effective, set_label
-    from newsmark.annotations.links import add_suggestion
-    from newsmark.annotations.matching import Match
-    from newsmark.annotations.progress import set_state
+    from newsmark.annotations.desk.agreement import disagreements, keep
+    from newsmark.annotations.desk.progress import set_state
+    from newsmark.annotations.linking.links import add_suggestion
+    from newsmark.annotations.linking.matching import Match
+    from newsmark.annotations.settings.labels import DEFAULT_LABELS
+    from newsmark.annotations.settings.labelset import effective, set_label
     from newsmark.corpus.articles import update_details
     from newsmark.corpus.db import write
 

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from click.testing import CliRunner
 
-from newsmark.annotations import users
+from newsmark.annotations.desk import users
 from newsmark.corpus.db import connect
 from newsmark.tui.cli import main
 from newsmark.tui.serve import ServeError, ServeOptions, allowed_origins
@@ -259,7 +259,7 @@ async def test_a_served_app_tags_as_the_login_and_exports_as_a_download(
 
     from textual.widgets import Input, Select
 
-    from newsmark.annotations.config import Config
+    from newsmark.annotations.settings.config import Config
     from newsmark.tui.app import NewsmarkApp
     from newsmark.tui.screens.export import ExportScreen
     from tests.tui_helpers import seed

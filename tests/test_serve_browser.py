@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmark.annotations import store
+from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect
 from tests.serve_helpers import (
     BROWSER_ARGS,

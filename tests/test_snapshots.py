@@ -6,8 +6,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from newsmark.annotations import store
-from newsmark.annotations.config import Config
+from newsmark.annotations.settings.config import Config
+from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
 from tests.tui_helpers import SIZE, TEXT, make_app, seed

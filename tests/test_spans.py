@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsmark.annotations.model import Annotation
-from newsmark.annotations.spans import SpanIndex, nested_among
+from newsmark.annotations.spans.index import SpanIndex, nested_among
+from newsmark.annotations.spans.model import Annotation
 
 
 def ann(uuid: str, start: int, end: int) -> Annotation:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsmark.annotations import store
+from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect
 from newsmark.tui.cli import main
 from tests.test_farplan import archive_of, db_links, record_links, story_world

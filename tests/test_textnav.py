@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsmark.annotations import textnav
+from newsmark.annotations.spans import textnav
 
 TEXT = (
     "First sentence here. Second one, with 3.5% and O'Brien!\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from newsmark.annotations import store
-from newsmark.annotations.config import Config
-from newsmark.annotations.labels import Label
+from newsmark.annotations.settings.config import Config
+from newsmark.annotations.settings.labels import Label
+from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
 from newsmark.tui.screens.note import NoteScreen

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from newsmark.annotations import store
+from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
 from newsmark.tui.screens.browser import AnnotationRows, BrowserScreen, FilterError, parse_filter
@@ -208,7 +208,7 @@ async def test_agreement_screen_curates_a_disagreement(db_path: Path) -> None:
 
 
 def _cluster() -> object:
-    from newsmark.annotations.links import Cluster, ClusterMember
+    from newsmark.annotations.linking.links import Cluster, ClusterMember
 
     def member(aid: int, outlet: str | None, date: str | None, status: str) -> ClusterMember:
         return ClusterMember(aid, f"Report {aid}", outlet, date, 0, 5, "water", status)
@@ -228,7 +228,7 @@ def _cluster() -> object:
 
 
 def test_spread_counts_each_outlet_from_its_first_day() -> None:
-    from newsmark.annotations.spread import spread
+    from newsmark.annotations.desk.spread import spread
 
     steps, undated = spread(_cluster())  # type: ignore[arg-type]
     assert [(s.date, s.outlets, s.total, s.suggested) for s in steps] == [
@@ -334,7 +334,7 @@ async def test_a_curator_edits_the_gold_version_in_the_reader(db_path: Path) -> 
 async def test_hints_show_the_keys_in_force(db_path: Path) -> None:
     """A remapped key is shown as remapped in a dialog's hint (the hints printed the
     defaults: "u: undo" after undo had moved to z)."""
-    from newsmark.annotations.config import Config
+    from newsmark.annotations.settings.config import Config
     from newsmark.tui.screens.agreement import AgreementScreen
     from newsmark.tui.screens.note import NoteScreen
 
@@ -364,8 +364,8 @@ async def test_hints_show_the_keys_in_force(db_path: Path) -> None:
 
 async def test_relabelling_counts_copies_where_they_are(db_path: Path) -> None:
     """A linked copy in the same article was counted "in other articles"."""
-    from newsmark.annotations.links import accept, add_suggestion, links_for
-    from newsmark.annotations.matching import Match
+    from newsmark.annotations.linking.links import accept, add_suggestion, links_for
+    from newsmark.annotations.linking.matching import Match
     from newsmark.corpus.db import write
 
     text = "The water is safe, the mayor said. Later: the water is safe, she said again."
@@ -398,7 +398,7 @@ async def test_relabelling_counts_copies_where_they_are(db_path: Path) -> None:
 async def test_the_palette_shows_the_keys_in_force(db_path: Path) -> None:
     """Each palette command with a key says which, remapped as remapped; the review
     queue, which had a key but no palette entry, has one."""
-    from newsmark.annotations.config import Config
+    from newsmark.annotations.settings.config import Config
 
     app = make_app(db_path, Config(annotator="sam", keys={"app.claims": "f6"}))
     async with app.run_test(size=SIZE) as pilot:
@@ -411,7 +411,7 @@ async def test_the_palette_shows_the_keys_in_force(db_path: Path) -> None:
 
 
 def test_the_timeline_draws_whole_counts_as_steps() -> None:
-    from newsmark.annotations.spread import spread
+    from newsmark.annotations.desk.spread import spread
     from newsmark.tui.charts import integer_ticks, step_points
 
     steps, _ = spread(_cluster())  # type: ignore[arg-type]
@@ -431,7 +431,7 @@ def test_the_timeline_draws_whole_counts_as_steps() -> None:
 async def test_a_claim_with_no_dated_article_shows_no_empty_chart(db_path: Path) -> None:
     from textual_plotext import PlotextPlot
 
-    from newsmark.annotations.links import Cluster
+    from newsmark.annotations.linking.links import Cluster
     from newsmark.tui.screens.timeline import TimelineScreen
 
     undated = Cluster("q", "claim", [m for m in _cluster().members if m.published is None])
@@ -449,7 +449,7 @@ async def test_the_palette_is_the_registry_and_every_entry_runs(db_path: Path) -
     entry's action exists where it runs: a renamed action would otherwise be a dead entry."""
     from textual.command import CommandList
 
-    from newsmark.annotations.keymap import PALETTE
+    from newsmark.annotations.settings.keymap import PALETTE
     from newsmark.tui.screens.reader_screen import ReaderScreen
 
     app = make_app(db_path)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, Static
 
-from newsmark.annotations import store
-from newsmark.annotations.config import Config
+from newsmark.annotations.settings.config import Config
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp

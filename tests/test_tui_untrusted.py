@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from newsmark.annotations.config import Config
-from newsmark.annotations.importing import list_orphans
+from newsmark.annotations.formats.importing import list_orphans
+from newsmark.annotations.settings.config import Config
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
@@ -73,7 +73,7 @@ async def test_orphans_screen_retries(db_path: Path, tmp_path: Path) -> None:
     }
     f = tmp_path / "a.jsonl"
     f.write_text(json.dumps(record) + "\n")
-    from newsmark.annotations.importing import import_file
+    from newsmark.annotations.formats.importing import import_file
 
     db = connect(db_path)
     assert import_file(db, f).orphaned == 1
@@ -93,7 +93,7 @@ async def test_orphans_screen_retries(db_path: Path, tmp_path: Path) -> None:
 async def test_a_pasted_page_is_cut_to_the_query_limit(db_path: Path) -> None:
     from textual import events
 
-    from newsmark.annotations.limits import MAX_QUERY_CHARS
+    from newsmark.annotations.spans.limits import MAX_QUERY_CHARS
     from newsmark.tui.screens.corpus_search import CorpusSearchScreen
 
     seed(db_path)

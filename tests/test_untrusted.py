@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsmark.annotations import store
-from newsmark.annotations.config import ConfigError, load_config
-from newsmark.annotations.export import Filters, export_to_file
-from newsmark.annotations.limits import MAX_NOTE_CHARS
+from newsmark.annotations.formats.export import Filters, export_to_file
+from newsmark.annotations.settings.config import ConfigError, load_config
+from newsmark.annotations.spans import store
+from newsmark.annotations.spans.limits import MAX_NOTE_CHARS
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.tui.cli import main

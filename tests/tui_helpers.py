@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from newsmark.annotations.config import Config
+from newsmark.annotations.settings.config import Config
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp

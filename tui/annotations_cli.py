@@ -10,7 +10,7 @@ import click
 
 # Each command imports its own machinery when it runs, so `newsmark --version` and
 # `newsmark articles` load no matching, export or TUI code.
-from newsmark.annotations.formats import CONFLICT_CHOICES, FORMATS, IMPORT_FORMATS
+from newsmark.annotations.formats.names import CONFLICT_CHOICES, FORMATS, IMPORT_FORMATS
 from newsmark.corpus.errors import ImportRejected, NewsmarkError
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.command import Context, clip, json_or_empty, main, plural, say, user_errors
@@ -77,7 +77,7 @@ def export_command(
     Offsets are Unicode code points over the stored text, end exclusive. A file is written
     atomically: an interrupted export leaves any previous file as it was.
     """
-    from newsmark.annotations.export import Filters, export_to_file, snapshot, write_stream
+    from newsmark.annotations.formats.export import Filters, export_to_file, snapshot, write_stream
     from newsmark.corpus.dates import parse_published
 
     if since is not None:
@@ -92,7 +92,7 @@ def export_command(
     filters = Filters(labels, articles, since, annotators, with_articles)
     label_set = obj.config.labels  # a config mistake is reported before anything is opened
     db = obj.read_db
-    from newsmark.annotations.labelset import effective
+    from newsmark.annotations.settings.labelset import effective
 
     label_set = effective(db, label_set, obj.config.own_labels, seed_if_empty=False).labels
     with snapshot(db):
@@ -151,7 +151,7 @@ def import_annotations_command(
     or an id that is already stored with other content, is not applied at all unless
     --skip-bad (or --on-conflict) says what to do.
     """
-    from newsmark.annotations.importing import import_file
+    from newsmark.annotations.formats.importing import import_file
 
     db = obj.db
     who = annotator if annotator is not None else obj.config.annotator
@@ -214,7 +214,7 @@ def orphans_command(obj: Context, as_json: bool, retry: bool) -> None:
 
     They are retried on their own whenever articles are imported; --retry tries now.
     """
-    from newsmark.annotations.importing import list_orphans, retry_orphans
+    from newsmark.annotations.formats.importing import list_orphans, retry_orphans
 
     db = obj.db if retry else obj.read_db
     if retry:
@@ -243,7 +243,7 @@ def remove_command(obj: Context, ids: tuple[int, ...], yes: bool) -> None:
     Their annotations, undo history and links (from or to them) go too, and they leave the
     match index. Asks first unless --yes; nothing is removed if any ID is unknown.
     """
-    from newsmark.annotations.removal import impact, remove_articles
+    from newsmark.annotations.desk.removal import impact, remove_articles
 
     db = obj.db
     found = impact(db, list(ids))

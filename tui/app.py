@@ -17,10 +17,10 @@ from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import Theme
 
-from newsmark.annotations.config import Config
-from newsmark.annotations.keymap import PALETTE, SPEC_BY_ID, KeySpec, specs_for
-from newsmark.annotations.labelset import LabelSet, effective
-from newsmark.annotations.state import get_state, set_state
+from newsmark.annotations.desk.state import get_state, set_state
+from newsmark.annotations.settings.config import Config
+from newsmark.annotations.settings.keymap import PALETTE, SPEC_BY_ID, KeySpec, specs_for
+from newsmark.annotations.settings.labelset import LabelSet, effective
 from newsmark.corpus.articles import count_articles, source_line
 from newsmark.corpus.db import connect, read_only
 from newsmark.corpus.errors import NewsmarkError
@@ -182,7 +182,7 @@ class NewsmarkApp(App[None]):
         )
 
     def action_orphans(self) -> None:
-        from newsmark.annotations.importing import list_orphans, retry_orphans
+        from newsmark.annotations.formats.importing import list_orphans, retry_orphans
 
         def retry() -> tuple[int, list[dict[str, object]]]:
             screen = self._reader_screen()

@@ -1,4 +1,4 @@
-"""Textual bindings made from the one key registry (:mod:`newsmark.annotations.keymap`).
+"""Textual bindings made from the one key registry (:mod:`newsmark.annotations.settings.keymap`).
 
 Widgets and screens take their ``BINDINGS`` from here, the config is checked against the same
 table, and the help screen lists it with the keys in force: a key is declared once.
@@ -12,8 +12,8 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 
-from newsmark.annotations.keymap import FOOTER_GROUPS, SPECS, KeySpec, specs_for
-from newsmark.annotations.labels import Label
+from newsmark.annotations.settings.keymap import FOOTER_GROUPS, SPECS, KeySpec, specs_for
+from newsmark.annotations.settings.labels import Label
 
 _GROUPS = {name: Binding.Group(description) for name, description in FOOTER_GROUPS.items()}
 

@@ -3,7 +3,7 @@ until it steps (plotext would otherwise label 1.33 outlets and draw slopes betwe
 
 from __future__ import annotations
 
-from newsmark.annotations.spread import Step
+from newsmark.annotations.desk.spread import Step
 
 
 def step_points(steps: list[Step], values: list[int]) -> tuple[list[str], list[int]]:

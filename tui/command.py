@@ -27,7 +27,7 @@ from newsmark.corpus.paths import resolve_db_path
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from newsmark.annotations.config import Config
+    from newsmark.annotations.settings.config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +52,7 @@ class Context:
     """What the global options chose; the database is opened only by commands that need it."""
 
     def __init__(self, db_path: str | None, config_path: str | None) -> None:
-        from newsmark.annotations.config import resolve_config_path
+        from newsmark.annotations.settings.config import resolve_config_path
 
         self.db_path = resolve_db_path(db_path)
         self.config_path = resolve_config_path(config_path)
@@ -61,7 +61,7 @@ class Context:
 
     @property
     def config(self) -> Config:
-        from newsmark.annotations.config import load_config
+        from newsmark.annotations.settings.config import load_config
 
         return load_config(self.config_path, required=self.config_given)
 

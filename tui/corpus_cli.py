@@ -13,7 +13,7 @@ import click
 
 # Each command imports its own machinery when it runs, so `newsmark --version` and
 # `newsmark articles` load no matching, export or TUI code.
-from newsmark.annotations.limits import MAX_QUERY_CHARS
+from newsmark.annotations.spans.limits import MAX_QUERY_CHARS
 from newsmark.corpus.errors import ImportRejected, NewsmarkError, StoreError, is_disk_full
 from newsmark.corpus.normalise import neutralise
 from newsmark.corpus.paths import DEFAULT_MAX_BYTES
@@ -207,7 +207,7 @@ def _size(path: Path) -> int:
 def _index_and_link_new(db: sqlite_utils.Database, min_confidence: float | None) -> None:
     """New articles join the match index, and existing annotations are matched against them."""
     from newsmark.annotations.catchup import catch_up, pending_articles
-    from newsmark.annotations.matching import BULK_MIN
+    from newsmark.annotations.linking.matching import BULK_MIN
 
     pending = pending_articles(db)
     show_bar = sys.stderr.isatty() and len(pending) >= BULK_MIN
@@ -258,7 +258,7 @@ def edit_command(obj: Context, article_id: int, **changes: str | None) -> None:
 @user_errors
 def articles_command(obj: Context, as_json: bool) -> None:
     """List the stored articles: id, title, outlet, author, length and annotation count."""
-    from newsmark.annotations.store import counts_by_article
+    from newsmark.annotations.spans.store import counts_by_article
     from newsmark.corpus.articles import authors as article_authors
     from newsmark.corpus.articles import list_articles
 
@@ -339,7 +339,7 @@ def search_command(
     Case, punctuation, quotes and spacing do not matter, and small wording differences and
     typos still match. Each result is the passage exactly as stored, with its offsets.
     """
-    from newsmark.annotations.matching import index_pending, search_corpus
+    from newsmark.annotations.linking.matching import index_pending, search_corpus
     from newsmark.corpus.articles import titles as article_titles
     from newsmark.corpus.db import read_only
 
@@ -384,9 +384,9 @@ def search_command(
 @user_errors
 def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> None:
     """Compute link suggestions for every annotation: the same claim in other articles."""
-    from newsmark.annotations.links import link_all, status_counts
-    from newsmark.annotations.matching import Matcher, index_pending, rebuild_index
-    from newsmark.annotations.store import count_annotations
+    from newsmark.annotations.linking.links import link_all, status_counts
+    from newsmark.annotations.linking.matching import Matcher, index_pending, rebuild_index
+    from newsmark.annotations.spans.store import count_annotations
     from newsmark.corpus.articles import count_articles
 
     db = obj.db

@@ -39,7 +39,7 @@ def annotations_command(
     as_json: bool,
 ) -> None:
     """Every annotation in the corpus, filtered: a table, or JSON with --json."""
-    from newsmark.annotations.browse import Query, find
+    from newsmark.annotations.desk.browse import Query, find
 
     rows = find(
         obj.read_db,
@@ -72,7 +72,7 @@ def annotations_command(
 @user_errors
 def stats_command(obj: Context, as_json: bool) -> None:
     """Annotations per label, outlet and annotator; articles by state; links by decision."""
-    from newsmark.annotations.stats import stats
+    from newsmark.annotations.desk.stats import stats
 
     found = stats(obj.read_db)
     if as_json:
@@ -116,7 +116,7 @@ def agreement_command(obj: Context, as_json: bool) -> None:
     """Agreement of every pair of annotators over the articles both annotated: exact and
     overlap span F1, and Cohen's kappa per label by word; then Krippendorff's alpha per
     label by word across every annotator at once."""
-    from newsmark.annotations.agreement import agreement, alpha_by_word
+    from newsmark.annotations.desk.agreement import agreement, alpha_by_word
 
     pairs = agreement(obj.read_db)
     if as_json:
@@ -152,7 +152,7 @@ def blind_command(obj: Context, setting: str | None) -> None:
     """Blind double annotation for everyone who opens the file: each annotator sees only
     their own annotations (and not the screens that show the others' work) until the
     curator turns it off. Without ON or OFF, says which it is."""
-    from newsmark.annotations.state import BLIND, is_blind, set_state
+    from newsmark.annotations.desk.state import BLIND, is_blind, set_state
 
     db = obj.db
     if setting is not None:
@@ -170,7 +170,7 @@ def labels_command(ctx: click.Context, as_json: bool) -> None:
     config's own keys and colours where it gives them."""
     if ctx.invoked_subcommand is not None:
         return
-    from newsmark.annotations.labelset import effective, stored
+    from newsmark.annotations.settings.labelset import effective, stored
 
     obj: Context = ctx.obj
     db = obj.read_db
@@ -218,8 +218,8 @@ def labels_set_command(
     obj: Context, name: str, key: str | None, colour: str | None, description: str | None
 ) -> None:
     """Add a label to the file's set, or change its key, colour or description."""
-    from newsmark.annotations.keymap import check_keymap
-    from newsmark.annotations.labelset import seed, set_label, stored
+    from newsmark.annotations.settings.keymap import check_keymap
+    from newsmark.annotations.settings.labelset import seed, set_label, stored
     from newsmark.corpus.errors import NewsmarkError
 
     db = obj.db
@@ -244,6 +244,6 @@ def datasette_metadata_command(obj: Context, title: str | None) -> None:
 
     newsmark datasette-metadata > metadata.json; datasette FILE.db -m metadata.json
     """
-    from newsmark.annotations.datasette import metadata
+    from newsmark.annotations.formats.datasette import metadata
 
     print_json(metadata(obj.db_path.stem, title))

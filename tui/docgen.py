@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from newsmark.annotations.keymap import PALETTE, SPEC_BY_ID, SPECS, character_key
+from newsmark.annotations.settings.keymap import PALETTE, SPEC_BY_ID, SPECS, character_key
 from newsmark.tui.bindings import HELP_PLACES
 
 WIDTH = 96
@@ -95,7 +95,7 @@ def key_reference() -> str:
     parts = [
         "# Keys",
         "",
-        "Generated from the key registry (`annotations/keymap.py`). Every binding can be",
+        "Generated from the key registry (`annotations/settings/keymap.py`). Every binding can be",
         "remapped by its id in the config's `[keys]` table ([configuration](configuration.md));",
         "the app's help (`?`) and hints show the keys in force. Labels add `label.NAME`",
         "(keys `1`-`4` for the default claim, denial, source, figure).",

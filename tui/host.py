@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from newsmark.annotations.config import Config
+    from newsmark.annotations.settings.config import Config
 
 
 @runtime_checkable

@@ -33,7 +33,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
-from newsmark.annotations import users
+from newsmark.annotations.desk import users
 from newsmark.corpus.db import connect
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.tui.serve_pages import desk_page, message_page, signin_page

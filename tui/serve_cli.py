@@ -74,7 +74,7 @@ def serve_command(
 @user_errors
 def served_session_command(obj: Context, user: str) -> None:
     """One browser session's app (started by newsmark serve, not by hand)."""
-    from newsmark.annotations import users
+    from newsmark.annotations.desk import users
     from newsmark.tui.app import run_app
 
     if not users.exists(obj.db, users.check_name(user)):
@@ -91,7 +91,7 @@ def users_command(ctx: click.Context, as_json: bool) -> None:
     Without a subcommand, lists them."""
     if ctx.invoked_subcommand is not None:
         return
-    from newsmark.annotations.users import list_users
+    from newsmark.annotations.desk.users import list_users
 
     found = list_users(ctx.find_object(Context).read_db)  # type: ignore[union-attr]
     if as_json:
@@ -116,7 +116,7 @@ def _password(password_stdin: bool, prompt: str) -> str:
 @user_errors
 def users_add_command(obj: Context, name: str, password_stdin: bool) -> None:
     """Let NAME sign in (asks for their password twice; stored as a scrypt hash)."""
-    from newsmark.annotations.users import add_user, check_name
+    from newsmark.annotations.desk.users import add_user, check_name
 
     check_name(name)
     add_user(obj.db, name, _password(password_stdin, f"Password for {name}"))
@@ -130,10 +130,10 @@ def users_add_command(obj: Context, name: str, password_stdin: bool) -> None:
 @user_errors
 def users_passwd_command(obj: Context, name: str, password_stdin: bool) -> None:
     """Give NAME a new password (their open browser sessions end)."""
-    from newsmark.annotations.users import exists, set_password
+    from newsmark.annotations.desk.users import exists, set_password
 
     if not exists(obj.db, name):
-        from newsmark.annotations.users import UserError
+        from newsmark.annotations.desk.users import UserError
 
         raise UserError(f"there is no user {name!r} (newsmark users lists them)")
     set_password(obj.db, name, _password(password_stdin, f"New password for {name}"))
@@ -146,7 +146,7 @@ def users_passwd_command(obj: Context, name: str, password_stdin: bool) -> None:
 @user_errors
 def users_remove_command(obj: Context, name: str) -> None:
     """Stop NAME signing in; what they annotated stays, under their name."""
-    from newsmark.annotations.users import remove_user
+    from newsmark.annotations.desk.users import remove_user
 
     remove_user(obj.db, name)
     say(f"removed {name}: they can no longer sign in (their annotations stay)")

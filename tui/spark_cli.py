@@ -64,7 +64,7 @@ def spark_link_command(
     """Find the passages of ARTICLES (JSONL corpora, Parquet, or WARC/WARC.gz files, on any
     path Spark reads) that carry the annotations of FILE; write them, with their articles,
     to DIR for newsmark import-links."""
-    from newsmark.annotations.sparkjob import run
+    from newsmark.annotations.linking.sparkjob import run
 
     if not articles and not sample:
         raise click.UsageError("name at least one input of articles, or use --sample")
@@ -94,7 +94,7 @@ def spark_link_command(
 def import_links_command(obj: Context, folder: Path) -> None:
     """Bring home what newsmark spark link found: each article added (unless already
     stored), each link a suggestion on its annotation. Running it twice adds nothing."""
-    from newsmark.annotations.farlink import import_links
+    from newsmark.annotations.linking.farlink import import_links
 
     brought = import_links(obj.db, folder)
     for line in brought.bad[:SHOWN_BAD]:

@@ -19,9 +19,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from newsmark.annotations.agreement import agreement  # noqa: E402
-from newsmark.annotations.browse import Query, count, find  # noqa: E402
-from newsmark.annotations.stats import stats  # noqa: E402
+from newsmark.annotations.desk.agreement import agreement  # noqa: E402
+from newsmark.annotations.desk.browse import Query, count, find  # noqa: E402
+from newsmark.annotations.desk.stats import stats  # noqa: E402
 from newsmark.corpus.db import connect, write  # noqa: E402
 from tests.bench.bench_linking import build_corpus  # noqa: E402
 

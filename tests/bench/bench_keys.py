@@ -28,9 +28,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsmark.annotations import store
-from newsmark.annotations.matching import index_pending
-from newsmark.annotations.textnav import words
+from newsmark.annotations.linking.matching import index_pending
+from newsmark.annotations.spans import store
+from newsmark.annotations.spans.textnav import words
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect, write
 

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz  # noqa: E402
 
-from newsmark.annotations.matching import Matcher, index_article, rebuild_index  # noqa: E402
-from newsmark.annotations.normtext import normalise  # noqa: E402
-from newsmark.annotations.postings import count_postings  # noqa: E402
+from newsmark.annotations.linking.matching import Matcher, index_article, rebuild_index  # noqa: E402
+from newsmark.annotations.linking.normtext import normalise  # noqa: E402
+from newsmark.annotations.linking.postings import count_postings  # noqa: E402
 from newsmark.corpus.articles import sha256_text  # noqa: E402
 from newsmark.corpus.dates import now_iso  # noqa: E402
 from newsmark.corpus.db import connect, write  # noqa: E402

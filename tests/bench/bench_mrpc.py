@@ -4,7 +4,7 @@ MRPC test.
 MRPC (Microsoft Research Paraphrase Corpus; research use) is not shipped with Newsmark: bring
 the two files yourself (tab separated: Quality, #1 ID, #2 ID, #1 String, #2 String; several
 public repositories hold them) and pass their paths. The model is
-:mod:`newsmark.annotations.decision`'s logistic regression, fitted here by Newton's method
+:mod:`newsmark.annotations.linking.decision`'s logistic regression, fitted here by Newton's method
 with a small L2 penalty on standardised features; ``--print-weights`` prints the weights
 with the standardisation folded in, as ``decision.WEIGHTS`` holds them.
 
@@ -25,13 +25,13 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from newsmark.annotations.decision import (  # noqa: E402
+from newsmark.annotations.linking.decision import (  # noqa: E402
     FEATURES,
     WEIGHTS,
     confidence_of,
     features,
 )
-from newsmark.annotations.meaning import embedder  # noqa: E402
+from newsmark.annotations.linking.meaning import embedder  # noqa: E402
 
 
 def load(path: Path) -> list[tuple[int, str, str]]:

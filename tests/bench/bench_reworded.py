@@ -23,9 +23,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from newsmark.annotations import links, store  # noqa: E402
-from newsmark.annotations.matching import Matcher, index_pending  # noqa: E402
-from newsmark.annotations.meaning import embedder  # noqa: E402
+from newsmark.annotations.linking import links  # noqa: E402
+from newsmark.annotations.linking.matching import Matcher, index_pending  # noqa: E402
+from newsmark.annotations.linking.meaning import embedder  # noqa: E402
+from newsmark.annotations.spans import store  # noqa: E402
 from newsmark.corpus.articles import NewArticle, add_article  # noqa: E402
 from newsmark.corpus.db import connect  # noqa: E402
 from tests.bench.bench_linking import build_corpus, pct, rss_mb  # noqa: E402

@@ -41,8 +41,8 @@ from playwright.async_api import Page, async_playwright
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from newsmark.annotations.state import set_state  # noqa: E402
-from newsmark.annotations.users import add_user  # noqa: E402
+from newsmark.annotations.desk.state import set_state  # noqa: E402
+from newsmark.annotations.desk.users import add_user  # noqa: E402
 from newsmark.corpus.articles import NewArticle, add_article  # noqa: E402
 from newsmark.corpus.db import connect  # noqa: E402
 from tests.bench.bench_keys import PLAIN_APP  # noqa: E402  (the same yardstick app)

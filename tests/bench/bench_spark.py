@@ -3,7 +3,7 @@
 A JSONL corpus of generated articles (``bench_linking``'s invented words, ~5,000
 characters) and an annotations export of ``--claims`` quotes taken from its first articles
 (12-24 words each), each planted once more in a later article. The same passes
-(:mod:`newsmark.annotations.farplan`: counts, candidates, the choice per claim, the
+(:mod:`newsmark.annotations.linking.farplan`: counts, candidates, the choice per claim, the
 reworded tier, with ``$NEWSMARK_MEANING`` as set) run in one process (one core) and on a
 local Spark (``local[2]``, session start reported apart). Spark is for clusters: on 2
 cores it is not faster than one process; the point is the per-core rate to plan with.
@@ -25,9 +25,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from newsmark.annotations.farlink import jsonl_articles, read_claims  # noqa: E402
-from newsmark.annotations.farplan import link_archive  # noqa: E402
-from newsmark.annotations.meaning import configured_model  # noqa: E402
+from newsmark.annotations.linking.farlink import jsonl_articles, read_claims  # noqa: E402
+from newsmark.annotations.linking.farplan import link_archive  # noqa: E402
+from newsmark.annotations.linking.meaning import configured_model  # noqa: E402
 from newsmark.corpus.articles import sha256_text  # noqa: E402
 from newsmark.corpus.normalise import normalise_text  # noqa: E402
 from tests.bench.bench_linking import make_article, vocabulary  # noqa: E402
@@ -97,7 +97,7 @@ def main() -> None:
         )
         from pyspark.sql import SparkSession
 
-        from newsmark.annotations.sparkjob import run
+        from newsmark.annotations.linking.sparkjob import run
 
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # executors import newsmark
         t = time.perf_counter()

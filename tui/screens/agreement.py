@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsmark.annotations.agreement import (
+from newsmark.annotations.desk.agreement import (
     Disagreement,
     Pair,
     agreement,
@@ -26,8 +26,8 @@ from newsmark.annotations.agreement import (
     keep,
     unkeep,
 )
-from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.settings.labels import UNKNOWN_LABEL_COLOUR, Label
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus.db import connect
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings, hint
@@ -191,8 +191,8 @@ class AgreementScreen(ModalScreen[bool]):
         """Neither version as it stands: keep one (the first annotator's, or the second's
         where the first has none here) and edit the gold copy in the reader, span and
         label, with the reader's keys (its undo too)."""
-        from newsmark.annotations.agreement import GOLD
-        from newsmark.annotations.store import list_annotations
+        from newsmark.annotations.desk.agreement import GOLD
+        from newsmark.annotations.spans.store import list_annotations
 
         listed = self.query_one(Disputes)
         if not listed.items or listed.cursor >= len(listed.items):

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from newsmark.annotations.limits import MAX_ANNOTATOR_CHARS
+from newsmark.annotations.spans.limits import MAX_ANNOTATOR_CHARS
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings, hint
 from newsmark.tui.widgets.bounded_input import BoundedInput

@@ -19,8 +19,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from newsmark.annotations.browse import LINK_STATES, SORTS, Query, Row, count, find
-from newsmark.annotations.labels import Label
+from newsmark.annotations.desk.browse import LINK_STATES, SORTS, Query, Row, count, find
+from newsmark.annotations.settings.labels import Label
 from newsmark.corpus.db import connect
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import one_line

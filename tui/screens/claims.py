@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsmark.annotations.links import Cluster
+from newsmark.annotations.linking.links import Cluster
 from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.claims_list import ClaimsList
 from newsmark.tui.widgets.virtual_list import VirtualList

@@ -12,10 +12,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
-from newsmark.annotations.diffwords import differing_words
-from newsmark.annotations.links import Link
-from newsmark.annotations.matching import score_text
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.linking.diffwords import differing_words
+from newsmark.annotations.linking.links import Link
+from newsmark.annotations.linking.matching import score_text
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.key_bar import KeyBar

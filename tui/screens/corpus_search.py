@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from newsmark.annotations.limits import MAX_QUERY_CHARS
-from newsmark.annotations.matching import Match, search_corpus
+from newsmark.annotations.linking.matching import Match, search_corpus
+from newsmark.annotations.spans.limits import MAX_QUERY_CHARS
 from newsmark.corpus.articles import get_article
 from newsmark.corpus.db import connect
 from newsmark.tui.bindings import bindings

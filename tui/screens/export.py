@@ -17,9 +17,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from newsmark.annotations.export import FORMATS, Filters, export_to_file, snapshot
-from newsmark.annotations.formats import FOLDER_FORMATS
-from newsmark.annotations.labels import Label as LabelDef
+from newsmark.annotations.formats.export import FORMATS, Filters, export_to_file, snapshot
+from newsmark.annotations.formats.names import FOLDER_FORMATS
+from newsmark.annotations.settings.labels import Label as LabelDef
 from newsmark.corpus.db import connect
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import one_line

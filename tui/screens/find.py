@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from newsmark.annotations.limits import MAX_QUERY_CHARS
+from newsmark.annotations.spans.limits import MAX_QUERY_CHARS
 from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.bounded_input import BoundedInput
 

@@ -4,7 +4,7 @@ The state several widgets show lives here, as reactives: the open ``article``, i
 ``annotations``, the ``current_uuid`` and the in-article ``search_hits``, and the pane
 layout. Each has one watcher that brings the widgets in line, so a new view of, say, the
 current annotation is one more line in one watcher. Every change to the data goes through
-:mod:`newsmark.annotations.store` (one committed transaction each) and then sets the
+:mod:`newsmark.annotations.spans.store` (one committed transaction each) and then sets the
 reactives from what the database says.
 """
 
@@ -23,10 +23,10 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 
-from newsmark.annotations import progress, store, textnav
-from newsmark.annotations.labelset import effective
-from newsmark.annotations.links import accept as accept_link
-from newsmark.annotations.links import (
+from newsmark.annotations.desk import progress
+from newsmark.annotations.desk.state import get_state, is_blind, set_state
+from newsmark.annotations.linking.links import accept as accept_link
+from newsmark.annotations.linking.links import (
     cluster_of,
     clusters,
     counts_by_annotation,
@@ -35,14 +35,15 @@ from newsmark.annotations.links import (
     links_for,
     suggest,
 )
-from newsmark.annotations.links import reject as reject_link
-from newsmark.annotations.matching import (
+from newsmark.annotations.linking.links import reject as reject_link
+from newsmark.annotations.linking.matching import (
     BULK_MIN,
     Matcher,
     linkable,
 )
-from newsmark.annotations.model import Annotation
-from newsmark.annotations.state import get_state, is_blind, set_state
+from newsmark.annotations.settings.labelset import effective
+from newsmark.annotations.spans import store, textnav
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus.articles import (
     Article,
     get_article,

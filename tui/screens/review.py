@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from newsmark.annotations import links
-from newsmark.annotations.matching import score_text, tier_of
+from newsmark.annotations.linking import links
+from newsmark.annotations.linking.matching import score_text, tier_of
 from newsmark.corpus.articles import get_article, source_line
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.tui.bindings import bindings

@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from newsmark.annotations.labels import Label
-from newsmark.annotations.stats import stats
+from newsmark.annotations.desk.stats import stats
+from newsmark.annotations.settings.labels import Label
 from newsmark.corpus.db import connect
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from newsmark.annotations.links import Cluster
-from newsmark.annotations.spread import spread
+from newsmark.annotations.desk.spread import spread
+from newsmark.annotations.linking.links import Cluster
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
 from newsmark.tui.charts import integer_ticks, step_points

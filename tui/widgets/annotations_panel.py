@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.message import Message
 
-from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.settings.labels import UNKNOWN_LABEL_COLOUR, Label
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.virtual_list import VirtualList

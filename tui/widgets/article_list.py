@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 
-from newsmark.annotations.progress import SHOWN as SHOWN_STATE
+from newsmark.annotations.desk.progress import SHOWN as SHOWN_STATE
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.virtual_list import VirtualList

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from newsmark.annotations.links import Cluster
+from newsmark.annotations.linking.links import Cluster
 from newsmark.corpus.articles import source_line
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.widgets.virtual_list import VirtualList

@@ -8,10 +8,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from newsmark.annotations.decision import carried_sentences, differences
-from newsmark.annotations.diffwords import differing_words
-from newsmark.annotations.links import Link
-from newsmark.annotations.matching import sure_text, tier_of
+from newsmark.annotations.linking.decision import carried_sentences, differences
+from newsmark.annotations.linking.diffwords import differing_words
+from newsmark.annotations.linking.links import Link
+from newsmark.annotations.linking.matching import sure_text, tier_of
 from newsmark.corpus.articles import source_line
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.bindings import bindings

@@ -20,10 +20,10 @@ from textual.reactive import Reactive, reactive, var
 from textual.strip import Strip
 from textual.widgets.text_area import Selection
 
-from newsmark.annotations import textnav
-from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
-from newsmark.annotations.model import Annotation
-from newsmark.annotations.spans import SpanIndex, nested_among
+from newsmark.annotations.settings.labels import UNKNOWN_LABEL_COLOUR, Label
+from newsmark.annotations.spans import textnav
+from newsmark.annotations.spans.index import SpanIndex, nested_among
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus.normalise import neutralise
 from newsmark.tui.bindings import bindings, label_bindings
 from newsmark.tui.widgets.text_view import TextView

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from newsmark.annotations.matching import Match
+from newsmark.annotations.linking.matching import Match
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.widgets.matches_panel import context_line
 from newsmark.tui.widgets.virtual_list import VirtualList

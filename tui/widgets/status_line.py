@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus.normalise import one_line
 from newsmark.tui.widgets.annotations_panel import NOTE_MARK
 

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.document._wrapped_document import WrappedDocument
 from textual.widgets import TextArea
 
-from newsmark.annotations import textnav
+from newsmark.annotations.spans import textnav
 from newsmark.corpus.normalise import neutralise
 
 

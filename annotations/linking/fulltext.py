@@ -54,7 +54,7 @@ def term_counts(*texts: str) -> Counter[str]:
 
 @lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
-    """A word (of :func:`~newsmark.annotations.normtext.words_of`) as FTS5 indexes it; a
+    """A word (of :func:`~newsmark.annotations.linking.normtext.words_of`) as FTS5 indexes it; a
     word FTS5 splits in two ("snake_case") is no single term: it keeps a space."""
     if word.isascii() and "_" not in word:
         return word.lower()

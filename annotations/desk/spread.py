@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsmark.annotations.links import Cluster
+from newsmark.annotations.linking.links import Cluster
 
 
 @dataclass(frozen=True)

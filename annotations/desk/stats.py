@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from newsmark.annotations.progress import counts as state_counts
+from newsmark.annotations.desk.progress import counts as state_counts
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 

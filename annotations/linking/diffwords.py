@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from newsmark.annotations.normtext import normalise
+from newsmark.annotations.linking.normtext import normalise
 
 
 def differing_words(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

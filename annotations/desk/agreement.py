@@ -21,7 +21,7 @@ from itertools import combinations
 
 import sqlite_utils
 
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.spans.model import Annotation
 
 WORD = re.compile(r"\w+")
 Span = tuple[int, int, str]  # start, end, label
@@ -255,7 +255,7 @@ def disagreements(
 ) -> list[Disagreement]:
     """Groups of overlapping annotations (by either of the two) whose spans and labels are
     not the same on both sides, in text order."""
-    from newsmark.annotations.store import list_annotations
+    from newsmark.annotations.spans.store import list_annotations
 
     mine = [a for a in list_annotations(db, article_id) if a.annotator in (first, second)]
     mine.sort(key=lambda a: (a.start, a.end))
@@ -289,7 +289,7 @@ def _settled_key(article_id: int, first: str, second: str) -> str:
 def _settled(
     db: sqlite_utils.Database, article_id: int, first: str, second: str
 ) -> list[tuple[int, int]]:
-    from newsmark.annotations.state import get_state
+    from newsmark.annotations.desk.state import get_state
 
     raw = get_state(db, _settled_key(article_id, first, second))
     return [(int(s), int(e)) for s, e in json.loads(raw)] if raw else []
@@ -318,7 +318,7 @@ def settle(
     spans: list[tuple[int, int]],
 ) -> int:
     """Add settled passages (an import's); returns how many were new here."""
-    from newsmark.annotations.state import set_state
+    from newsmark.annotations.desk.state import set_state
 
     have = _settled(db, article_id, first, second)
     new = [span for span in spans if span not in have]
@@ -339,8 +339,8 @@ def keep(
     has them already) and the passage is settled between the two (no longer listed).
     Nothing is deleted from anyone's layer. Returns the gold annotations made, for
     :func:`unkeep`."""
-    from newsmark.annotations.state import set_state
-    from newsmark.annotations.store import create_annotation, list_annotations
+    from newsmark.annotations.desk.state import set_state
+    from newsmark.annotations.spans.store import create_annotation, list_annotations
     from newsmark.corpus.db import write
 
     group = [*dispute.left, *dispute.right]
@@ -384,8 +384,8 @@ def unkeep(
     db: sqlite_utils.Database, dispute: Disagreement, made: list[str], first: str, second: str
 ) -> None:
     """Take a :func:`keep` back: its gold annotations go, and the passage is listed again."""
-    from newsmark.annotations.state import set_state
-    from newsmark.annotations.store import delete_annotation, get_annotation
+    from newsmark.annotations.desk.state import set_state
+    from newsmark.annotations.spans.store import delete_annotation, get_annotation
     from newsmark.corpus.db import write
 
     with write(db):

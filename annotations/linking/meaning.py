@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from newsmark.annotations.normtext import FUNCTION_WORDS, NormText, normalise
+from newsmark.annotations.linking.normtext import FUNCTION_WORDS, NormText, normalise
 from newsmark.corpus.errors import NewsmarkError
 
 if TYPE_CHECKING:

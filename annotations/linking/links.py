@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from newsmark.annotations import store
-from newsmark.annotations.matching import (
+from newsmark.annotations.linking.matching import (
     REWORDED_CANDIDATES,
     Match,
     Matcher,
     claim_candidates,
 )
-from newsmark.annotations.model import Annotation
-from newsmark.annotations.normtext import normalise
+from newsmark.annotations.linking.normtext import normalise
+from newsmark.annotations.spans import store
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import NewsmarkError

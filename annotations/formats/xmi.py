@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.spans.model import Annotation
 
 XMI_NS = "http://www.omg.org/XMI"
 CAS_NS = "http:///uima/cas.ecore"

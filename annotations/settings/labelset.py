@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import sqlite_utils
 
-from newsmark.annotations.labels import Label, parse_colour, valid_label_name
+from newsmark.annotations.settings.labels import Label, parse_colour, valid_label_name
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import StoreError
 from newsmark.corpus.normalise import one_line

@@ -4,7 +4,7 @@ Adding articles one batch at a time inserts each batch's postings all over the B
 every batch rewrites most of its pages and a rebuild slows down as the index grows. A bulk
 build avoids both costs:
 
-1. Worker processes (one per core, :mod:`annotations.indexworker`) take chunks of articles
+1. Worker processes (one per core, :mod:`annotations.linking.indexworker`) take chunks of articles
    as they finish the last, read them on their own read-only connection, hash them, and
    write each chunk's sorted posting keys to a spill file, with the offsets where each of
    ``PARTS`` key ranges begins.
@@ -35,8 +35,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsmark.annotations.indexworker import PARTS
-from newsmark.annotations.postings import append_sorted, insert_keys, last_key
+from newsmark.annotations.linking.indexworker import PARTS
+from newsmark.annotations.linking.postings import append_sorted, insert_keys, last_key
 from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import database_path, write
 
@@ -156,7 +156,7 @@ def _run_workers(
 ) -> None:
     """``count`` hashing processes share the chunks: each asks for more as it finishes one.
 
-    Plain subprocesses (``python -m newsmark.annotations.indexworker``) rather than
+    Plain subprocesses (``python -m newsmark.annotations.linking.indexworker``) rather than
     ``multiprocessing``: spawning re-imports the caller's main module, which a script without
     a ``__main__`` guard cannot survive, and forking a process that has threads (the app) is
     unsafe. A chunk goes down a worker's stdin as one JSON line; its number comes back on
@@ -248,7 +248,7 @@ def _send(proc: subprocess.Popen[str], chunks: list[list[int]], todo: queue.Queu
 
 def worker_command() -> list[str]:
     """How a hashing process is started (the database and spill folder are appended)."""
-    return [sys.executable, "-m", "newsmark.annotations.indexworker"]
+    return [sys.executable, "-m", "newsmark.annotations.linking.indexworker"]
 
 
 def _load(db: sqlite_utils.Database, spills: list[tuple[str, list[int]]]) -> None:

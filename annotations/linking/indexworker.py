@@ -1,6 +1,6 @@
-"""A hashing process of a bulk build (see :mod:`annotations.bulkindex`).
+"""A hashing process of a bulk build (see :mod:`annotations.linking.bulkindex`).
 
-Run as ``python -m newsmark.annotations.indexworker DATABASE SPILL_FOLDER`` and fed chunks
+Run as ``python -m newsmark.annotations.linking.indexworker DATABASE SPILL_FOLDER`` and fed chunks
 of article ids on stdin. It imports only the normaliser and the key format, so it starts in a
 few tens of milliseconds.
 """
@@ -15,8 +15,8 @@ from bisect import bisect_left
 from pathlib import Path
 from urllib.parse import quote
 
-from newsmark.annotations.normtext import index_hashes
-from newsmark.annotations.postings import keys_for
+from newsmark.annotations.linking.normtext import index_hashes
+from newsmark.annotations.linking.postings import keys_for
 
 PARTS = 256  # key ranges the spill files are cut into
 _STEP = (1 << 64) // PARTS

@@ -3,7 +3,8 @@
 Every line is checked before anything is written; one bad line stops the whole file unless
 ``skip_bad`` is set. Annotations keep their ids, so importing twice adds nothing and two
 annotators' exports merge. Each annotation is attached by the article's sha256 when the text
-is identical, otherwise found by id/url/title and re-anchored (:mod:`annotations.anchoring`);
+is identical, otherwise found by id/url/title and re-anchored
+(:mod:`annotations.linking.anchoring`);
 one that cannot be placed confidently is kept as an orphan, never dropped or misplaced, and
 placed later when its article arrives (:func:`retry_orphans`).
 
@@ -21,12 +22,12 @@ from typing import Any
 
 import sqlite_utils
 
-from newsmark.annotations.anchoring import reanchor
-from newsmark.annotations.export import FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS
-from newsmark.annotations.labels import parse_colour, valid_label_name
-from newsmark.annotations.limits import MAX_ANNOTATOR_CHARS, MAX_NOTE_CHARS
-from newsmark.annotations.model import Annotation, context
-from newsmark.annotations.store import get_annotation, insert_annotation, replace_annotation
+from newsmark.annotations.formats.export import FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS
+from newsmark.annotations.linking.anchoring import reanchor
+from newsmark.annotations.settings.labels import parse_colour, valid_label_name
+from newsmark.annotations.spans.limits import MAX_ANNOTATOR_CHARS, MAX_NOTE_CHARS
+from newsmark.annotations.spans.model import Annotation, context
+from newsmark.annotations.spans.store import get_annotation, insert_annotation, replace_annotation
 from newsmark.corpus.articles import sha256_text
 from newsmark.corpus.dates import now_iso, parse_published
 from newsmark.corpus.db import write
@@ -656,7 +657,7 @@ def _apply_typed(db: sqlite_utils.Database, rec: TypedRecord, result: ImportResu
         found = _find_article(db, ArticleRef(None, None, None, rec.article.sha256))
         if found is None:
             raise ImportRejected("a curator's decision for an article that is not here")
-        from newsmark.annotations.agreement import settle
+        from newsmark.annotations.desk.agreement import settle
 
         result.curated += settle(db, found[0], rec.first, rec.second, list(rec.settled))
 

@@ -20,9 +20,9 @@ from typing import Any
 
 import sqlite_utils
 
-from newsmark.annotations.labels import UNKNOWN_LABEL_COLOUR, Label
-from newsmark.annotations.links import links_for
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.linking.links import links_for
+from newsmark.annotations.settings.labels import UNKNOWN_LABEL_COLOUR, Label
+from newsmark.annotations.spans.model import Annotation
 
 TASKS = "tasks.json"
 CONFIG = "label-config.xml"

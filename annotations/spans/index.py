@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Iterable
 
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.spans.model import Annotation
 
 
 class SpanIndex:

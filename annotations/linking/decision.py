@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from newsmark.annotations.normtext import FUNCTION_WORDS, NormText, normalise
-from newsmark.annotations.numbers import numbers_in
+from newsmark.annotations.linking.normtext import FUNCTION_WORDS, NormText, normalise
+from newsmark.annotations.linking.numbers import numbers_in
 
 FEATURES = (
     "ratio",  # plain string ratio of the normalised texts

@@ -2,7 +2,7 @@
 the annotated claims, and writes only those, with their articles, as JSONL parts.
 
 The claims and their 3-gram index are broadcast, and the archive is read in the passes of
-:mod:`newsmark.annotations.farplan` (counts, candidates, a choice per claim, the reworded
+:mod:`newsmark.annotations.linking.farplan` (counts, candidates, a choice per claim, the reworded
 tier), so the links are the ones ``newsmark link`` would find in a database holding the
 same articles, by strings and by meaning (``$NEWSMARK_MEANING``, as for ``newsmark
 link``). The executors import the package itself and its embedding model (install
@@ -22,14 +22,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from newsmark.annotations.farlink import (
+from newsmark.annotations.linking.farlink import (
     Result,
     jsonl_articles,
     read_claims,
     row_articles,
     warc_articles,
 )
-from newsmark.annotations.farplan import (
+from newsmark.annotations.linking.farplan import (
     choose,
     claim_words,
     finish,
@@ -37,7 +37,7 @@ from newsmark.annotations.farplan import (
     partition_candidates,
     partition_stats,
 )
-from newsmark.annotations.meaning import configured_model
+from newsmark.annotations.linking.meaning import configured_model
 from newsmark.corpus.articles import NewArticle
 from newsmark.corpus.errors import NewsmarkError
 

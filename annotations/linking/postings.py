@@ -89,7 +89,8 @@ def insert_keys(conn: sqlite3.Connection, keys: Iterable[int]) -> None:
     """Add postings, merging them into the blocks they fall in (present ones are kept).
 
     Call inside a write transaction. The cost grows with the number of blocks touched, so a
-    whole corpus at once should come sorted and in large runs (see ``annotations.bulkindex``).
+    whole corpus at once should come sorted and in large runs (see
+    ``annotations.linking.bulkindex``).
     """
     new = sorted(set(keys))
     i = 0

@@ -2,7 +2,7 @@
 executors, and bringing the links home.
 
 Nothing here imports Spark. The claims come as an annotations export, with their 3-grams
-indexed; :mod:`~newsmark.annotations.farplan` holds the passes that find what
+indexed; :mod:`~newsmark.annotations.linking.farplan` holds the passes that find what
 ``newsmark link`` would find; :func:`import_links` adds what they found to a database,
 checking every field (the folder may come from anywhere).
 """
@@ -23,14 +23,14 @@ from typing import Any
 
 import sqlite_utils
 
-from newsmark.annotations import store
-from newsmark.annotations.matching import (
+from newsmark.annotations.linking.matching import (
     Match,
     index_pending,
     linkable,
     tier_of,
 )
-from newsmark.annotations.normtext import normalise, shingle_hashes
+from newsmark.annotations.linking.normtext import normalise, shingle_hashes
+from newsmark.annotations.spans import store
 from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle, add_article
 from newsmark.corpus.dates import now_iso, parse_published
 from newsmark.corpus.db import write
@@ -327,7 +327,7 @@ def import_links(db: sqlite_utils.Database, folder: Path) -> Brought:
     annotation, as if ``newsmark link`` had found it; twice adds nothing. Every field of
     every line is checked (the folder may come from anywhere); a bad line is reported with
     its place and the run goes on."""
-    from newsmark.annotations.links import add_suggestion
+    from newsmark.annotations.linking.links import add_suggestion
 
     links = folder / "links"
     if not links.is_dir():

@@ -23,9 +23,14 @@ from pathlib import Path
 
 import platformdirs
 
-from newsmark.annotations.keymap import check_keymap
-from newsmark.annotations.labels import DEFAULT_LABELS, Label, parse_colour, valid_label_name
-from newsmark.annotations.limits import MAX_ANNOTATOR_CHARS
+from newsmark.annotations.settings.keymap import check_keymap
+from newsmark.annotations.settings.labels import (
+    DEFAULT_LABELS,
+    Label,
+    parse_colour,
+    valid_label_name,
+)
+from newsmark.annotations.spans.limits import MAX_ANNOTATOR_CHARS
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import one_line
 

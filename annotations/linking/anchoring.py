@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from newsmark.annotations.matching import align
-from newsmark.annotations.normtext import normalise
+from newsmark.annotations.linking.matching import align
+from newsmark.annotations.linking.normtext import normalise
 
 CONFIDENT = 90.0  # a fuzzy placement this good needs no other evidence
 WITH_CONTEXT = 75.0  # this good is enough when the text around it still matches

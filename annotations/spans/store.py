@@ -22,8 +22,8 @@ from typing import Any
 
 import sqlite_utils
 
-from newsmark.annotations.limits import MAX_NOTE_CHARS
-from newsmark.annotations.model import CONTEXT_CHARS, Annotation, context
+from newsmark.annotations.spans.limits import MAX_NOTE_CHARS
+from newsmark.annotations.spans.model import CONTEXT_CHARS, Annotation, context
 from newsmark.corpus.articles import get_article
 from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import write
@@ -315,7 +315,7 @@ def delete_annotation(db: sqlite_utils.Database, uuid: str) -> Annotation:
     return before
 
 
-# The links table belongs to annotations.links, which builds on this module; deleting an
+# The links table belongs to annotations.linking.links, which builds on this module; deleting an
 # annotation drops its links (and unsets the ones it was created from), so a deletion keeps
 # them here, as rows, for its undo: accepted and rejected decisions come back with it.
 

@@ -19,12 +19,12 @@ from typing import IO, Any
 
 import sqlite_utils
 
-from newsmark.annotations import store
-from newsmark.annotations.formats import FOLDER_FORMATS, FORMATS
-from newsmark.annotations.labels import DEFAULT_LABELS, UNKNOWN_LABEL_COLOUR, Label
-from newsmark.annotations.links import Link, links_for
-from newsmark.annotations.matching import tier_of
-from newsmark.annotations.model import Annotation
+from newsmark.annotations.formats.names import FOLDER_FORMATS, FORMATS
+from newsmark.annotations.linking.links import Link, links_for
+from newsmark.annotations.linking.matching import tier_of
+from newsmark.annotations.settings.labels import DEFAULT_LABELS, UNKNOWN_LABEL_COLOUR, Label
+from newsmark.annotations.spans import store
+from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus import outputs
 from newsmark.corpus.db import database_path
 from newsmark.corpus.errors import NewsmarkError, is_disk_full
@@ -242,7 +242,7 @@ def article_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dic
 def curation_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[str, Any]]:
     """The passages a curator settled between two annotators (kept into the gold layer),
     for the articles exported."""
-    from newsmark.annotations.agreement import settled_passages
+    from newsmark.annotations.desk.agreement import settled_passages
 
     wanted = set(filters.articles)
     for article_id, first, second, spans in settled_passages(db):
@@ -670,11 +670,11 @@ def _export_folder(
             if fmt == "brat":
                 count = write_brat(db, filters, tmp, labels)
             elif fmt == "label-studio":
-                from newsmark.annotations.labelstudio import write_label_studio
+                from newsmark.annotations.formats.labelstudio import write_label_studio
 
                 count = write_label_studio(db, selected(db, filters), tmp, labels)
             else:
-                from newsmark.annotations.xmi import write_xmi
+                from newsmark.annotations.formats.xmi import write_xmi
 
                 count = write_xmi(db, selected(db, filters), tmp)
             for f in tmp.iterdir():

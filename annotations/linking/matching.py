@@ -1,9 +1,10 @@
 """Finding the same words in other articles without scanning the corpus.
 
-1. **Index**: every article's word 3-grams (after :mod:`annotations.normtext`) are hashed and
-   stored as postings (:mod:`annotations.postings`), which SQLite keeps in a B-tree on disk:
-   opening the app reads nothing, and memory does not grow with the corpus. Many articles
-   at once are indexed on every core (:mod:`annotations.bulkindex`).
+1. **Index**: every article's word 3-grams (after :mod:`annotations.linking.normtext`) are
+   hashed and stored as postings (:mod:`annotations.linking.postings`), which SQLite keeps
+   in a B-tree on disk: opening the app reads nothing, and memory does not grow with the
+   corpus. Many articles at once are indexed on every core
+   (:mod:`annotations.linking.bulkindex`).
 2. **Candidates**: a span's 3-gram hashes are looked up; hashes found in more than
    ``df_cap`` articles carry no signal and are skipped; articles sharing the most hashes
    are the candidates (top ``candidates``).
@@ -31,10 +32,9 @@ from urllib.parse import quote
 import sqlite_utils
 from rapidfuzz import fuzz
 
-from newsmark.annotations.bulkindex import WorkerFailed, bulk_index
-from newsmark.annotations.fulltext import common_count, fold, rare_terms
-from newsmark.annotations.limits import MAX_QUERY_CHARS
-from newsmark.annotations.meaning import (
+from newsmark.annotations.linking.bulkindex import WorkerFailed, bulk_index
+from newsmark.annotations.linking.fulltext import common_count, fold, rare_terms
+from newsmark.annotations.linking.meaning import (
     MEANING_MIN_WORDS,
     MeaningError,
     SentenceCache,
@@ -43,7 +43,7 @@ from newsmark.annotations.meaning import (
     find_reworded,
     sentences,
 )
-from newsmark.annotations.normtext import (
+from newsmark.annotations.linking.normtext import (
     FUNCTION_WORDS,
     SCHEME,
     WORD_RE,
@@ -52,8 +52,9 @@ from newsmark.annotations.normtext import (
     normalise,
     shingle_hashes,
 )
-from newsmark.annotations.numbers import numbers_in
-from newsmark.annotations.postings import articles_with, delete_keys, insert_keys, keys_for
+from newsmark.annotations.linking.numbers import numbers_in
+from newsmark.annotations.linking.postings import articles_with, delete_keys, insert_keys, keys_for
+from newsmark.annotations.spans.limits import MAX_QUERY_CHARS
 from newsmark.corpus.articles import delete_article
 from newsmark.corpus.dates import now_iso
 from newsmark.corpus.db import database_path, write
@@ -688,7 +689,7 @@ class Matcher:
 
 def confident_matches(span: str, matches: list[Match], model: str) -> list[Match]:
     """``matches`` without the string matches under 75 that the "same claim" decision
-    (:mod:`~newsmark.annotations.decision`) gives less than ``WEAK_MATCH_CONFIDENCE``: a
+    (:mod:`~newsmark.annotations.linking.decision`) gives less than ``WEAK_MATCH_CONFIDENCE``: a
     long claim is linked from 64 for its reworded reports, and a sentence on the same story
     with the same names and another claim scores that too. A passage whose content words
     are mostly the claim's (a half quoted, clauses swapped, a retelling cut short) is kept
@@ -714,7 +715,7 @@ def rate(span: str, matches: list[Match], model: str) -> list[Match]:
     order the review queue offers them in, surest first. A match rated already keeps its
     rating. Each is rated on its own (the model embeds a text the same alone or in a
     batch), so Spark rates them alike. Raises :class:`MeaningError` if the model fails."""
-    from newsmark.annotations.decision import decide
+    from newsmark.annotations.linking.decision import decide
 
     todo = [m for m in matches if m.confidence is None]
     if not todo:

@@ -17,7 +17,7 @@ counted first, and the same rules applied to them, in passes a cluster can run a
 5. :func:`finish`: those ten, aligned and, failing that, read for meaning.
 
 :func:`link_archive` runs the passes in one process (the yardstick, and what the tests
-hold against ``newsmark link``); :mod:`~newsmark.annotations.sparkjob` runs them on Spark.
+hold against ``newsmark link``); :mod:`~newsmark.annotations.linking.sparkjob` runs them on Spark.
 Nothing here imports Spark.
 """
 
@@ -29,9 +29,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsmark.annotations.farlink import Claim, Claims, link_record
-from newsmark.annotations.fulltext import bm25, fold, idf, term_counts
-from newsmark.annotations.matching import (
+from newsmark.annotations.linking.farlink import Claim, Claims, link_record
+from newsmark.annotations.linking.fulltext import bm25, fold, idf, term_counts
+from newsmark.annotations.linking.matching import (
     CLAIM_TERMS_FROM,
     COMMON_SEEDS,
     DEFAULT_THRESHOLDS,
@@ -48,8 +48,13 @@ from newsmark.annotations.matching import (
     rate,
     reworded_matches,
 )
-from newsmark.annotations.meaning import MEANING_MIN_WORDS, MeaningError, SentenceCache, embedder
-from newsmark.annotations.normtext import index_hashes, normalise, shingle_hashes
+from newsmark.annotations.linking.meaning import (
+    MEANING_MIN_WORDS,
+    MeaningError,
+    SentenceCache,
+    embedder,
+)
+from newsmark.annotations.linking.normtext import index_hashes, normalise, shingle_hashes
 from newsmark.corpus.articles import NewArticle
 
 SEED_ARTICLES = MAX_CANDIDATES * 5  # articles a common 3-gram seeds (the index's limit)
@@ -121,8 +126,8 @@ def make_plan(
     min_confidence: float | None = None,
 ) -> Plan:
     """Pass 2 (the driver): each claim's lookups, chosen as
-    :func:`~newsmark.annotations.matching.candidate_articles` and
-    :func:`~newsmark.annotations.matching.claim_terms` choose them in a database."""
+    :func:`~newsmark.annotations.linking.matching.candidate_articles` and
+    :func:`~newsmark.annotations.linking.matching.claim_terms` choose them in a database."""
     articles = max(1, stats.articles)
     plans: list[ClaimPlan] = []
     by_hash: dict[int, list[int]] = {}
