@@ -469,3 +469,21 @@ async def test_the_chosen_theme_is_remembered(db_path: Path) -> None:
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert again.theme == "nord"
+
+
+def test_every_hook_of_the_reader_core_is_filled_by_a_part() -> None:
+    """The reader screen is put together from parts (tui/screens/reader/); the core
+    declares the hooks they fill. A hook no part fills would fail only when first used."""
+    import inspect
+
+    from newsmark.tui.screens.reader.base import ReaderBase
+    from newsmark.tui.screens.reader_screen import ReaderScreen
+
+    hooks = [
+        name
+        for name, member in vars(ReaderBase).items()
+        if callable(member) and "raise NotImplementedError" in inspect.getsource(member)
+    ]
+    assert len(hooks) >= 8
+    for name in hooks:
+        assert getattr(ReaderScreen, name) is not getattr(ReaderBase, name), name

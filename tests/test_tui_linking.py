@@ -340,7 +340,7 @@ async def test_articles_imported_since_last_run_are_indexed_and_linked_at_start(
     start = text.index(QUOTE)
     ann = store.create_annotation(db, first, start, start + len(QUOTE), "claim", "tester")
     db.close()
-    monkeypatch.setattr("newsmark.tui.screens.reader_screen.BULK_MIN", 2)
+    monkeypatch.setattr("newsmark.tui.screens.reader.watching.BULK_MIN", 2)
     monkeypatch.setattr("newsmark.annotations.linking.matching.BULK_MIN", 2)
     app = NewsmarkApp(db_path, Config(annotator="tester"))
     async with app.run_test(size=SIZE) as pilot:
