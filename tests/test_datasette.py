@@ -14,7 +14,7 @@ import newsmark.annotations  # noqa: F401  (its migrations)
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
 from newsmark.corpus.migrations import migrate
-from newsmark.corpus.search import search_articles
+from tests.fts_helpers import fts_hits
 
 
 def _detected(path: Path) -> str | None:
@@ -39,11 +39,11 @@ def test_an_older_file_is_upgraded_and_keeps_its_search(db_path: Path) -> None:
     assert _detected(db_path) is None  # what Datasette saw before
     db = connect(db_path)  # opening upgrades it
     assert _detected(db_path) == "articles_fts"
-    assert [hit.title for hit in search_articles(db, "Calderwick")] == ["Water safe, says mayor"]
+    assert [hit.title for hit in fts_hits(db, "Calderwick")] == ["Water safe, says mayor"]
     terms = dict(db.execute("SELECT term, doc FROM articles_fts_vocab").fetchall())
     assert terms["lindqvist"] == 1 and terms["mayor"] == 1
     add_article(db, NewArticle(title="Later", text="Calderwick again."))  # triggers still work
-    assert len(search_articles(db, "Calderwick")) == 2
+    assert len(fts_hits(db, "Calderwick")) == 2
 
 
 async def test_the_metadata_gives_datasette_search_and_canned_queries(db_path: Path) -> None:

@@ -102,7 +102,7 @@ def test_a_page_without_an_article_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_details_are_edited_and_the_text_and_annotations_stay(tmp_path: Path) -> None:
     from newsmark.annotations.spans import store
-    from newsmark.corpus.search import search_articles
+    from tests.fts_helpers import fts_hits
 
     runner, db_path, _ = _import(tmp_path, PAGES / "harbour-gazette.html")
     db = connect(db_path)
@@ -133,7 +133,7 @@ def test_details_are_edited_and_the_text_and_annotations_stay(tmp_path: Path) ->
     assert row[4] == text
     ann = store.list_annotations(db, 1)[0]
     assert text[ann.start : ann.end] == ann.quote == "Engineers"
-    assert [a.id for a in search_articles(db, "shut")] == [1]  # full text follows
+    assert [a.id for a in fts_hits(db, "shut")] == [1]  # full text follows
     db.close()
     for args, message in [
         (["1", "--published", "last Tuesday"], "--published: 'published' is not an ISO 8601"),

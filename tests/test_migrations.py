@@ -19,7 +19,7 @@ from newsmark.corpus.migrations import (
     latest_version,
     migrate,
 )
-from newsmark.corpus.search import search_articles
+from tests.fts_helpers import fts_hits
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -55,7 +55,7 @@ def test_released_schema_fixture_upgrades(tmp_path: Path, fixture: str) -> None:
     assert {(a.label, a.annotator) for a in anns} == {("denial", "fixture"), ("claim", "fixture")}
     assert any(a.note == "caf\u00e9 \U0001f50e" for a in anns)
     assert db.execute("SELECT count(*) FROM links WHERE status = 'accepted'").fetchone()[0] == 1
-    assert [h.id for h in search_articles(db, "Brennock")]  # FTS still answers
+    assert [h.id for h in fts_hits(db, "Brennock")]  # FTS still answers
     undo = store.undo(db, 1)  # history written by the old version still works
     assert undo is not None and undo.action == "relabel"
     # Migration 7 changed how the match index samples 3-grams: every article is indexed
@@ -90,7 +90,7 @@ def test_every_intermediate_version_upgrades(tmp_path: Path, version: int) -> No
     raw.close()
     db = connect(path)
     _check_upgraded(db)
-    assert [h.title for h in search_articles(db, "plant")] == ["Old"]
+    assert [h.title for h in fts_hits(db, "plant")] == ["Old"]
 
 
 def test_history_steps_use_the_article_index(db: sqlite_utils.Database) -> None:

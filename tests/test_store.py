@@ -10,12 +10,13 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsmark.annotations.linking.matching import index_pending, search_corpus
 from newsmark.corpus.articles import NewArticle, add_article, delete_article
 from newsmark.corpus.db import connect, write
 from newsmark.corpus.errors import StoreError
 from newsmark.corpus.migrations import FTS_TRIGGERS, ensure_fts, fts_triggers, latest_version
 from newsmark.corpus.paths import resolve_db_path
-from newsmark.corpus.search import fts_query, search_articles
+from tests.fts_helpers import fts_hits
 
 
 def test_connection_settings(db: sqlite_utils.Database) -> None:
@@ -63,18 +64,18 @@ def test_transform_dropping_triggers_is_repaired(db: sqlite_utils.Database) -> N
     ensure_fts(db)
     assert set(FTS_TRIGGERS) <= fts_triggers(db)
     add_article(db, NewArticle(title="After", text="The resin plant denied it."))
-    assert [h.title for h in search_articles(db, "resin")] == ["After"]
-    assert [h.title for h in search_articles(db, "brown")] == ["Before"]
+    assert [h.title for h in fts_hits(db, "resin")] == ["After"]
+    assert [h.title for h in fts_hits(db, "brown")] == ["Before"]
 
 
 def test_fts_follows_updates_and_deletes(db: sqlite_utils.Database) -> None:
     aid, _ = add_article(db, NewArticle(title="T", text="alpha beta"))
     with write(db):
         db.execute("UPDATE articles SET text = 'gamma delta' WHERE id = ?", [aid])
-    assert search_articles(db, "alpha") == []
-    assert [h.id for h in search_articles(db, "gamma")] == [aid]
+    assert fts_hits(db, "alpha") == []
+    assert [h.id for h in fts_hits(db, "gamma")] == [aid]
     delete_article(db, aid)
-    assert search_articles(db, "gamma") == []
+    assert fts_hits(db, "gamma") == []
     assert db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
 
 
@@ -102,21 +103,24 @@ def test_fts_follows_updates_and_deletes(db: sqlite_utils.Database) -> None:
     ],
 )
 def test_hostile_search_never_raises(db: sqlite_utils.Database, query: str) -> None:
+    """What a user types reaches the full-text index as data, never as FTS5 syntax."""
     add_article(db, NewArticle(title="U.S. figures", text="O'Brien said 3.5% AND more."))
-    search_articles(db, query)
+    index_pending(db)
+    search_corpus(db, query)
 
 
 def test_search_finds_punctuated_words(db: sqlite_utils.Database) -> None:
     aid, _ = add_article(db, NewArticle(title="U.S. figures", text="O'Brien said 3.5% and more."))
-    for query in ("U.S.", "3.5%", "O'Brien", "o'bri", "AND"):
-        assert [h.id for h in search_articles(db, query)] == [aid], query
-    assert fts_query("   ") is None
+    index_pending(db)
+    for query in ("3.5%", "O'Brien", "o'bri", "AND", "O'Brien said"):
+        assert [m.article_id for m in search_corpus(db, query)] == [aid], query
+    assert search_corpus(db, "   ") == []
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=200))
 def test_any_query_is_safe(db: sqlite_utils.Database, query: str) -> None:
-    search_articles(db, query)
+    search_corpus(db, query)
 
 
 def _open(path: str) -> int:
@@ -171,4 +175,4 @@ def test_stored_length_follows_the_text(db: sqlite_utils.Database) -> None:
     assert db.execute("SELECT chars FROM articles WHERE id = ?", [aid]).fetchone()[0] == 15
     with write(db):  # a title change does not touch the FTS rows of the text
         db.execute("UPDATE articles SET title = 'New' WHERE id = ?", [aid])
-    assert [h.title for h in search_articles(db, "longer")] == ["New"]
+    assert [h.title for h in fts_hits(db, "longer")] == ["New"]
