@@ -22,7 +22,7 @@ class CaughtUp:
 
 def pending_articles(db: sqlite_utils.Database) -> list[int]:
     """Articles not in the match index yet (to say "Indexing N articles" before starting)."""
-    from newsmark.annotations.linking.matching import unindexed_articles
+    from newsmark.annotations.linking.index import unindexed_articles
 
     return unindexed_articles(db)
 
@@ -36,8 +36,9 @@ def catch_up(
     """Index, place, link: each step commits on its own, so an interruption loses nothing
     done and the next catch-up resumes where this one stopped."""
     from newsmark.annotations.formats.importing import retry_orphans
+    from newsmark.annotations.linking.index import index_pending
     from newsmark.annotations.linking.links import link_all
-    from newsmark.annotations.linking.matching import Matcher, index_pending
+    from newsmark.annotations.linking.matching import Matcher
 
     new = index_pending(db, progress=progress, pending=pending)
     if not new:

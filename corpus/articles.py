@@ -124,7 +124,7 @@ def count_articles(db: sqlite_utils.Database) -> int:
 def delete_article(db: sqlite_utils.Database, article_id: int) -> bool:
     """Remove an article (and, through the foreign keys, everything attached to it).
 
-    The match index is a layer above: use ``annotations.linking.matching.remove_article``, which
+    The match index is a layer above: use ``annotations.linking.index.remove_article``, which
     also drops the article's postings.
     """
     with write(db):

@@ -79,8 +79,9 @@ def test_tiers_say_how_a_passage_carries_the_claim() -> None:
 def test_a_retranslated_claim_is_suggested(db) -> None:  # type: ignore[no-untyped-def]
     """Two translations of one statement that share no run of 3 words: the n-gram index
     alone never offers the other article; its rare words in full text do."""
+    from newsmark.annotations.linking.index import index_pending
     from newsmark.annotations.linking.links import suggest
-    from newsmark.annotations.linking.matching import Matcher, index_pending, tier_of
+    from newsmark.annotations.linking.matching import Matcher, tier_of
     from newsmark.annotations.spans import store
     from newsmark.corpus.articles import NewArticle, add_article
     from tests.bench.corpus_gen import article_text

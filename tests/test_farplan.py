@@ -13,7 +13,8 @@ from newsmark.annotations.formats.export import Filters, export_to_file
 from newsmark.annotations.linking import links
 from newsmark.annotations.linking.farlink import read_claims
 from newsmark.annotations.linking.farplan import link_archive
-from newsmark.annotations.linking.matching import Matcher, index_pending
+from newsmark.annotations.linking.index import index_pending
+from newsmark.annotations.linking.matching import Matcher
 from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.samples import sample_articles

@@ -15,7 +15,8 @@ from newsmark.annotations.formats import export
 from newsmark.annotations.formats.export import Filters, export_to_file, tokens_for
 from newsmark.annotations.formats.importing import import_file, list_orphans
 from newsmark.annotations.linking import links
-from newsmark.annotations.linking.matching import Matcher, index_pending
+from newsmark.annotations.linking.index import index_pending
+from newsmark.annotations.linking.matching import Matcher
 from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect

@@ -11,7 +11,8 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from newsmark.annotations.linking import links
-from newsmark.annotations.linking.matching import Matcher, index_pending
+from newsmark.annotations.linking.index import index_pending
+from newsmark.annotations.linking.matching import Matcher
 from newsmark.annotations.spans import store
 from newsmark.corpus.articles import NewArticle, add_article
 from newsmark.corpus.db import connect
@@ -157,7 +158,7 @@ def test_cli_link_and_import_add_suggestions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
 ) -> None:
     if bulk:  # the path a large corpus takes: hashing in worker processes, ordered load
-        monkeypatch.setattr("newsmark.annotations.linking.matching.BULK_MIN", 1)
+        monkeypatch.setattr("newsmark.annotations.linking.index.BULK_MIN", 1)
     db_path = str(tmp_path / "n.db")
     run("--db", db_path, "import", "--sample")
     db = connect(db_path)

@@ -7,18 +7,20 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsmark.annotations.linking.index import (
+    index_article,
+    index_pending,
+    rebuild_index,
+    remove_article,
+    unindexed_articles,
+)
 from newsmark.annotations.linking.matching import (
     Matcher,
     align,
     candidate_query,
     floor_for,
-    index_article,
-    index_pending,
     locate,
-    rebuild_index,
-    remove_article,
     search_corpus,
-    unindexed_articles,
 )
 from newsmark.annotations.linking.normtext import (
     STRIDE,

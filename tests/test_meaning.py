@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from newsmark.annotations.formats import export
 from newsmark.annotations.formats.export import Filters
 from newsmark.annotations.linking import links
-from newsmark.annotations.linking.matching import Matcher, index_pending, tier_of
+from newsmark.annotations.linking.index import index_pending
+from newsmark.annotations.linking.matching import Matcher, tier_of
 from newsmark.annotations.linking.meaning import (
     MODEL_VARIABLE,
     MeaningError,

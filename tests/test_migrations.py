@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from newsmark.annotations.linking.matching import Matcher, index_pending, unindexed_articles
+from newsmark.annotations.linking.index import index_pending, unindexed_articles
+from newsmark.annotations.linking.matching import Matcher
 from newsmark.annotations.linking.postings import count_postings
 from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect

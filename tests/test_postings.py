@@ -12,12 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsmark.annotations.linking import bulkindex
-from newsmark.annotations.linking.matching import (
-    Matcher,
-    index_pending,
-    rebuild_index,
-    unindexed_articles,
-)
+from newsmark.annotations.linking.index import index_pending, rebuild_index, unindexed_articles
+from newsmark.annotations.linking.matching import Matcher
 from newsmark.annotations.linking.normtext import index_hashes
 from newsmark.annotations.linking.postings import (
     ARTICLE_MASK,
@@ -227,7 +223,7 @@ def test_a_killed_bulk_build_leaves_a_usable_index(tmp_path: Path) -> None:
     script = (
         "import sys; from newsmark.corpus.db import connect;"
         "from newsmark.annotations.linking import bulkindex;"
-        "from newsmark.annotations.linking.matching import index_pending;"
+        "from newsmark.annotations.linking.index import index_pending;"
         "bulkindex.CHUNK = 5;"
         "index_pending(connect(sys.argv[1]), bulk_min=1, progress=lambda n: print(n, flush=True))"
     )

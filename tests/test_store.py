@@ -10,7 +10,8 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsmark.annotations.linking.matching import index_pending, search_corpus
+from newsmark.annotations.linking.index import index_pending
+from newsmark.annotations.linking.matching import search_corpus
 from newsmark.corpus.articles import NewArticle, add_article, delete_article
 from newsmark.corpus.db import connect, write
 from newsmark.corpus.errors import StoreError

@@ -341,7 +341,7 @@ async def test_articles_imported_since_last_run_are_indexed_and_linked_at_start(
     ann = store.create_annotation(db, first, start, start + len(QUOTE), "claim", "tester")
     db.close()
     monkeypatch.setattr("newsmark.tui.screens.reader.watching.BULK_MIN", 2)
-    monkeypatch.setattr("newsmark.annotations.linking.matching.BULK_MIN", 2)
+    monkeypatch.setattr("newsmark.annotations.linking.index.BULK_MIN", 2)
     app = NewsmarkApp(db_path, Config(annotator="tester"))
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(200):
@@ -366,8 +366,8 @@ async def test_a_failing_index_update_at_start_is_reported_and_reading_goes_on(
         raise OSError(28, "No space left on device")
 
     seed(db_path, ARTICLES)
-    monkeypatch.setattr("newsmark.annotations.linking.matching.BULK_MIN", 1)
-    monkeypatch.setattr("newsmark.annotations.linking.matching.bulk_index", full_disk)
+    monkeypatch.setattr("newsmark.annotations.linking.index.BULK_MIN", 1)
+    monkeypatch.setattr("newsmark.annotations.linking.index.bulk_index", full_disk)
     app = NewsmarkApp(db_path, Config(annotator="tester"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -207,7 +207,7 @@ def _size(path: Path) -> int:
 def _index_and_link_new(db: sqlite_utils.Database, min_confidence: float | None) -> None:
     """New articles join the match index, and existing annotations are matched against them."""
     from newsmark.annotations.catchup import catch_up, pending_articles
-    from newsmark.annotations.linking.matching import BULK_MIN
+    from newsmark.annotations.linking.index import BULK_MIN
 
     pending = pending_articles(db)
     show_bar = sys.stderr.isatty() and len(pending) >= BULK_MIN
@@ -339,7 +339,8 @@ def search_command(
     Case, punctuation, quotes and spacing do not matter, and small wording differences and
     typos still match. Each result is the passage exactly as stored, with its offsets.
     """
-    from newsmark.annotations.linking.matching import index_pending, search_corpus
+    from newsmark.annotations.linking.index import index_pending
+    from newsmark.annotations.linking.matching import search_corpus
     from newsmark.corpus.articles import titles as article_titles
     from newsmark.corpus.db import read_only
 
@@ -384,8 +385,9 @@ def search_command(
 @user_errors
 def link_command(obj: Context, rebuild: bool, min_confidence: float | None) -> None:
     """Compute link suggestions for every annotation: the same claim in other articles."""
+    from newsmark.annotations.linking.index import index_pending, rebuild_index
     from newsmark.annotations.linking.links import link_all, status_counts
-    from newsmark.annotations.linking.matching import Matcher, index_pending, rebuild_index
+    from newsmark.annotations.linking.matching import Matcher
     from newsmark.annotations.spans.store import count_annotations
     from newsmark.corpus.articles import count_articles
 

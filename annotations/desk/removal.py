@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from newsmark.annotations.linking.matching import remove_article
+from newsmark.annotations.linking.index import remove_article
 from newsmark.corpus.db import write
 
 

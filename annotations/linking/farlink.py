@@ -23,12 +23,8 @@ from typing import Any
 
 import sqlite_utils
 
-from newsmark.annotations.linking.matching import (
-    Match,
-    index_pending,
-    linkable,
-    tier_of,
-)
+from newsmark.annotations.linking.index import index_pending
+from newsmark.annotations.linking.matching import Match, linkable, tier_of
 from newsmark.annotations.linking.normtext import normalise, shingle_hashes
 from newsmark.annotations.spans import store
 from newsmark.corpus.articles import MAX_TITLE_CHARS, NewArticle, add_article

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsmark.annotations.linking.matching import index_pending
+from newsmark.annotations.linking.index import index_pending
 from newsmark.annotations.spans import store
 from newsmark.annotations.spans.textnav import words
 from newsmark.corpus.articles import NewArticle, add_article

@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz  # noqa: E402
 
-from newsmark.annotations.linking.matching import Matcher, index_article, rebuild_index  # noqa: E402
+from newsmark.annotations.linking.index import index_article, rebuild_index  # noqa: E402
+from newsmark.annotations.linking.matching import Matcher  # noqa: E402
 from newsmark.annotations.linking.normtext import normalise  # noqa: E402
 from newsmark.annotations.linking.postings import count_postings  # noqa: E402
 from newsmark.corpus.articles import sha256_text  # noqa: E402

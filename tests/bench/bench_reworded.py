@@ -24,7 +24,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from newsmark.annotations.linking import links  # noqa: E402
-from newsmark.annotations.linking.matching import Matcher, index_pending  # noqa: E402
+from newsmark.annotations.linking.index import index_pending  # noqa: E402
+from newsmark.annotations.linking.matching import Matcher  # noqa: E402
 from newsmark.annotations.linking.meaning import embedder  # noqa: E402
 from newsmark.annotations.spans import store  # noqa: E402
 from newsmark.corpus.articles import NewArticle, add_article  # noqa: E402

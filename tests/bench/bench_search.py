@@ -23,7 +23,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from newsmark.annotations.linking.matching import index_pending, search_corpus  # noqa: E402
+from newsmark.annotations.linking.index import index_pending  # noqa: E402
+from newsmark.annotations.linking.matching import search_corpus  # noqa: E402
 from newsmark.corpus.db import connect  # noqa: E402
 from tests.bench.bench_linking import build_corpus, pct  # noqa: E402
 

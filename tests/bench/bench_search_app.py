@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from newsmark.annotations.linking.matching import index_pending  # noqa: E402
+from newsmark.annotations.linking.index import index_pending  # noqa: E402
 from newsmark.corpus.db import connect  # noqa: E402
 from newsmark.tui.screens.corpus_search import CorpusSearchScreen  # noqa: E402
 from tests.bench.bench_keys import Tmux, kill_session, new_session, settle  # noqa: E402

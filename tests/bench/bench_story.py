@@ -26,7 +26,8 @@ sys.path.insert(0, str(HERE.parents[1]))
 import newsmark.annotations  # noqa: E402, F401  (the full schema)
 from newsmark.annotations.linking import links  # noqa: E402
 from newsmark.annotations.linking.decision import differences  # noqa: E402
-from newsmark.annotations.linking.matching import Matcher, index_pending  # noqa: E402
+from newsmark.annotations.linking.index import index_pending  # noqa: E402
+from newsmark.annotations.linking.matching import Matcher  # noqa: E402
 from newsmark.annotations.spans import store  # noqa: E402
 from newsmark.corpus.articles import NewArticle, add_article  # noqa: E402
 from newsmark.corpus.db import connect  # noqa: E402

@@ -11,9 +11,7 @@ from dataclasses import replace
 import sqlite_utils
 from textual import work
 
-from newsmark.annotations.linking.matching import (
-    BULK_MIN,
-)
+from newsmark.annotations.linking.index import BULK_MIN
 from newsmark.annotations.settings.labelset import effective
 from newsmark.annotations.spans import store
 from newsmark.corpus.db import connect, data_version, describe_error, read_only
