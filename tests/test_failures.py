@@ -239,7 +239,7 @@ def test_an_oversized_annotation_file_is_refused_before_it_is_read(tmp_path: Pat
     import subprocess
     import sys
 
-    from newsmark.annotations.formats.importing import MAX_BYTES
+    from newsmark.annotations.formats.records import MAX_BYTES
 
     big = tmp_path / "huge.jsonl"
     with open(big, "wb") as fh:  # sparse: costs no disk

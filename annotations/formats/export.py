@@ -11,24 +11,24 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import sqlite_utils
 
+from newsmark.annotations.formats.brat import write_brat
 from newsmark.annotations.formats.names import FOLDER_FORMATS, FORMATS
+from newsmark.annotations.formats.selection import ArticleInfo, article_infos, selected
+from newsmark.annotations.formats.selection import Filters as Filters  # part of this module's API
 from newsmark.annotations.linking.links import Link, links_for
 from newsmark.annotations.linking.matching import tier_of
-from newsmark.annotations.settings.labels import DEFAULT_LABELS, UNKNOWN_LABEL_COLOUR, Label
-from newsmark.annotations.spans import store
+from newsmark.annotations.settings.labels import DEFAULT_LABELS, Label
 from newsmark.annotations.spans.model import Annotation
 from newsmark.corpus import outputs
 from newsmark.corpus.db import database_path
 from newsmark.corpus.errors import NewsmarkError, is_disk_full
-from newsmark.corpus.normalise import neutralise
 
 FORMAT_NAME = "newsmark-annotations"
 FORMAT_VERSION = 2  # 2: typed records (article, label, curation) beside the annotations
@@ -41,87 +41,6 @@ class ExportError(NewsmarkError):
     """The export cannot be written where asked."""
 
 
-@dataclass(frozen=True)
-class Filters:
-    labels: tuple[str, ...] = ()
-    articles: tuple[int, ...] = ()
-    since: str | None = None  # ISO date or date-time; compared with ``updated``
-    annotators: tuple[str, ...] = ()
-    # our JSONL only: also every article's full text and details (a complete copy: an
-    # import into an empty database gives back the same articles, annotations and links)
-    with_articles: bool = False
-
-    def keep(self, ann: Annotation) -> bool:
-        return (
-            (not self.labels or ann.label in self.labels)
-            and (not self.articles or ann.article_id in self.articles)
-            and (not self.since or ann.updated >= self.since)
-            and (not self.annotators or ann.annotator in self.annotators)
-        )
-
-
-@dataclass
-class ArticleInfo:
-    id: int
-    title: str
-    outlet: str | None
-    url: str | None
-    sha256: str
-    text: str = field(repr=False)
-    author: str | None = None
-    published: str | None = None
-    language: str | None = None
-    state: str = "todo"  # where the annotators stand with it (progress)
-    state_by: str = ""  # who set the state, and when
-    state_at: str | None = None
-
-    def ref(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "outlet": self.outlet,
-            "url": self.url,
-            "sha256": self.sha256,
-        }
-
-    def details(self) -> dict[str, Any]:
-        """The article as the annotation's own record carries it: every detail and its
-        state, so an import into another database restores edited details and progress."""
-        return {
-            **self.ref(),
-            "author": self.author,
-            "published": self.published,
-            "language": self.language,
-            "state": self.state,
-            "state_by": self.state_by,
-            "state_at": self.state_at,
-        }
-
-
-def _articles(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, ArticleInfo]:
-    out: dict[int, ArticleInfo] = {}
-    for article_id in sorted(set(ids)):
-        row = db.execute(
-            "SELECT a.id, a.title, a.outlet, a.url, a.sha256, a.text, a.author, a.published,"
-            " a.language, coalesce(s.state, 'todo'), coalesce(s.annotator, ''), s.updated"
-            " FROM articles a"
-            " LEFT JOIN article_state s ON s.article_id = a.id WHERE a.id = ?",
-            [article_id],
-        ).fetchone()
-        if row:
-            out[article_id] = ArticleInfo(*row)
-    return out
-
-
-def selected(db: sqlite_utils.Database, filters: Filters) -> list[Annotation]:
-    """Annotations to export, in a stable order: article, start, end, uuid."""
-    ids = filters.articles or tuple(
-        r[0] for r in db.execute("SELECT DISTINCT article_id FROM annotations ORDER BY 1")
-    )
-    anns = [a for i in ids for a in store.list_annotations(db, i) if filters.keep(a)]
-    return sorted(anns, key=lambda a: (a.article_id, a.start, a.end, a.uuid))
-
-
 # --- our JSONL ---------------------------------------------------------------------------
 
 
@@ -129,7 +48,7 @@ def jsonl_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[
     anns = selected(db, filters)
     all_links = {a.uuid: links_for(db, a.uuid, include_rejected=True) for a in anns}
     targets = {k.target_article_id for ks in all_links.values() for k in ks}
-    articles = _articles(db, {a.article_id for a in anns} | targets)
+    articles = article_infos(db, {a.article_id for a in anns} | targets)
     for ann in anns:
         art = articles[ann.article_id]
         yield {
@@ -226,7 +145,7 @@ def article_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dic
         row = db.execute(
             "SELECT path, encoding, imported_at FROM articles WHERE id = ?", [article_id]
         ).fetchone()
-        info = _articles(db, [article_id]).get(article_id)
+        info = article_infos(db, [article_id]).get(article_id)
         if info is None or row is None:
             continue
         yield {
@@ -248,7 +167,7 @@ def curation_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[di
     for article_id, first, second, spans in settled_passages(db):
         if wanted and article_id not in wanted:
             continue
-        info = _articles(db, [article_id]).get(article_id)
+        info = article_infos(db, [article_id]).get(article_id)
         if info is None:
             continue
         yield {
@@ -298,7 +217,7 @@ def tokens_for(text: str, cuts: set[int]) -> list[dict[str, Any]]:
 
 def prodigy_records(db: sqlite_utils.Database, filters: Filters) -> Iterator[dict[str, Any]]:
     anns = selected(db, filters)
-    articles = _articles(db, {a.article_id for a in anns})
+    articles = article_infos(db, {a.article_id for a in anns})
     by_article: dict[int, list[Annotation]] = {}
     for ann in anns:
         by_article.setdefault(ann.article_id, []).append(ann)
@@ -376,7 +295,7 @@ def w3c_document(db: sqlite_utils.Database, filters: Filters) -> dict[str, Any]:
     anns = selected(db, filters)
     all_links = {a.uuid: links_for(db, a.uuid) for a in anns}
     targets = {k.target_article_id for ks in all_links.values() for k in ks}
-    articles = _articles(db, {a.article_id for a in anns} | targets)
+    articles = article_infos(db, {a.article_id for a in anns} | targets)
     for ann in anns:
         art = articles[ann.article_id]
         body: list[dict[str, Any]] = [
@@ -440,172 +359,6 @@ def write_w3c(db: sqlite_utils.Database, filters: Filters, out: IO[str]) -> int:
     doc = w3c_document(db, filters)
     out.write(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     return int(doc["total"])
-
-
-# --- brat standoff -----------------------------------------------------------------------
-
-BRAT_LINKS_FILE = "cross-article-links.tsv"
-
-
-def brat_type(label: str) -> str:
-    """brat entity types cannot contain spaces."""
-    return re.sub(r"\s+", "_", label.strip()) or "label"
-
-
-def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """brat spans cannot cross a newline: split into fragments, skipping blank ones."""
-    out, pos = [], start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl < 0 else nl
-        if stop > pos:
-            out.append((pos, stop))
-        pos = stop + 1
-    return out
-
-
-def write_brat(
-    db: sqlite_utils.Database,
-    filters: Filters,
-    folder: Path,
-    labels: tuple[Label, ...] = DEFAULT_LABELS,
-) -> int:
-    """One ``<article id>.txt`` and ``.ann`` per article, brat's two configuration files (so
-    brat shows the label set in its colours), and the cross-article links file."""
-    anns = selected(db, filters)
-    all_links = {a.uuid: links_for(db, a.uuid, include_rejected=True) for a in anns}
-    articles = _articles(db, {a.article_id for a in anns})
-    t_ids: dict[str, tuple[int, str]] = {}
-    per_article: dict[int, list[Annotation]] = {}
-    for ann in anns:
-        per_article.setdefault(ann.article_id, []).append(ann)
-    for article_id, group in per_article.items():
-        art = articles[article_id]
-        (folder / f"{article_id}.txt").write_text(art.text, encoding="utf-8", newline="\n")
-        lines = []
-        # Annotators who tagged the same span with the same label are one brat entity (brat
-        # readers such as pybrat refuse two entities on one span); their notes are joined.
-        same: dict[tuple[int, int, str], list[Annotation]] = {}
-        for ann in group:
-            same.setdefault((ann.start, ann.end, brat_type(ann.label)), []).append(ann)
-        for n, ((start, end, kind), anns_here) in enumerate(same.items(), start=1):
-            for ann in anns_here:
-                t_ids[ann.uuid] = (article_id, f"T{n}")
-            frags = _fragments(art.text, start, end)
-            offsets = ";".join(f"{s} {e}" for s, e in frags)
-            shown = " ".join(art.text[s:e] for s, e in frags)
-            lines.append(f"T{n}\t{kind} {offsets}\t{neutralise(shown)}")
-            notes = dict.fromkeys(" ".join(neutralise(a.note).split()) for a in anns_here)
-            note = " | ".join(n for n in notes if n)
-            if note:
-                lines.append(f"#{n}\tAnnotatorNotes T{n}\t{note}")
-        relations: dict[tuple[str, str], None] = {}
-        for ann in group:
-            for link in all_links[ann.uuid]:
-                target = link.target_annotation_uuid
-                if link.status == "accepted" and target in t_ids and t_ids[target][0] == article_id:
-                    pair = (t_ids[ann.uuid][1], t_ids[target][1])
-                    if pair[0] != pair[1]:
-                        relations[pair] = None
-        for r, (arg1, arg2) in enumerate(relations, start=1):
-            lines.append(f"R{r}\tLinked Arg1:{arg1} Arg2:{arg2}")
-        (folder / f"{article_id}.ann").write_text(
-            "\n".join(lines) + "\n", encoding="utf-8", newline="\n"
-        )
-    _write_brat_links(db, folder, anns, all_links, t_ids)
-    _write_brat_conf(folder, labels, sorted({a.label for a in anns}))
-    return len(anns)
-
-
-BRAT_LINK_COLUMNS = (
-    "source_file",
-    "source_id",
-    "target_file",
-    "target_id",
-    "target_start",
-    "target_end",
-    "status",
-    "score",
-    "source_annotation",
-    "target_annotation",
-    "tier",
-    "meaning",
-)
-
-
-def _write_brat_links(
-    db: sqlite_utils.Database,
-    folder: Path,
-    anns: list[Annotation],
-    all_links: dict[str, list[Link]],
-    t_ids: dict[str, tuple[int, str]],
-) -> None:
-    """Links between articles (brat relations stay inside one document), every status.
-
-    ``target_annotation`` is the annotation whose span the target passage is (the one an
-    accept created, or one tagged there by hand); ``target_id`` its T-number when it was
-    exported too.
-    """
-    rows = ["\t".join(BRAT_LINK_COLUMNS)]
-    articles_out = {a.article_id for a in anns}
-    for ann in anns:
-        for link in sorted(
-            all_links[ann.uuid], key=lambda k: (k.target_article_id, k.start, k.end)
-        ):
-            target = link.target_annotation_uuid or _annotation_at(
-                db, link.target_article_id, link.start, link.end
-            )
-            if target in t_ids and t_ids[target][0] == ann.article_id:
-                continue  # written as an R line in the .ann file
-            tid = t_ids[target][1] if target in t_ids else ""
-            # a file name only for an article this export wrote (the UUIDs name the rest)
-            exported = link.target_article_id in articles_out
-            target_file = f"{link.target_article_id}.ann" if exported else ""
-            rows.append(
-                f"{ann.article_id}.ann\t{t_ids[ann.uuid][1]}\t{target_file}\t"
-                f"{tid}\t{link.start}\t{link.end}\t{link.status}\t{link.score}\t"
-                f"{ann.uuid}\t{target or ''}\t{tier_of(ann.quote, link.text, link.score)}\t"
-                f"{'' if link.meaning is None else link.meaning}"
-            )
-    (folder / BRAT_LINKS_FILE).write_text("\n".join(rows) + "\n", encoding="utf-8", newline="\n")
-
-
-def _annotation_at(db: sqlite_utils.Database, article_id: int, start: int, end: int) -> str | None:
-    row = db.execute(
-        'SELECT uuid FROM annotations WHERE article_id = ? AND start = ? AND "end" = ?'
-        " ORDER BY id LIMIT 1",
-        [article_id, start, end],
-    ).fetchone()
-    return str(row[0]) if row else None
-
-
-def _write_brat_conf(folder: Path, labels: tuple[Label, ...], used: list[str]) -> None:
-    """``annotation.conf`` declares the entity types and the ``Linked`` relation;
-    ``visual.conf`` gives each its colour (labels not in the label set are grey)."""
-    colours = {brat_type(lab.name): lab.colour for lab in labels}
-    for name in used:
-        colours.setdefault(brat_type(name), UNKNOWN_LABEL_COLOUR)
-    conf = ["[entities]", *colours, "", "[relations]"]
-    # Newsmark's spans may overlap and nest (two annotators, a figure inside a claim):
-    # brat refuses overlapping entities unless the configuration allows them.
-    conf += [
-        "Linked\tArg1:<ENTITY>, Arg2:<ENTITY>",
-        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
-        "",
-        "[events]",
-        "",
-        "[attributes]",
-        "",
-    ]
-    (folder / "annotation.conf").write_text("\n".join(conf), encoding="utf-8", newline="\n")
-    visual = ["[labels]", *(f"{t} | {t.replace('_', ' ')}" for t in colours), "Linked | Linked"]
-    visual += ["", "[drawing]"]
-    visual += [f"{t}\tbgColor:{c}, fgColor:white" for t, c in colours.items()]
-    visual += ["Linked\tcolor:#374151", ""]
-    (folder / "visual.conf").write_text("\n".join(visual), encoding="utf-8", newline="\n")
-
-
-# --- writing safely ----------------------------------------------------------------------
 
 
 def export_to_file(

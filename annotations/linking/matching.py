@@ -12,6 +12,12 @@
 
 Short typed queries (a few words, maybe a typo) share too few 3-grams, so
 :func:`search_corpus` adds FTS5 candidates and re-ranks them the same way.
+
+Why one module of ~800 lines: candidates, alignment and the corpus search share the
+thresholds, the floor for long claims and the chunked alignment, and are tuned together
+against the same benches (``tests/bench/bench_linking.py``, ``bench_claims.py``,
+``bench_search.py``); split, a change to one threshold would have to be followed across
+files. The index's upkeep, which needs none of that, is :mod:`annotations.linking.index`.
 """
 
 from __future__ import annotations
