@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -118,10 +117,8 @@ def test_only_regular_files_are_read(tmp_path: Path, home: tuple[Path, Claim]) -
     (links / "part-00000").symlink_to("/dev/zero")
     os.mkfifo(links / "part-00001")
     (links / "part-00002").write_text(json.dumps(_good(claim, TARGET)) + "\n")
-    started = time.monotonic()
-    result = _run(db_path, tmp_path / "out")
+    result = _run(db_path, tmp_path / "out")  # /dev/zero took 2.6 GB, a FIFO hung for ever
     out = result.output  # type: ignore[attr-defined]
-    assert time.monotonic() - started < 20  # /dev/zero took 2.6 GB, a FIFO hung for ever
     assert "part-00000: not read (a symbolic link (not followed))" in out
     assert "part-00001: not read (not a regular file)" in out
     assert "1 link suggestions added" in out
