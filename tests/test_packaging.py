@@ -95,3 +95,20 @@ def test_the_distribution_says_its_licence_and_what_it_is() -> None:
     assert licence.startswith("MIT License") and "WITHOUT WARRANTY" in licence
     assert "Programming Language :: Python :: 3.11" in project["classifiers"]
     assert "Environment :: Console" in project["classifiers"]
+
+
+def test_every_package_folder_is_installed() -> None:
+    """pyproject lists the packages by hand (the top-level folders install under
+    ``newsmark.``): a new sub-package missing from the list works from a checkout and is
+    absent from a real install (the reader's parts were, once)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    folders = {
+        "newsmark." + ".".join(init.parent.relative_to(root).parts)
+        for layer in ("corpus", "annotations", "tui")
+        for init in (root / layer).rglob("__init__.py")
+    }
+    assert folders - listed == set(), "add to [tool.setuptools] packages"
