@@ -23,6 +23,7 @@ import click
 from newsmark.corpus.errors import NewsmarkError
 from newsmark.corpus.normalise import escape_json_unsafe, neutralise
 from newsmark.corpus.paths import resolve_db_path
+from newsmark.tui.version import VERSION
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -32,19 +33,9 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _version() -> str:
-    # (imported here: reading package metadata costs ~20 ms that starting the app need not pay)
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("newsmark")
-    except PackageNotFoundError:  # running from a checkout that was never installed
-        return "0+unknown"
-
-
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        click.echo(f"newsmark, version {_version()}")
+        click.echo(f"newsmark, version {VERSION}")
         ctx.exit()
 
 
