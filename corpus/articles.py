@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -72,31 +73,56 @@ def sha256_text(text: str) -> str:
 
 def add_article(db: sqlite_utils.Database, article: NewArticle) -> tuple[int, bool]:
     """Store ``article`` unless the same text is already there. Returns (id, added)."""
-    digest = article.sha256
     with write(db):
-        row = db.execute("SELECT id FROM articles WHERE sha256 = ?", [digest]).fetchone()
-        if row:
-            return int(row[0]), False
-        cursor = db.execute(
-            "INSERT INTO articles (title, outlet, url, published, path, text, sha256,"
-            " encoding, imported_at, chars, author, language)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                article.title,
-                article.outlet,
-                article.url,
-                article.published,
-                article.path,
-                article.text,
-                digest,
-                article.encoding,
-                now_iso(),
-                len(article.text),
-                article.author,
-                article.language,
-            ],
-        )
-        return int(cursor.lastrowid or 0), True
+        return _insert(db, article)
+
+
+def _insert(db: sqlite_utils.Database, article: NewArticle) -> tuple[int, bool]:
+    digest = article.sha256
+    row = db.execute("SELECT id FROM articles WHERE sha256 = ?", [digest]).fetchone()
+    if row:
+        return int(row[0]), False
+    cursor = db.execute(
+        "INSERT INTO articles (title, outlet, url, published, path, text, sha256,"
+        " encoding, imported_at, chars, author, language)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            article.title,
+            article.outlet,
+            article.url,
+            article.published,
+            article.path,
+            article.text,
+            digest,
+            article.encoding,
+            now_iso(),
+            len(article.text),
+            article.author,
+            article.language,
+        ],
+    )
+    return int(cursor.lastrowid or 0), True
+
+
+def insert_articles(
+    db: sqlite_utils.Database, articles: list[NewArticle]
+) -> list[tuple[int, bool]]:
+    """Store many articles in one transaction (the caller's, if it holds one): for each,
+    (id, added) as :func:`add_article` says. Their full-text index rows are added in one
+    statement at the end, which FTS5 builds in memory: through the insert trigger, row by
+    row, the index cost twice the rest of an import (see ``fts_deferred``)."""
+    with write(db):
+        db.execute("INSERT INTO fts_deferred (since) VALUES (0)")
+        found = [_insert(db, article) for article in articles]
+        new = [i for i, added in found if added]
+        if new:
+            db.execute(
+                "INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text"
+                " FROM articles WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                [json.dumps(new)],
+            )
+        db.execute("DELETE FROM fts_deferred")
+    return found
 
 
 def get_article(db: sqlite_utils.Database, article_id: int) -> Article | None:

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from newsmark.corpus.articles import NewArticle, add_article
-from newsmark.corpus.transactions import write
+from newsmark.corpus.articles import NewArticle, insert_articles
 
 
 @dataclass
@@ -42,14 +41,12 @@ def store_articles(
 ) -> None:
     """All articles of one file in one transaction: a file lands whole or not at all."""
     added = duplicates = 0
-    with write(db):
-        for article in articles:
-            _, was_added = add_article(db, article)
-            if was_added:
-                added += 1
-                where = article.path or article.url or article.title
-                report.warnings.extend((where, f"warning: {w}") for w in article.warnings)
-            else:
-                duplicates += 1
+    for article, (_, was_added) in zip(articles, insert_articles(db, articles), strict=True):
+        if was_added:
+            added += 1
+            where = article.path or article.url or article.title
+            report.warnings.extend((where, f"warning: {w}") for w in article.warnings)
+        else:
+            duplicates += 1
     report.added += added
     report.duplicates += duplicates

@@ -107,6 +107,7 @@ NOT_CARRIED = {
     "articles_fts_docsize": "the full-text index's storage",
     "articles_fts_config": "the full-text index's storage",
     "articles_fts_vocab": "a view of the full-text index",
+    "fts_deferred": "empty outside an importing transaction",
 }
 
 

@@ -177,3 +177,31 @@ def test_stored_length_follows_the_text(db: sqlite_utils.Database) -> None:
     with write(db):  # a title change does not touch the FTS rows of the text
         db.execute("UPDATE articles SET title = 'New' WHERE id = ?", [aid])
     assert [h.title for h in fts_hits(db, "longer")] == ["New"]
+
+
+def test_a_batch_is_indexed_for_search_at_once_and_others_by_the_trigger(
+    db: sqlite_utils.Database,
+) -> None:
+    """An import adds a batch's full-text rows in one statement (the insert trigger
+    stands aside meanwhile); a program inserting a row itself is still indexed."""
+    from newsmark.corpus.articles import insert_articles
+
+    found = insert_articles(
+        db,
+        [
+            NewArticle(title="One", text="The quarry flooded overnight."),
+            NewArticle(title="Two", text="Ferries resumed after the quarry fire."),
+            NewArticle(title="One again", text="The quarry flooded overnight."),  # same text
+        ],
+    )
+    assert [added for _, added in found] == [True, True, False]
+    assert found[2][0] == found[0][0]
+    assert sorted(h.title for h in fts_hits(db, "quarry")) == ["One", "Two"]
+    assert db.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
+    with write(db):  # another program, not through Newsmark
+        db.execute(
+            "INSERT INTO articles (title, text, sha256, imported_at)"
+            " VALUES ('Raw', 'A raw quarry row.', 'abc', 'now')"
+        )
+    assert "Raw" in [h.title for h in fts_hits(db, "quarry")]
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
