@@ -17,13 +17,17 @@ REPLACEMENT = "\ufffd"
 # terminal escape sequence.
 _UNSAFE = "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 UNSAFE_RE = re.compile(_UNSAFE)
-# Line and paragraph separators become newlines one for one, so TextArea agrees on lines.
-_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 
 
 def neutralise(text: str) -> str:
-    """Replace unsafe characters one for one; ``len`` and every offset are preserved."""
-    return UNSAFE_RE.sub(REPLACEMENT, text.translate(_SEPARATORS))
+    """Replace unsafe characters one for one; ``len`` and every offset are preserved.
+
+    Line and paragraph separators become newlines one for one, so TextArea agrees on lines.
+    (``str.replace``, not ``str.translate``: translate looks every character up in a dict,
+    and was half the CPU of importing a folder.)"""
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return UNSAFE_RE.sub(REPLACEMENT, text)
 
 
 def normalise_text(text: str) -> str:

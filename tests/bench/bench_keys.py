@@ -26,6 +26,7 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsmark.annotations.linking.index import index_pending
@@ -105,42 +106,65 @@ class Tmux:
         self.proc.wait(5)
 
 
-FIRST: list[float] = []  # when the screen first changed, for the last settle() call
-
-
 def settle(
     tmux: Tmux, target: str, quiet: float, limit: float = 20.0, drawn: bool = False
 ) -> tuple[float, str]:
     """Seconds from now until the last change before ``quiet`` seconds of no change
-    (with ``drawn``, the quiet time counts only once something is on the screen)."""
+    (with ``drawn``, the quiet time counts only once something is on the screen). For a
+    first screen and for letting an app come to rest; keys are timed by :func:`press`."""
     start = time.perf_counter()
     last_screen = tmux.capture(target)
     last_change = start
-    FIRST[:] = []
     while True:
         now = time.perf_counter()
         screen = tmux.capture(target)
         if screen != last_screen:
             last_screen, last_change = screen, now
-            if not FIRST:
-                FIRST.append(now - start)
         elif drawn and not screen.strip() and now - start < limit:
             continue
         elif now - last_change >= quiet or now - start > limit:
             return last_change - start, screen
 
 
-PAINTED: dict[str, list[float]] = {}  # key -> when its first frame appeared
+def cpu_seconds(pid: int) -> float:
+    """CPU time of every thread of ``pid`` so far, in nanoseconds' precision (schedstat;
+    /proc's clock ticks are 10 ms, as long as a key)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that ended meanwhile
+    return total / 1e9
 
 
-def press(tmux: Tmux, target: str, key: str, quiet: float, record: str | None = None) -> float:
+@dataclass
+class Press:
+    settled: float  # seconds from sending the key to the last change before quiet
+    first: float  # ... to the first change
+    cpu: float  # the app's CPU seconds from sending the key to settling
+
+
+def press(tmux: Tmux, target: str, key: str, quiet: float, pid: int, limit: float = 10.0) -> Press:
+    """Send ``key`` and time its screens. The "before" screen is captured *before* the
+    key is sent: captured after, a fast repaint was already in it and counted as 0 ms."""
+    before = tmux.capture(target)
+    cpu = cpu_seconds(pid)
     start = time.perf_counter()
     tmux.run(f"send-keys -t {target} {key}")
-    sent = time.perf_counter() - start
-    elapsed, _ = settle(tmux, target, quiet)
-    if record and FIRST:
-        PAINTED.setdefault(record, []).append(FIRST[0] + sent)
-    return elapsed + sent
+    last_screen, first, last_change = before, None, start
+    while True:
+        now = time.perf_counter()
+        screen = tmux.capture(target)
+        if screen != last_screen:
+            last_screen, last_change = screen, now
+            if first is None:
+                first = now - start
+        elif first is not None and now - last_change >= quiet:
+            break
+        elif now - start > limit:
+            raise RuntimeError(f"{key} to {target}: the screen did not change in {limit} s")
+    return Press(last_change - start, first or 0.0, cpu_seconds(pid) - cpu)
 
 
 def build_db(path: Path, n_words: int, n_annotations: int, extra_articles: int) -> None:
@@ -216,6 +240,75 @@ def first_screens(
     return ours, plain
 
 
+def pane_pid(tmux: Tmux, target: str) -> int:
+    return int(tmux.run(f"display -p -t {target} '#{{pane_pid}}'")[0].strip())
+
+
+def run_keys(tmux: Tmux, pairs: int, quiet: float) -> dict[str, list[tuple[Press, Press]]]:
+    """Each measured Newsmark key is paired with a plain move in the same cycle."""
+    ours_pid, plain_pid = pane_pid(tmux, "ours"), pane_pid(tmux, "plain")
+    out: dict[str, list[tuple[Press, Press]]] = {"move": [], "tag": [], "undo": []}
+    plain_toggle = ["Down", "Up"]
+
+    def pair(name: str, ours: Callable[[], Press], i: int) -> None:
+        theirs = press(tmux, "plain", plain_toggle[i % 2], quiet, plain_pid)
+        out[name].append((ours(), theirs))
+
+    for i in range(pairs):
+        key = "Down" if i % 2 == 0 else "Up"
+        pair("move", lambda key=key: press(tmux, "ours", key, quiet, ours_pid), i)
+        press(tmux, "ours", "w", quiet, ours_pid)
+        press(tmux, "ours", "v", quiet, ours_pid)
+        press(tmux, "ours", "e", quiet, ours_pid)
+        pair("tag", lambda: press(tmux, "ours", "1", quiet, ours_pid), i)
+        pair("undo", lambda: press(tmux, "ours", "u", quiet, ours_pid), i)
+    return out
+
+
+@dataclass
+class KeyResults:
+    keys: dict[str, list[tuple[Press, Press]]]  # name -> (Newsmark key, plain move) pairs
+    starts: dict[int, tuple[list[float], list[float]]]  # articles -> (ours, plain) seconds
+
+
+def measure(
+    words: int = 50_000,
+    annotations: int = 2_000,
+    pairs: int = 30,
+    starts: int = 6,
+    articles: tuple[int, ...] = (10, 10_000),
+    quiet: float = 0.25,
+) -> KeyResults:
+    """Build the databases, run both apps in tmux, time keys and first screens."""
+    if not shutil.which("tmux"):
+        raise SystemExit("bench_keys needs tmux")
+    socket = f"newsmark-bench-{os.getpid()}"
+    with tempfile.TemporaryDirectory() as tmp:
+        plain_script = Path(tmp) / "plain_app.py"
+        plain_script.write_text(PLAIN_APP)
+        dbs = {}
+        for count in articles:
+            dbs[count] = Path(tmp) / f"bench-{count}.db"
+            build_db(dbs[count], words, annotations, max(0, count - 1))
+        db = dbs[articles[0]]
+        env_db = f"NEWSMARK_DB={db}"
+        try:
+            new_session(socket, "ours", ["env", env_db, sys.executable, "-m", "newsmark.tui.cli"])
+            new_session(socket, "plain", [sys.executable, str(plain_script), str(db)])
+            tmux = Tmux(socket, "ours")
+            settle(tmux, "ours", 1.0)
+            settle(tmux, "plain", 1.0)
+            keys = run_keys(tmux, pairs, quiet)
+            first = {
+                count: first_screens(socket, tmux, dbs[count], plain_script, starts, 0.5)
+                for count in articles
+            }
+            tmux.close()
+        finally:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], check=False)
+    return KeyResults(keys, first)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=50_000)
@@ -225,65 +318,20 @@ def main() -> None:
     parser.add_argument("--articles", default="10,10000")
     parser.add_argument("--quiet", type=float, default=0.25)
     args = parser.parse_args()
-    if not shutil.which("tmux"):
-        raise SystemExit("bench_keys needs tmux")
-    socket = f"newsmark-bench-{os.getpid()}"
-    with tempfile.TemporaryDirectory() as tmp:
-        plain_script = Path(tmp) / "plain_app.py"
-        plain_script.write_text(PLAIN_APP)
-        counts = [int(c) for c in args.articles.split(",")]
-        dbs = {}
-        for count in counts:
-            dbs[count] = Path(tmp) / f"bench-{count}.db"
-            build_db(dbs[count], args.words, args.annotations, max(0, count - 1))
-        db = dbs[counts[0]]
-        env_db = f"NEWSMARK_DB={db}"
-        try:
-            new_session(socket, "ours", ["env", env_db, sys.executable, "-m", "newsmark.tui.cli"])
-            new_session(socket, "plain", [sys.executable, str(plain_script), str(db)])
-            tmux = Tmux(socket, "ours")
-            settle(tmux, "ours", 1.0)
-            settle(tmux, "plain", 1.0)
-            results = run_keys(tmux, args.pairs, args.quiet)
-            starts = {
-                count: first_screens(socket, tmux, dbs[count], plain_script, args.starts, 0.5)
-                for count in counts
-            }
-            tmux.close()
-        finally:
-            subprocess.run(["tmux", "-L", socket, "kill-server"], check=False)
-    report(args, results, starts)
+    counts = tuple(int(c) for c in args.articles.split(","))
+    results = measure(args.words, args.annotations, args.pairs, args.starts, counts, args.quiet)
+    report(args, results)
 
 
-def run_keys(tmux: Tmux, pairs: int, quiet: float) -> dict[str, list[tuple[float, float]]]:
-    """Each measured Newsmark key is paired with a plain move in the same cycle."""
-    out: dict[str, list[tuple[float, float]]] = {"move": [], "tag": [], "undo": []}
-    plain_toggle = ["Down", "Up"]
-
-    def pair(name: str, ours: Callable[[], float], i: int) -> None:
-        theirs = press(tmux, "plain", plain_toggle[i % 2], quiet)
-        out[name].append((ours(), theirs))
-
-    for i in range(pairs):
-        key = "Down" if i % 2 == 0 else "Up"
-        pair("move", lambda key=key: press(tmux, "ours", key, quiet), i)
-        press(tmux, "ours", "w", quiet)
-        press(tmux, "ours", "v", quiet)
-        press(tmux, "ours", "e", quiet)
-        pair("tag", lambda: press(tmux, "ours", "1", quiet, record="tag"), i)
-        pair("undo", lambda: press(tmux, "ours", "u", quiet, record="undo"), i)
-    return out
+def ratio_of_pairs(pairs: list[tuple[float, float]]) -> float:
+    return statistics.median(a / b for a, b in pairs if b > 0)
 
 
-def report(
-    args: argparse.Namespace,
-    results: dict[str, list[tuple[float, float]]],
-    starts: dict[int, tuple[list[float], list[float]]],
-) -> None:
+def report(args: argparse.Namespace, results: KeyResults) -> None:
     print(
         f"terminal {SIZE[0]}x{SIZE[1]} in tmux, {args.words:,} words,"
         f" {args.annotations:,} annotations, {args.pairs} pairs, settled = no change for"
-        f" {args.quiet * 1000:.0f} ms"
+        f" {args.quiet * 1000:.0f} ms; load before: {os.getloadavg()[0]:.1f}"
     )
     print(
         f"{'key (Newsmark vs plain move)':<34}{'Newsmark min/med/max ms':<26}"
@@ -294,18 +342,17 @@ def report(
         ("tag", "tag (1)"),
         ("undo", "undo (u)"),
     ):
-        pairs = results[name]
-        ours = [a for a, _ in pairs]
-        plain = [b for _, b in pairs]
-        ratio = statistics.median(a / b for a, b in pairs if b > 0)
-        print(f"{label:<34}{stats(ours):<26}{stats(plain):<26}{ratio:5.2f}x")
-    for name, label in (("tag", "tag (1), first frame"), ("undo", "undo (u), first frame")):
-        painted = PAINTED.get(name, [])
-        if painted:
-            plain = [b for _, b in results[name]]
-            ratio = statistics.median(painted) / statistics.median(plain)
-            print(f"{label:<34}{stats(painted):<26}{stats(plain):<26}{ratio:5.2f}x")
-    for count, (ours, plain) in starts.items():
+        pairs = results.keys[name]
+        for what, get in (
+            ("settled", lambda p: p.settled),
+            ("first frame", lambda p: p.first),
+            ("CPU", lambda p: p.cpu),
+        ):
+            ours = [get(a) for a, _ in pairs]
+            plain = [get(b) for _, b in pairs]
+            ratio = ratio_of_pairs([(get(a), get(b)) for a, b in pairs])
+            print(f"{label + ', ' + what:<34}{stats(ours):<26}{stats(plain):<26}{ratio:5.2f}x")
+    for count, (ours, plain) in results.starts.items():
         ratio = statistics.median(ours) / statistics.median(plain)
         print(
             f"{'first screen, ' + format(count, ',') + ' articles':<34}{stats(ours):<26}"

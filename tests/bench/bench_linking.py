@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,8 +66,18 @@ def make_article(rng: random.Random, vocab: list[str], cum: list[float], chars: 
     return " ".join(sentences)
 
 
-def build_corpus(db_path: Path, n: int, chars: int, spans: int, seed: int = 11):
-    """Insert ``n`` articles; plant ``spans`` quotes. Returns [(quote, source, target)]."""
+def build_corpus(
+    db_path: Path,
+    n: int,
+    chars: int,
+    spans: int,
+    seed: int = 11,
+    make_text: Callable[[int], str] | None = None,
+):
+    """Insert ``n`` articles; plant ``spans`` quotes. Returns [(quote, source, target)].
+
+    ``make_text(i)`` writes article ``i`` (``newslike.NewsText``, say); by default, the
+    invented words with a Zipf-like frequency."""
     rng = random.Random(seed)
     vocab, cum = vocabulary(rng)
     plants: list[tuple[int, int, int, bool]] = []
@@ -86,7 +97,11 @@ def build_corpus(db_path: Path, n: int, chars: int, spans: int, seed: int = 11):
 
     def text_of(i: int) -> str:
         if i not in texts:
-            texts[i] = make_article(random.Random(seed * 1_000_003 + i), vocab, cum, chars)
+            texts[i] = (
+                make_text(i)
+                if make_text is not None
+                else make_article(random.Random(seed * 1_000_003 + i), vocab, cum, chars)
+            )
         return texts[i]
 
     for i in range(n):

@@ -72,6 +72,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--claims", type=int, default=1_000)
     parser.add_argument("--dir", default=None)
+    parser.add_argument("--json", action="store_true", help="end with the rates as JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         root = Path(tmp)
@@ -114,6 +115,9 @@ def main() -> None:
         print(
             f"per core, Spark / one process: {args.articles / job / 2 / (args.articles / one):.0%}"
         )
+        if args.json:  # for run_all.py
+            rates = {"spark_per_core": args.articles / job / 2, "one_process": args.articles / one}
+            print(json.dumps(rates))
 
 
 if __name__ == "__main__":
