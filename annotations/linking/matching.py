@@ -722,7 +722,23 @@ def claim_terms(words: list[str], doc_counts: Mapping[str, int], articles: int) 
     if len(words) < MEANING_MIN_WORDS:
         return []
     rare, known = rare_terms(words[:CLAIM_TERMS_FROM], doc_counts, articles, REWORDED_TERMS, 2)
-    return rare or known[:2]  # only common words: the two least common still rank something
+    if not rare:
+        return known[:2]  # only common words: the two least common still rank something
+    return within_budget(rare, doc_counts, articles)
+
+
+def within_budget(terms: list[str], doc_counts: Mapping[str, int], articles: int) -> list[str]:
+    """``terms`` (rarest first) while together they are in few articles: FTS5 ranks every
+    article holding any of them (see :data:`POSTINGS_BUDGET`). The rarest is always kept."""
+    budget = max(POSTINGS_BUDGET, articles // 50)
+    kept: list[str] = []
+    for term in terms:
+        count = doc_counts.get(term, 0)
+        if kept and count > budget:
+            break
+        kept.append(term)
+        budget -= count
+    return kept
 
 
 def claim_candidates(
@@ -766,13 +782,8 @@ def candidate_query(
     near = [t for t in _close_terms(db, [w for w in unknown if w != unfinished])]
     chosen = list(dict.fromkeys(rare + [t for t in near if doc_counts.get(t, 0) <= limit]))
     chosen.sort(key=lambda t: doc_counts.get(t, 0))
-    budget = max(POSTINGS_BUDGET, articles // 50)
-    kept: list[str] = []
-    for term in chosen[:terms]:  # rarest first, while the articles to rank stay few
-        if kept and doc_counts.get(term, 0) > budget:
-            break
-        kept.append(term)
-        budget -= doc_counts.get(term, 0)
+    kept = within_budget(chosen[:terms], doc_counts, articles) if chosen else []
+    budget = max(POSTINGS_BUDGET, articles // 50) - sum(doc_counts.get(t, 0) for t in kept)
     if not kept and not unfinished:
         kept = known[:2]  # only common words: the two least common still rank something
     phrases = [f'"{t}"' for t in kept]  # \w+ words: nothing to escape
