@@ -466,3 +466,28 @@ async def test_relabelling_copies_undoes_in_one_step(db_path: Path) -> None:
         assert labels() == ["denial", "denial"]
         assert said[-1] == "Undid relabel of 2 linked copies."
         assert store.get_annotation(db, screen.current_uuid).label == "claim"  # type: ignore[arg-type,union-attr]
+
+
+async def test_a_span_too_short_to_link_starts_no_links_worker(db_path: Path) -> None:
+    """A word tagged on its own cannot be looked for in other articles: no worker, no
+    connection, no repaint of links (a fifth of such a keypress's CPU)."""
+    app = make(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        started: list[list[str]] = []
+        screen = app.reader_screen
+        original = screen._compute_links
+        screen._compute_links = lambda uuids: started.append(uuids) or original(uuids)  # type: ignore[method-assign]
+        text = screen.article.text  # type: ignore[union-attr]
+        at = text.index("company")
+        screen.reader.select_offsets(at, at + len("company"))
+        await pilot.press("1")
+        await pilot.pause()
+        assert screen.annotations and started == []
+        start = text.index(QUOTE)
+        screen.reader.select_offsets(start, start + len(QUOTE))
+        await pilot.press("2")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert len(started) == 1 and screen.link_counts  # a quote: looked for

@@ -66,11 +66,25 @@ class LinksPart(ReaderBase):
         matcher.min_confidence = self.newsmark.config.min_confidence
         return matcher
 
-    @work(thread=True, group="links")
     def compute_links(self, uuids: list[str]) -> None:
-        """Suggestions for changed annotations, off the UI thread, on its own connection."""
+        """Suggestions for changed annotations, off the UI thread, on its own connection.
+
+        Only for those that can have any: a span too short to look for (most tags made
+        word by word) and without links needs no worker, connection or repaint, which were
+        a fifth of such a keypress's CPU; an annotation an undo removed needs none either."""
         if self.read_only:
             return
+        shown = {a.uuid: a for a in self.annotations}
+        wanted = []
+        for uuid in uuids:
+            ann = shown.get(uuid) or store.get_annotation(self.db, uuid)
+            if ann is not None and (linkable(ann.quote) or self.link_counts.get(uuid)):
+                wanted.append(uuid)
+        if wanted:
+            self._compute_links(wanted)
+
+    @work(thread=True, group="links")
+    def _compute_links(self, uuids: list[str]) -> None:
         db = connect(self.newsmark.db_path)
         try:
             matcher = self._matcher(db)
