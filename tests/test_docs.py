@@ -56,3 +56,22 @@ def test_links_between_pages_lead_somewhere() -> None:
     for page in DOCS.glob("*.md"):
         for target in re.findall(r"\]\(([a-z-]+\.md)", page.read_text()):
             assert (DOCS / target).exists(), (page.name, target)
+
+
+def test_the_benchmark_table_is_the_one_run_all_prints() -> None:
+    """docs/benchmarks.md's table has exactly the rows tests/bench/run_all.py measures, in
+    its order and words, with a figure in each: a renamed or dropped measure, or a row
+    typed by hand, fails here."""
+    from tests.bench.run_all import LABELS
+
+    page = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
+    start, end = "<!-- run_all: begin -->", "<!-- run_all: end -->"
+    assert start in page and end in page
+    table = page.split(start, 1)[1].split(end, 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    header, body = rows[0], rows[2:]  # (rows[1] is the rule under the header)
+    assert header.startswith("| measure |")
+    assert [r.split(" | ")[0].removeprefix("| ") for r in body] == list(LABELS)
+    for row in body:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[1] and cells[1] != "not run", row
