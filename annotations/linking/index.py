@@ -88,7 +88,7 @@ BULK_MIN = 2000  # fewer new articles than this are indexed here, without worker
 def index_pending(
     db: sqlite_utils.Database,
     progress: Callable[[int], None] | None = None,
-    batch: int = 2000,
+    batch: int = 500,  # articles per transaction: their keys are one list in memory
     bulk_min: int | None = None,
     pending: list[int] | None = None,
 ) -> list[int]:

@@ -213,26 +213,6 @@ def search_and_link(root: Path, articles: int, queries: int, claims: int) -> dic
 # --- import -------------------------------------------------------------------------------
 
 
-def plain_loop(files: list[Path], db_path: Path) -> None:
-    db = sqlite3.connect(db_path)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT, text TEXT)")
-    db.execute(
-        "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles',"
-        " content_rowid='id')"
-    )
-    with db:
-        for path in files:
-            text = path.read_bytes().decode("utf-8")
-            title = text.split("\n", 1)[0]
-            cursor = db.execute("INSERT INTO articles (title, text) VALUES (?, ?)", [title, text])
-            db.execute(
-                "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                [cursor.lastrowid, title, text],
-            )
-    db.close()
-
-
 def child_run(command: list[str]) -> tuple[float, float]:
     """CPU seconds (user + system) and peak resident MB of one child process."""
     done = subprocess.run(
@@ -249,6 +229,8 @@ def as_child(command: list[str]) -> None:
     """Run ``command`` (a Python callable's module and arguments, or a program) and print
     its CPU time and peak memory: each measured in a fresh process, alone."""
     if command[0] == "plain-loop":
+        from tests.bench.bench_import import plain_loop  # the yardstick, as bench_import has it
+
         files = sorted(Path(command[1]).iterdir())
         plain_loop(files, Path(command[2]))
         usage = resource.getrusage(resource.RUSAGE_SELF)
