@@ -34,6 +34,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -357,6 +358,10 @@ def run(quick: bool, only: set[str] | None, tmp: str | None) -> dict[str, Result
         print(f"[{name}] {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
 
     def do_keys() -> None:
+        if not shutil.which("tmux"):
+            for row in ROWS[:8]:
+                results[row.label] = Result([], [], note="not run: no tmux here")
+            return
         found = keys(quick)
         results[ROWS[0].label] = found["cursor move, settled"]
         results[ROWS[1].label] = found["cursor move, CPU per key"]
