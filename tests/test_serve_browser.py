@@ -37,7 +37,7 @@ if BROWSER is None:
         raise RuntimeError("NEWSMARK_BROWSER_TESTS=required but no Chromium was found")
     pytest.skip("no Chromium here (Debian: apt-get install chromium)", allow_module_level=True)
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api  # noqa: E402  (in the test extra; only Chromium may be missing)
 
 
 def _screen(page: object) -> str:

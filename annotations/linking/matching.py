@@ -727,10 +727,15 @@ def claim_terms(words: list[str], doc_counts: Mapping[str, int], articles: int) 
     return within_budget(rare, doc_counts, articles)
 
 
+def postings_budget(articles: int) -> int:
+    """How many articles a full-text query may ask FTS5 to rank (see POSTINGS_BUDGET)."""
+    return max(POSTINGS_BUDGET, articles // 50)
+
+
 def within_budget(terms: list[str], doc_counts: Mapping[str, int], articles: int) -> list[str]:
     """``terms`` (rarest first) while together they are in few articles: FTS5 ranks every
     article holding any of them (see :data:`POSTINGS_BUDGET`). The rarest is always kept."""
-    budget = max(POSTINGS_BUDGET, articles // 50)
+    budget = postings_budget(articles)
     kept: list[str] = []
     for term in terms:
         count = doc_counts.get(term, 0)
@@ -782,8 +787,8 @@ def candidate_query(
     near = [t for t in _close_terms(db, [w for w in unknown if w != unfinished])]
     chosen = list(dict.fromkeys(rare + [t for t in near if doc_counts.get(t, 0) <= limit]))
     chosen.sort(key=lambda t: doc_counts.get(t, 0))
-    kept = within_budget(chosen[:terms], doc_counts, articles) if chosen else []
-    budget = max(POSTINGS_BUDGET, articles // 50) - sum(doc_counts.get(t, 0) for t in kept)
+    kept = within_budget(chosen[:terms], doc_counts, articles)
+    budget = postings_budget(articles) - sum(doc_counts.get(t, 0) for t in kept)
     if not kept and not unfinished:
         kept = known[:2]  # only common words: the two least common still rank something
     phrases = [f'"{t}"' for t in kept]  # \w+ words: nothing to escape

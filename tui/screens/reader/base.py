@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from rich.text import Text
@@ -35,6 +36,18 @@ from newsmark.tui.widgets.matches_panel import MatchesPanel
 from newsmark.tui.widgets.reader import Reader
 from newsmark.tui.widgets.status_line import StatusLine
 
+# The methods the core calls and a part provides (see ReaderBase's TYPE_CHECKING block).
+HOOKS = (
+    "_show_matches",
+    "compute_links",
+    "_links_updated",
+    "_show_link_counts",
+    "_link_mark",
+    "_clear_search",
+    "_save_state",
+    "_schedule_save",
+)
+
 
 class ReaderBase(Screen[None]):
     """What every part of the reader screen shares: the open ``article``, its
@@ -51,38 +64,34 @@ class ReaderBase(Screen[None]):
         self._message = ""  # shown on the status line until the next move
 
     # --- what the parts provide (each owns its state; the core calls these) -------------------
+    # Declared for type checkers only: at run time each is the part's own method, found
+    # through ReaderScreen's bases (a test checks that every one of HOOKS is there).
 
-    def _show_matches(self, force: bool = False) -> None:
-        """The matches panel follows the current annotation (reader/links.py)."""
-        raise NotImplementedError
+    if TYPE_CHECKING:
 
-    def compute_links(self, uuids: list[str]) -> object:
-        """Suggestions for changed annotations, on a worker (reader/links.py)."""
-        raise NotImplementedError
+        def _show_matches(self, force: bool = False) -> None:
+            """The matches panel follows the current annotation (reader/links.py)."""
 
-    def _links_updated(self) -> None:
-        """Repaint what new or decided links change (reader/links.py)."""
-        raise NotImplementedError
+        def compute_links(self, uuids: list[str]) -> None:
+            """Suggestions for changed annotations, on a worker (reader/links.py)."""
 
-    def _show_link_counts(self, article_id: int) -> None:
-        """A newly opened article's link counts and decisions (reader/links.py)."""
-        raise NotImplementedError
+        def _links_updated(self) -> None:
+            """Repaint what new or decided links change (reader/links.py)."""
 
-    def _link_mark(self) -> str | None:
-        """The annotation marked with L, waiting to be linked (reader/links.py)."""
-        raise NotImplementedError
+        def _show_link_counts(self, article_id: int) -> None:
+            """A newly opened article's link counts and decisions (reader/links.py)."""
 
-    def _clear_search(self) -> None:
-        """Another article: the in-article search hits go (reader/navigation.py)."""
-        raise NotImplementedError
+        def _link_mark(self) -> str | None:
+            """The annotation marked with L, waiting to be linked (reader/links.py)."""
 
-    def _save_state(self) -> None:
-        """Remember the reading position now (reader/place.py)."""
-        raise NotImplementedError
+        def _clear_search(self) -> None:
+            """Another article: the in-article search hits go (reader/navigation.py)."""
 
-    def _schedule_save(self) -> None:
-        """Remember the reading position soon (reader/place.py)."""
-        raise NotImplementedError
+        def _save_state(self) -> None:
+            """Remember the reading position now (reader/place.py)."""
+
+        def _schedule_save(self) -> None:
+            """Remember the reading position soon (reader/place.py)."""
 
     # --- the app's globals, the panes, the article, its annotations ----------------------------
 
