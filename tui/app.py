@@ -27,6 +27,7 @@ from newsmark.corpus.errors import NewsmarkError
 from newsmark.tui.bindings import GLOBAL_IDS, HELP_PLACES, bindings
 from newsmark.tui.screens.reader_screen import ReaderScreen
 from newsmark.tui.screens.text_page import HelpScreen, OrphansScreen
+from newsmark.tui.startup import pause_gc, resume_gc
 
 
 class ArticleCommands(Provider):
@@ -84,6 +85,9 @@ class NewsmarkApp(App[None]):
             self.sub_title = "read-only: changes cannot be saved"
         if self.config.keys:
             self.set_keymap(self.config.keys)
+
+    def on_ready(self) -> None:
+        resume_gc()
 
     def on_mount(self) -> None:
         self._restore_theme()
@@ -267,4 +271,5 @@ class NewsmarkApp(App[None]):
 
 
 def run_app(db_path: Path, config: Config | None = None, served_as: str | None = None) -> None:
+    pause_gc()  # until the first screen is drawn (NewsmarkApp.on_ready)
     NewsmarkApp(db_path, config, served_as).run()

@@ -13,6 +13,10 @@ def run() -> None:
     if sys.argv[1:] in (["--version"], ["-V"]):
         print(f"newsmark, version {VERSION}")
         return
+    from newsmark.tui.startup import pause_gc, resume_gc
+
+    pause_gc()
     from newsmark.tui.cli import main
 
+    resume_gc()  # a command runs with the collector on; the reader pauses it again
     main()

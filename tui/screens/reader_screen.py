@@ -90,7 +90,7 @@ class ReaderScreen(
         self.watch(self.reader, "visual", self.update_status, init=False)
         self._data_version = self._current_data_version()
         self._signature = self._corpus_signature()
-        self.load_article_rows()
+        self.first_article_rows()
         self.set_interval(WATCH_INTERVAL, self._check_for_changes)
         self.set_interval(STATE_SAVE_DELAY, self._save_if_moved)
         self.reader.focus()
