@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newsmark.corpus.articles import count_articles
 from newsmark.corpus.db import connect
 from newsmark.tui.app import NewsmarkApp
@@ -39,3 +41,34 @@ async def test_collector_paused_until_the_first_screen(db_path: Path) -> None:
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_article_list_is_on_the_first_screen(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A corpus within FIRST_SCREEN_ROWS is listed before the first screen is drawn, not by
+    the worker a frame later (a second repaint of every pane). With the worker's list
+    withheld, the rows are there all the same; past the bound, only the worker lists."""
+    from newsmark.tui.screens.reader import watching
+    from newsmark.tui.screens.reader_screen import ReaderScreen
+
+    NewsmarkApp(db_path)  # the sample corpus is imported by a first run
+    async with NewsmarkApp(db_path).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+    shown: dict[str, int] = {}
+
+    def no_worker(self: ReaderScreen, rows: bool = True) -> None:
+        shown["worker asked for rows"] = rows
+
+    monkeypatch.setattr(ReaderScreen, "load_article_rows", no_worker)
+    app = NewsmarkApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert len(app.reader_screen.article_rows) == 10
+        assert shown == {"worker asked for rows": False}
+    monkeypatch.setattr(watching, "FIRST_SCREEN_ROWS", 5)
+    app = NewsmarkApp(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.reader_screen.article_rows == []
+        assert shown == {"worker asked for rows": True}
