@@ -228,3 +228,29 @@ def _suggest_among_fillers(
     start = source_text.index(quote)
     ann = store.create_annotation(db, source, start, start + len(quote), "claim", "me")
     return ann, links.suggest(db, Matcher(db), ann)
+
+
+def test_only_sentences_that_could_carry_the_claim_are_embedded() -> None:
+    """A passage must share MEANING_SHARED of the claim's content words to be accepted, so
+    a sentence that shares fewer is never embedded (embedding was half of a claim's linking
+    time at 100,000 articles); the re-told sentence is still found, and embedded once."""
+    from newsmark.annotations.linking.meaning import SentenceCache, find_reworded
+
+    model = embedder()
+    embedded: list[str] = []
+
+    class Counting:
+        name = model.name
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            embedded.extend(texts)
+            return model.embed(texts)
+
+    body = " ".join([SAME_STORY[0], f'The statement read: "{RETOLD}," it said.', *SAME_STORY[1:]])
+    cache = SentenceCache(Counting())  # type: ignore[arg-type]
+    found = find_reworded(cache, CLAIM, [(7, body)], {})
+    assert [(r.article_id, body[r.start : r.end]) for r in found] == [(7, RETOLD)]
+    articles = [t for t in embedded if t != CLAIM]
+    assert len(articles) == 1 and RETOLD in articles[0]  # not the three other sentences
+    find_reworded(cache, CLAIM, [(7, body)], {})
+    assert [t for t in embedded if t != CLAIM] == articles  # kept, not embedded again

@@ -140,16 +140,38 @@ def content_words(norm: NormText) -> Counter[str]:
     return Counter(w for w in norm.words if w not in FUNCTION_WORDS)
 
 
-@dataclass(frozen=True)
 class Sentences:
-    """One article's sentences and their embeddings."""
+    """One article's sentences, their content words, and the embeddings made of them so far.
 
-    spans: list[tuple[int, int]]
-    vectors: NDArray[np.float32]
+    A sentence is embedded only once a claim could accept it: a passage must share
+    ``need`` content words with the claim, so a sentence (or run of them) that cannot is
+    never embedded. That is most of an article's sentences for most claims, and embedding
+    was most of a claim's linking time (~30 ms of ~60 at 100,000 articles)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = sentences(text)
+        self.content = [content_words(normalise(text[s:e])) for s, e in self.spans]
+        self._vectors: dict[int, NDArray[np.float32]] = {}
+
+    def shared(self, claim: Counter[str]) -> list[int]:
+        """How many of ``claim``'s content words each sentence holds (an upper bound for a
+        run of sentences: the sum of its sentences')."""
+        return [sum((words & claim).values()) for words in self.content]
+
+    def vectors(self, model: Embedder, wanted: Iterable[int]) -> dict[int, NDArray[np.float32]]:
+        """The embeddings of the ``wanted`` sentences, made (in one batch) where missing."""
+        wanted = sorted(set(wanted))
+        missing = [i for i in wanted if i not in self._vectors]
+        if missing:
+            made = model.embed([self.text[s:e] for s, e in (self.spans[i] for i in missing)])
+            for i, vector in zip(missing, made, strict=True):
+                self._vectors[i] = vector
+        return {i: self._vectors[i] for i in wanted}
 
 
 class SentenceCache:
-    """Embedded sentences of recently seen articles (an article's text does not change)."""
+    """Sentences of recently seen articles (an article's text does not change)."""
 
     def __init__(self, model: Embedder, size: int = CACHED_ARTICLES) -> None:
         self.model = model
@@ -163,20 +185,12 @@ class SentenceCache:
             if found is not None:
                 self._items.move_to_end(article_id)
                 return found
-        spans = sentences(text)
-        vectors = self.model.embed([text[s:e] for s, e in spans]) if spans else _empty()
-        item = Sentences(spans, vectors)
+        item = Sentences(text)
         with self._lock:
             self._items[article_id] = item
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return item
-
-
-def _empty() -> NDArray[np.float32]:
-    import numpy as np
-
-    return np.zeros((0, 0), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -207,21 +221,23 @@ def find_reworded(
     target = cache.model.embed([quote])[0]
     parts = _claim_sentences(cache.model, quote) if size > 1 else []
     found: list[Reworded] = []
+    model = cache.model
     for article_id, text in documents:
         item = cache.get(article_id, text)
         if not item.spans:
             continue
-        hit = _closest(item, text, target, size, claim_content, need, taken.get(article_id, ()))
+        where = taken.get(article_id, ())
+        hit = _closest(model, item, target, size, claim_content, need, where)
         if hit is None and parts:
-            hit = _some_sentences(item, text, parts, taken.get(article_id, ()))
+            hit = _some_sentences(model, item, parts, where)
         if hit is not None:
             found.append(Reworded(article_id, *hit))
     return found
 
 
 def _closest(
+    model: Embedder,
     item: Sentences,
-    text: str,
     target: NDArray[np.float32],
     size: int,
     claim_content: Counter[str],
@@ -229,11 +245,23 @@ def _closest(
     taken: Iterable[tuple[int, int]],
 ) -> tuple[int, int, float] | None:
     """The run of ``size`` sentences closest to the claim, if close enough and sharing
-    enough of its content words."""
+    enough of its content words. Only runs that could share enough are embedded and
+    ranked."""
     import numpy as np
 
-    windows = _windows(item, size)
+    size = min(size, len(item.spans))
+    shared = item.shared(claim_content)
+    runs = [i for i in range(len(shared) - size + 1) if sum(shared[i : i + size]) >= need]
+    if not runs:
+        return None
+    vectors = item.vectors(model, (i + k for i in runs for k in range(size)))
+    windows = []
+    for i in runs:
+        vector = sum(vectors[i + k] for k in range(size))
+        norm = float(np.linalg.norm(vector)) or 1.0
+        windows.append((item.spans[i][0], item.spans[i + size - 1][1], vector / norm))
     scores = np.stack([w[2] for w in windows]) @ target
+    text = item.text
     for i in np.argsort(-scores)[:3]:  # the best three: the first may share too little
         cosine = float(scores[i])
         if cosine < MEANING_FLOOR:
@@ -241,8 +269,8 @@ def _closest(
         start, end, _ = windows[i]
         if any(start < e and s < end for s, e in taken):
             return None  # the aligner has the claim here already
-        shared = content_words(normalise(text[start:end])) & claim_content
-        if sum(shared.values()) >= need:
+        words = content_words(normalise(text[start:end])) & claim_content
+        if sum(words.values()) >= need:
             start, end = _trim(text, start, end, claim_content)
             return start, end, round(cosine, 3)
     return None
@@ -272,18 +300,24 @@ def _claim_sentences(model: Embedder, quote: str) -> list[_Part]:
 
 
 def _some_sentences(
-    item: Sentences, text: str, parts: list[_Part], taken: Iterable[tuple[int, int]]
+    model: Embedder, item: Sentences, parts: list[_Part], taken: Iterable[tuple[int, int]]
 ) -> tuple[int, int, float] | None:
     """A whole quote of several sentences that an article carries only in part, or with
     each sentence reworded its own way: the article's sentences that each carry one of the
     claim's, when they sit together (at most one sentence between them). The passage runs
-    from the first to the last of them; its meaning is their mean cosine."""
+    from the first to the last of them; its meaning is their mean cosine. Only sentences
+    that share enough of a part's content words are embedded and ranked for it."""
     taken = list(taken)
+    text = item.text
     hits: list[tuple[int, float]] = []  # (the article's sentence, cosine)
     for part in parts:
-        scores = item.vectors @ part.vector
-        for i in sorted(range(len(scores)), key=lambda k: -scores[k])[:3]:
-            cosine = float(scores[i])
+        able = [i for i, n in enumerate(item.shared(part.content)) if n >= part.need]
+        if not able:
+            continue
+        vectors = item.vectors(model, able)
+        scores = {i: float(vectors[i] @ part.vector) for i in able}
+        for i in sorted(able, key=lambda k: -scores[k])[:3]:
+            cosine = scores[i]
             if cosine < MEANING_FLOOR:
                 break
             start, end = item.spans[i]
@@ -327,17 +361,3 @@ def _trim(text: str, start: int, end: int, claim: Counter[str]) -> tuple[int, in
         new_start = next(w[0] for w in words if w[0] >= openers[-1].end())
     new_end = last[1] if _BREAKS.search(text, last[1], end) else end
     return new_start, new_end
-
-
-def _windows(item: Sentences, size: int) -> list[tuple[int, int, NDArray[np.float32]]]:
-    """Runs of ``size`` sentences, each with its (unit) mean embedding."""
-    import numpy as np
-
-    n = len(item.spans)
-    size = min(size, n)
-    out = []
-    for i in range(n - size + 1):
-        vector = item.vectors[i : i + size].sum(axis=0)
-        norm = float(np.linalg.norm(vector)) or 1.0
-        out.append((item.spans[i][0], item.spans[i + size - 1][1], vector / norm))
-    return out
