@@ -84,6 +84,21 @@ def test_the_app_starts_without_loading_numpy() -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_the_app_starts_without_loading_rapidfuzz() -> None:
+    """rapidfuzz (~10 ms to import) aligns text for links and search; the first screen
+    needs none of it, so it loads on first use (``linking/fuzzy.py``) and then works."""
+    code = (
+        "import sys, newsmark.tui.app, newsmark.tui.cli\n"
+        "assert 'rapidfuzz' not in sys.modules, 'rapidfuzz imported at start'\n"
+        "from newsmark.annotations.linking.fuzzy import fuzz, process\n"
+        "assert fuzz.ratio('the mayor said', 'the mayor said') == 100\n"
+        "assert process.extractOne('mayor', ['mayer'], scorer=fuzz.ratio)[0] == 'mayer'\n"
+        "assert 'rapidfuzz' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_distribution_says_its_licence_and_what_it_is() -> None:
     """A LICENSE file ships (MIT, as pyproject says) and classifiers describe the package."""
     import tomllib

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlite_utils
-from rapidfuzz import fuzz, process
 
+from newsmark.annotations.linking.fuzzy import fuzz, process
 from newsmark.corpus.errors import StoreError
 
 SORTS = ("article", "date", "label")

@@ -7,8 +7,7 @@ at all (the caller keeps it as an orphan rather than guess).
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
-
+from newsmark.annotations.linking.fuzzy import fuzz
 from newsmark.annotations.linking.matching import align
 from newsmark.annotations.linking.normtext import normalise
 

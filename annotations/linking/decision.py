@@ -20,8 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
+from newsmark.annotations.linking.fuzzy import fuzz
 from newsmark.annotations.linking.normtext import FUNCTION_WORDS, NormText, normalise
 from newsmark.annotations.linking.numbers import numbers_in
 

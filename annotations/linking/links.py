@@ -275,7 +275,7 @@ def link_by_hand(db: sqlite_utils.Database, source_uuid: str, target_uuid: str) 
     """Link two annotations the matcher did not (or could not) link: an accepted link, as
     if its suggestion had been accepted. Linking them again (either way) changes nothing;
     a rejected link between them becomes accepted."""
-    from rapidfuzz import fuzz
+    from newsmark.annotations.linking.fuzzy import fuzz
 
     with write(db):
         source = store.get_annotation(db, source_uuid)

@@ -34,9 +34,9 @@ from typing import TypeVar
 from urllib.parse import quote
 
 import sqlite_utils
-from rapidfuzz import fuzz
 
 from newsmark.annotations.linking.fulltext import common_count, fold, rare_terms
+from newsmark.annotations.linking.fuzzy import fuzz
 from newsmark.annotations.linking.meaning import (
     MEANING_MIN_WORDS,
     MeaningError,
@@ -294,7 +294,7 @@ def query_names(text: str) -> frozenset[str]:
 def _renamed(query: NormText, doc: NormText, first: int, last: int) -> float:
     """The window's score with each of its names that the claim spells otherwise spelled
     the claim's way: "Alexandra Gritsevich" is "Aliaksandra Hrytsevich" transliterated."""
-    from rapidfuzz import process
+    from newsmark.annotations.linking.fuzzy import process
 
     start, end = doc.original_span(first, last)
     theirs = query_names(doc.text[start:end])
@@ -859,7 +859,7 @@ def _file_vocabulary(path: str, size: int) -> Vocabulary:
 
 def _close_terms(db: sqlite_utils.Database, words: list[str]) -> list[str]:
     """Indexed words close to a typed word that is not itself indexed (typo tolerance)."""
-    from rapidfuzz import process
+    from newsmark.annotations.linking.fuzzy import process
 
     known, terms = _vocabulary(db)
     found: list[str] = []
