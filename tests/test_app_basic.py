@@ -52,10 +52,9 @@ async def test_article_list_is_on_the_first_screen(
     from newsmark.tui.screens.reader import watching
     from newsmark.tui.screens.reader_screen import ReaderScreen
 
-    NewsmarkApp(db_path)  # the sample corpus is imported by a first run
     async with NewsmarkApp(db_path).run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-    shown: dict[str, int] = {}
+        await pilot.pause()  # a first run: the sample corpus is imported
+    shown: dict[str, bool] = {}
 
     def no_worker(self: ReaderScreen, rows: bool = True) -> None:
         shown["worker asked for rows"] = rows

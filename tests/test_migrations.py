@@ -139,6 +139,7 @@ def test_article_list_reads_its_index_alone(tmp_path: Path) -> None:
     raw.close()
     db = connect(path)
     assert [(a.title, a.chars) for a in list_articles(db)] == [("A", 5), ("B", 10)]
+    assert [a.title for a in list_articles(db, limit=1)] == ["A"]  # the reader's first
     sql = "SELECT id, title, outlet, url, published, chars FROM articles ORDER BY"
     from newsmark.corpus.migrations import LISTING_ORDER
 

@@ -81,7 +81,7 @@ class ReaderScreen(
             cursor = get_state(db, self._place(f"cursor:{last}"))
             self.open_article(int(last), int(cursor) if cursor and cursor.isdigit() else None)
         else:
-            first = list_articles(db)[:1]
+            first = list_articles(db, limit=1)
             if first:
                 self.open_article(first[0].id)
             else:
